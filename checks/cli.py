@@ -1,0 +1,74 @@
+"""``govmedia``: argument parsing and the one place where exit codes are decided.
+
+Subcommands live in ``checks/commands/<name>.py``; each exports ``register(subparsers)`` and sets
+``func(args) -> int`` on its parser. They are discovered, so adding one touches no shared file.
+Exit codes: 0 no errors, 1 errors found, 2 usage or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+from datetime import date
+
+from . import commands
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text!r}") from None
+
+
+def add_common(parser: argparse.ArgumentParser, today: bool = True) -> None:
+    """--root, --lang and (where dates matter) --today: shared by every command that reads a register."""
+    parser.add_argument("--root", default=".", help="名录仓库根目录（默认：当前目录）")
+    parser.add_argument("--lang", choices=("zh", "en"), default=os.environ.get("GOVMEDIA_LANG", "zh"),
+                        help="消息语言（默认 zh）")
+    if today:
+        parser.add_argument("--today", type=iso_date, default=None,
+                            help="以哪一天为“今天”检查日期规则，YYYY-MM-DD（默认：今天）")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors exit 2, as SPEC §4 says
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"govmedia: 用法错误 / usage error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="govmedia", description="政务新媒体名录：检查、生成与发布。")
+    from govmedia import __version__
+
+    parser.add_argument("--version", action="version", version=f"govmedia {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
+        if not info.name.startswith("_"):
+            importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # an internal error, not bad input: say so, exit 2
+        if os.environ.get("GOVMEDIA_DEBUG"):
+            raise
+        print(f"govmedia: 内部错误 / internal error: {type(exc).__name__}: {exc}\n"
+              "请设置 GOVMEDIA_DEBUG=1 重新运行以查看详情，并报告此问题。", file=sys.stderr)
+        return EXIT_USAGE

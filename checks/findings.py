@@ -1,0 +1,46 @@
+"""A finding is one thing wrong with the register: where, which rule, how bad, and the fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Lang = Literal["zh", "en"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    path: str  # relative to the register root, with forward slashes
+    line: int  # 1-based; 1 when the finding concerns the whole file
+    column: int  # 1-based
+    code: str  # GMxxx, see checks/codes.py
+    severity: Severity
+    zh: str  # the message in Chinese: names the record, cites the article, says the fix
+    en: str  # the same in English
+
+    def message(self, lang: Lang = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+    def as_dict(self, lang: Lang = "zh") -> dict[str, object]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message(lang),
+        }
+
+
+def make(
+    code: str, path: str, line: int, column: int, zh: str, en: str, severity: Severity | None = None
+) -> Finding:
+    """Build a finding with the severity that the code table gives ``code`` (unless overridden)."""
+    from .codes import CODES
+
+    return Finding(path, line, column, code, severity or CODES[code].severity, zh, en)

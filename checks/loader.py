@@ -1,0 +1,284 @@
+"""Walk a register once and build the :class:`Registry`, turning every problem into a finding.
+
+Layout (SPEC §1) is checked here (GM020) because it decides what each file is.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
+
+from . import yamlload
+from .findings import Finding, make
+from .registry import AccountRec, AnnouncementRec, Record, Registry, RequestRec, TextFile, UnitRec
+from .schema_errors import findings_from
+
+M = TypeVar("M", bound=BaseModel)
+
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+REQUEST_DIR_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+)$")
+ANNOUNCEMENT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
+ACTIONS = ("open", "change", "exit", "close")
+GOVERNANCE = "policies/governance.yaml"
+
+
+def _layout(path: str, zh: str, en: str) -> Finding:
+    return make("GM020", path, 1, 1, zh, en)
+
+
+def _valid_id(name: str) -> bool:
+    return bool(ID_RE.match(name)) and len(name) <= 64
+
+
+def _iso(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+class Loader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.reg = Registry(root=root)
+
+    # -- files ---------------------------------------------------------------------------------
+    def _read(self, rel: str) -> bytes | None:
+        full = self.root / rel
+        try:
+            if full.is_symlink():
+                self.reg.findings.append(_layout(
+                    rel, "不允许使用符号链接：请把真实文件放在这里。",
+                    "symbolic links are not allowed: put the real file here."))
+                return None
+            return full.read_bytes()
+        except OSError as exc:
+            self.reg.findings.append(make("GM001", rel, 1, 1, f"无法读取文件：{exc.strerror}。",
+                                          f"cannot read the file: {exc.strerror}."))
+            return None
+
+    def _model(self, rel: str, model: type[M], kind: str, doc: yamlload.Document) -> Record[M] | None:
+        data = doc.data
+        if not isinstance(data, dict):
+            self.reg.findings.append(make(
+                "GM010", rel, 1, 1,
+                "文件内容应为一组“字段: 值”（映射），现在是空文件或不是映射：请按 schemas/json/ 中的格式填写。",
+                "the file must hold a mapping of 'field: value' lines; it is empty or not a mapping."))
+            return None
+        try:
+            return Record(rel, model.model_validate(data), doc)
+        except ValidationError as exc:
+            self.reg.findings.extend(findings_from(exc, doc, rel, kind, model))
+            return None
+
+    def load_yaml(self, rel: str, model: type[M], kind: str) -> Record[M] | None:
+        raw = self._read(rel)
+        record = None
+        if raw is not None:
+            doc, problems = yamlload.load_bytes(raw, rel)
+            self.reg.findings.extend(problems)
+            if doc is not None:
+                record = self._model(rel, model, kind, doc)
+        if record is None:
+            self.reg.broken.add(rel)
+        return record
+
+    # -- tree ----------------------------------------------------------------------------------
+    def load(self) -> Registry:
+        reg = self.reg
+        if not (self.root / GOVERNANCE).is_file():
+            reg.findings.append(_layout(GOVERNANCE, "缺少 policies/governance.yaml：请从模板仓库复制并修改为本地区的设置。",
+                                        "policies/governance.yaml is missing: copy it from the template and adapt it."))
+        else:
+            reg.governance = self.load_yaml(GOVERNANCE, Governance, "governance")
+        self._policies()
+        self._accounts()
+        self._announcements()
+        return reg
+
+    def _entries(self, rel: str) -> list[os.DirEntry[str]]:
+        try:
+            with os.scandir(self.root / rel) as it:
+                return sorted(it, key=lambda e: e.name)
+        except OSError:
+            return []
+
+    def _policies(self) -> None:
+        for entry in self._entries("policies"):
+            if entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                rel = f"policies/{entry.name}"
+                raw = self._read(rel)
+                if raw is None:
+                    continue
+                text, problems = yamlload.decode(raw, rel)
+                self.reg.findings.extend(problems)
+                if text is not None:
+                    self.reg.policies.append(TextFile(rel, text))
+
+    def _stray(self, rel: str, zh_what: str, en_what: str) -> None:
+        self.reg.findings.append(_layout(rel, f"此处不应有{zh_what}：{rel}。请按 SPEC 的目录结构移动或删除它。",
+                                         f"unexpected {en_what} here: {rel}. Move or delete it (see the layout)."))
+
+    def _accounts(self) -> None:
+        for unit_entry in self._entries("accounts"):
+            rel = f"accounts/{unit_entry.name}"
+            if not unit_entry.is_dir(follow_symlinks=False):
+                self._stray(rel, "文件", "file")
+                continue
+            if not _valid_id(unit_entry.name):
+                self.reg.findings.append(_layout(
+                    rel, f"单位目录名 “{unit_entry.name}” 不合规：只能用小写字母、数字和连字符（如 wangyi-gov），最长 64 个字符。",
+                    f"unit folder '{unit_entry.name}' is not a valid id: lowercase letters, digits and hyphens, "
+                    "at most 64 characters."))
+                continue
+            self._unit(unit_entry.name)
+
+    def _unit(self, unit_id: str) -> None:
+        base = f"accounts/{unit_id}"
+        unit_path = f"{base}/unit.yaml"
+        record = None
+        if (self.root / unit_path).is_file() or (self.root / unit_path).is_symlink():
+            record = self.load_yaml(unit_path, Unit, "unit")
+        else:
+            self.reg.findings.append(_layout(unit_path, f"单位目录 {base} 缺少 unit.yaml：请先登记主办单位信息。",
+                                             f"{base} has no unit.yaml: register the host unit first."))
+            self.reg.broken.add(unit_path)
+        unit = UnitRec(unit_id, record)
+        self.reg.units[unit_id] = unit
+        for entry in self._entries(base):
+            rel = f"{base}/{entry.name}"
+            if entry.name == "unit.yaml":
+                continue
+            if not entry.is_dir(follow_symlinks=False):
+                self._stray(rel, "文件", "file")
+            elif not _valid_id(entry.name):
+                self.reg.findings.append(_layout(
+                    rel, f"账号目录名 “{entry.name}” 不合规：只能用小写字母、数字和连字符，最长 64 个字符。",
+                    f"account folder '{entry.name}' is not a valid id: lowercase letters, digits and hyphens."))
+            else:
+                self._account(unit, entry.name)
+
+    def _account(self, unit: UnitRec, account_id: str) -> None:
+        base = f"accounts/{unit.unit_id}/{account_id}"
+        path = f"{base}/account.yaml"
+        record = None
+        if (self.root / path).is_file() or (self.root / path).is_symlink():
+            record = self.load_yaml(path, Account, "account")
+        else:
+            self.reg.findings.append(_layout(path, f"账号目录 {base} 缺少 account.yaml。",
+                                             f"{base} has no account.yaml."))
+            self.reg.broken.add(path)
+        acc = AccountRec(unit.unit_id, account_id, record)
+        unit.accounts[account_id] = acc
+        self.reg.accounts[acc.ref] = acc
+        for entry in self._entries(base):
+            rel = f"{base}/{entry.name}"
+            if entry.name == "account.yaml":
+                continue
+            if entry.name == "requests" and entry.is_dir(follow_symlinks=False):
+                for req in self._entries(rel):
+                    self._request(acc, req)
+            else:
+                self._stray(rel, "文件或目录", "file or folder")
+
+    def _request(self, acc: AccountRec, entry: os.DirEntry[str]) -> None:
+        folder = f"{acc.path.rsplit('/', 1)[0]}/requests/{entry.name}"
+        m = REQUEST_DIR_RE.match(entry.name)
+        day = _iso(m.group(1)) if m else None
+        if not entry.is_dir(follow_symlinks=False) or m is None or day is None or m.group(2) not in ACTIONS:
+            self.reg.findings.append(_layout(
+                folder, f"申请目录名 “{entry.name}” 不合规：应为 “提交日期-事项”，如 2024-05-01-open，事项为 open、change、exit 或 close。",
+                f"request folder '{entry.name}' must be '<YYYY-MM-DD>-<action>' with action open, change, exit or close."))
+            return
+        rec = RequestRec(folder, day, m.group(2), None)
+        acc.requests.append(rec)
+        stages = self.reg.governance.model.stages if self.reg.governance else None
+        for item in self._entries(folder):
+            rel = f"{folder}/{item.name}"
+            if item.name == "request.yaml":
+                rec.request = self.load_yaml(rel, Request, "request")
+                rec.broken |= rec.request is None
+                if rec.request is not None:
+                    self._request_matches_folder(rec, rec.request)
+                continue
+            stage = item.name[:-5] if item.name.endswith(".yaml") else None
+            if stage is None or not item.is_file(follow_symlinks=False):
+                self._stray(rel, "文件", "file")
+            elif stages is not None and stage not in stages:
+                known = "、".join(stages)
+                self.reg.findings.append(_layout(
+                    rel, f"未知的审核环节 “{stage}”：审批文件名应为 governance.yaml 中的环节编号（{known}）加 .yaml。",
+                    f"unknown stage '{stage}': approval files are named after a stage of governance.yaml "
+                    f"({', '.join(stages)})."))
+            else:
+                approval = self.load_yaml(rel, Approval, "approval")
+                if approval is None:
+                    rec.broken = True
+                else:
+                    rec.approvals[stage] = approval
+        if not (self.root / folder / "request.yaml").exists():
+            rec.broken = True
+            self.reg.findings.append(_layout(f"{folder}/request.yaml", f"申请目录 {folder} 缺少 request.yaml。",
+                                             f"{folder} has no request.yaml."))
+
+    def _request_matches_folder(self, rec: RequestRec, record: Record[Request]) -> None:
+        req = record.model
+        if req.action != rec.action:
+            p = record.pos("action")
+            self.reg.findings.append(make(
+                "GM020", record.path, p.line, p.column,
+                f"action 为 “{req.action}”，但目录名写的是 “{rec.action}”：两者必须一致。",
+                f"action is '{req.action}' but the folder says '{rec.action}': they must agree."))
+        if req.submitted_on != rec.submitted_on:
+            p = record.pos("submitted_on")
+            self.reg.findings.append(make(
+                "GM020", record.path, p.line, p.column,
+                f"submitted_on 为 {req.submitted_on}，但目录名的日期是 {rec.submitted_on}：两者必须一致。",
+                f"submitted_on is {req.submitted_on} but the folder date is {rec.submitted_on}: they must agree."))
+
+    def _announcements(self) -> None:
+        for entry in self._entries("announcements"):
+            rel = f"announcements/{entry.name}"
+            m = ANNOUNCEMENT_RE.match(entry.name)
+            day = _iso(m.group(1)) if m else None
+            if not entry.is_file(follow_symlinks=False) or m is None or day is None or not _valid_id(m.group(2)):
+                if entry.is_symlink():
+                    self._read(rel)  # reports the link
+                    continue
+                self.reg.findings.append(_layout(
+                    rel, f"公告文件名 “{entry.name}” 不合规：应为 “发布日期-简称.md”，如 2024-05-01-wangyi-fabu-weibo.md。",
+                    f"announcement file '{entry.name}' must be named '<YYYY-MM-DD>-<slug>.md'."))
+                continue
+            raw = self._read(rel)
+            if raw is None:
+                continue
+            md, problems = yamlload.load_markdown(raw, rel)
+            self.reg.findings.extend(problems)
+            record = self._model(rel, Announcement, "announcement", md.front) if md else None
+            if md is None or record is None:
+                self.reg.broken.add(rel)
+                continue
+            if record.model.published_on != day:
+                p = record.pos("published_on")
+                self.reg.findings.append(make(
+                    "GM020", rel, p.line, p.column,
+                    f"published_on 为 {record.model.published_on}，但文件名的日期是 {day}：两者必须一致。",
+                    f"published_on is {record.model.published_on} but the file name says {day}."))
+            self.reg.announcements.append(AnnouncementRec(m.group(2), day, record, md.body, md.body_line))
+
+
+def load(root: Path | str) -> Registry:
+    """Load the register at ``root``. Never raises for bad input: problems are ``registry.findings``."""
+    registry = Loader(Path(root)).load()
+    for acc in registry.accounts.values():
+        acc.requests.sort(key=lambda r: (r.submitted_on, ACTIONS.index(r.action)))
+    return registry
+
+

@@ -1,0 +1,108 @@
+"""The in-memory register: every document, loaded once, with positions. Rules only read this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
+
+from .findings import Finding
+from .yamlload import Document, Pos
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass
+class Record(Generic[M]):
+    """One valid document: where it is, what it says, and where each field is written."""
+
+    path: str  # relative to the root, forward slashes
+    model: M
+    doc: Document
+
+    def pos(self, *loc: str | int) -> Pos:
+        return self.doc.pos(tuple(loc))
+
+
+@dataclass
+class RequestRec:
+    """``accounts/<unit>/<account>/requests/<date>-<action>/``: an application and its decisions."""
+
+    folder: str  # relative path of the folder
+    submitted_on: date  # from the folder name
+    action: str  # from the folder name
+    request: Record[Request] | None  # None when request.yaml is missing or invalid
+    approvals: dict[str, Record[Approval]] = field(default_factory=dict)  # stage -> decision
+    broken: bool = False  # some file in the folder did not load
+
+    @property
+    def path(self) -> str:
+        return f"{self.folder}/request.yaml"
+
+
+@dataclass
+class AccountRec:
+    unit_id: str
+    account_id: str
+    record: Record[Account] | None
+    requests: list[RequestRec] = field(default_factory=list)  # sorted by (date, action)
+
+    @property
+    def ref(self) -> str:
+        return f"{self.unit_id}/{self.account_id}"
+
+    @property
+    def path(self) -> str:
+        return f"accounts/{self.unit_id}/{self.account_id}/account.yaml"
+
+
+@dataclass
+class UnitRec:
+    unit_id: str
+    record: Record[Unit] | None
+    accounts: dict[str, AccountRec] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return f"accounts/{self.unit_id}/unit.yaml"
+
+
+@dataclass
+class AnnouncementRec:
+    slug: str
+    published_on: date  # from the file name
+    record: Record[Announcement]
+    body: str
+    body_line: int
+
+
+@dataclass
+class TextFile:
+    """A published prose file (policies/*.md): scanned by the content rules."""
+
+    path: str
+    text: str
+
+
+@dataclass
+class Registry:
+    root: Path
+    governance: Record[Governance] | None = None
+    units: dict[str, UnitRec] = field(default_factory=dict)
+    accounts: dict[str, AccountRec] = field(default_factory=dict)  # "<unit>/<account>" -> rec
+    announcements: list[AnnouncementRec] = field(default_factory=list)
+    policies: list[TextFile] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)  # found while loading
+    broken: set[str] = field(default_factory=set)  # paths that did not load
+
+    def valid_accounts(self) -> list[tuple[AccountRec, Record[Account]]]:
+        return [(a, a.record) for a in self.accounts.values() if a.record is not None]
+
+    def unit_name(self, unit_id: str) -> str | None:
+        unit = self.units.get(unit_id)
+        return unit.record.model.name if unit and unit.record else None

@@ -1,0 +1,26 @@
+"""Rule families. Each module ``checks/rules/<family>.py`` exports ``RULES``: functions from the
+loaded register (and the run's context) to findings. Modules are discovered, not listed, so that
+adding a family touches no shared file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable, Iterable
+
+from ..context import Context
+from ..findings import Finding
+from ..registry import Registry
+
+Rule = Callable[[Registry, Context], Iterable[Finding]]
+
+
+def all_rules() -> list[Rule]:
+    rules: list[Rule] = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        rules.extend(getattr(module, "RULES", ()))
+    return rules

@@ -1,0 +1,305 @@
+"""The strict YAML dialect of SPEC §3, with a line map for every field.
+
+We never let PyYAML construct objects: libyaml (or the pure-Python parser where libyaml is
+missing) only produces *events*, and this module builds plain ``dict``/``list``/scalars from them,
+resolving plain scalars by the YAML 1.2 core schema. Anchors, aliases, tags, merge keys, several
+documents and duplicate keys are findings, found before anything could expand or execute them.
+Every problem is a :class:`~checks.findings.Finding`; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .findings import Finding, make
+
+try:  # libyaml's C parser is ~8x faster; the pure-Python parser gives the same events.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 256 * 1024
+MAX_DEPTH = 24
+MAX_NODES = 20_000
+
+Path = tuple[str | int, ...]
+
+# Unicode Cc and Cf (Unicode 15), U+2028/U+2029, minus tab, LF and CR. tests/test_yamlload.py
+# recomputes the set from unicodedata so that this table cannot drift silently.
+_FORBIDDEN_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2"
+    "\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
+_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+_TRUES = frozenset({"true", "True", "TRUE"})
+_FALSES = frozenset({"false", "False", "FALSE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Pos:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass
+class Document:
+    """A parsed YAML document: plain data plus where each field and item starts."""
+
+    data: Any
+    positions: dict[Path, Pos] = field(default_factory=dict)
+
+    def pos(self, path: Path) -> Pos:
+        """Position of ``path``, or of its nearest ancestor that has one."""
+        while path:
+            hit = self.positions.get(path)
+            if hit is not None:
+                return hit
+            path = path[:-1]
+        return self.positions.get((), Pos(1, 1))
+
+
+def char_name(ch: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
+
+
+def decode(raw: bytes, path: str, line_offset: int = 0) -> tuple[str | None, list[Finding]]:
+    """Bytes to text under SPEC §3's rules: size, UTF-8 without BOM, no Cc/Cf characters."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [
+            make("GM006", path, 1, 1,
+                 f"文件有 {len(raw)} 字节，超过上限 {MAX_FILE_BYTES} 字节：请拆分或删减内容。",
+                 f"file is {len(raw)} bytes, over the limit of {MAX_FILE_BYTES}: split or shorten it.")
+        ]
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return None, [
+            make("GM001", path, 1, 1,
+                 "文件以 BOM（字节顺序标记）开头：请用“UTF-8 无 BOM”重新保存。",
+                 "file starts with a byte-order mark: save it again as UTF-8 without BOM.")
+        ]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            make("GM001", path, line + line_offset, col,
+                 f"第 {line} 行不是有效的 UTF-8 编码（可能是 GBK）：请用“UTF-8 无 BOM”重新保存。",
+                 f"line {line} is not valid UTF-8 (GBK?): save the file again as UTF-8 without BOM.")
+        ]
+    bad = forbidden_chars(text, path, line_offset)
+    return (None, bad) if bad else (text, [])
+
+
+def forbidden_chars(text: str, path: str, line_offset: int = 0) -> list[Finding]:
+    out: list[Finding] = []
+    for m in _FORBIDDEN_CHARS.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        name = char_name(m.group())
+        out.append(
+            make("GM001", path, line + line_offset, col,
+                 f"含有控制字符或不可见格式字符 {name}：这类字符可用于伪装文字，请删除后重新输入该处文字。",
+                 f"contains the control or invisible format character {name}: delete it and retype the text.")
+        )
+        if len(out) >= 20:
+            break
+    return out
+
+
+def _resolve_plain(value: str) -> Any:
+    """YAML 1.2 core schema, narrowed: decimal ints without leading zeros, finite floats."""
+    if value in _NULLS:
+        return None
+    if value in _TRUES:
+        return True
+    if value in _FALSES:
+        return False
+    if _INT.fullmatch(value):
+        return int(value)
+    if _FLOAT.fullmatch(value):
+        return float(value)
+    return value
+
+
+class _Stop(Exception):
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+
+
+class _Builder:
+    """Builds plain data from a parser's event stream, recording positions."""
+
+    def __init__(self, path: str, line_offset: int) -> None:
+        self.path = path
+        self.line_offset = line_offset
+        self.positions: dict[Path, Pos] = {}
+        self.findings: list[Finding] = []
+        self.nodes = 0
+
+    def _pos(self, event: yaml.Event) -> Pos:
+        mark = event.start_mark
+        return Pos(mark.line + 1 + self.line_offset, mark.column + 1)
+
+    def _fatal(self, code: str, event: yaml.Event, zh: str, en: str) -> _Stop:
+        p = self._pos(event)
+        return _Stop(make(code, self.path, p.line, p.column, zh, en))
+
+    def _check_node(self, event: yaml.Event, depth: int) -> None:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self._fatal("GM006", event, f"节点超过 {MAX_NODES} 个：文件过大，请拆分。",
+                              f"more than {MAX_NODES} nodes: the file is too large, split it.")
+        if depth > MAX_DEPTH:
+            raise self._fatal("GM006", event, f"嵌套超过 {MAX_DEPTH} 层：请简化结构。",
+                              f"nested deeper than {MAX_DEPTH} levels: flatten the structure.")
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            raise self._fatal(
+                "GM004", event,
+                f"不允许使用锚点 &{anchor}：请把内容直接写出来。",
+                f"anchors (&{anchor}) are not allowed: write the content out in full.")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            raise self._fatal(
+                "GM004", event,
+                f"不允许使用显式标签 {tag}：请删除标签，需要文字时加引号。",
+                f"explicit tags ({tag}) are not allowed: remove the tag; quote the value if it is text.")
+
+    def node(self, events: Iterator[yaml.Event], event: yaml.Event, path: Path, depth: int) -> Any:
+        if isinstance(event, yaml.AliasEvent):
+            raise self._fatal("GM004", event,
+                              f"不允许使用别名 *{event.anchor}：请把内容直接写出来。",
+                              f"aliases (*{event.anchor}) are not allowed: write the content out in full.")
+        self._check_node(event, depth)
+        if isinstance(event, yaml.ScalarEvent):
+            if event.style is None or event.style == "":
+                return _resolve_plain(event.value)
+            return event.value  # quoted, literal or folded: always a string
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            while True:
+                ev = next(events)
+                if isinstance(ev, yaml.SequenceEndEvent):
+                    return items
+                sub = (*path, len(items))
+                self.positions[sub] = self._pos(ev)
+                items.append(self.node(events, ev, sub, depth + 1))
+        if isinstance(event, yaml.MappingStartEvent):
+            mapping: dict[str, Any] = {}
+            while True:
+                kev = next(events)
+                if isinstance(kev, yaml.MappingEndEvent):
+                    return mapping
+                key = self._key(kev, depth)
+                kpos = self._pos(kev)
+                sub = (*path, key)
+                if key in mapping:
+                    first = self.positions[sub]
+                    raise _Stop(make(
+                        "GM003", self.path, kpos.line, kpos.column,
+                        f"键 “{key}” 重复：第 {first.line} 行和第 {kpos.line} 行都写了它，请只保留一处。",
+                        f"duplicate key '{key}' on lines {first.line} and {kpos.line}: keep only one.",
+                    ))
+                self.positions[sub] = kpos
+                mapping[key] = self.node(events, next(events), sub, depth + 1)
+        raise self._fatal("GM002", event, "无法识别的 YAML 结构。", "unexpected YAML structure.")
+
+    def _key(self, event: yaml.Event, depth: int) -> str:
+        if not isinstance(event, yaml.ScalarEvent):
+            if isinstance(event, yaml.AliasEvent):
+                self.node(iter(()), event, (), depth)  # raises GM004
+            raise self._fatal("GM004", event, "键必须是简单的文字，不能是列表或映射。",
+                              "keys must be plain text, not lists or mappings.")
+        self._check_node(event, depth + 1)
+        if event.value == "<<" and not event.style:
+            raise self._fatal("GM004", event, "不允许使用合并键 <<：请把字段直接写出来。",
+                              "merge keys (<<) are not allowed: write the fields out in full.")
+        return event.value
+
+
+def parse(text: str, path: str, line_offset: int = 0) -> tuple[Document | None, list[Finding]]:
+    """Parse one YAML document of the strict dialect. ``line_offset`` shifts reported lines."""
+    builder = _Builder(path, line_offset)
+    data: Any = None
+    documents = 0
+    try:
+        events = yaml.parse(text, Loader=_Loader)
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise builder._fatal(
+                        "GM004", event, "一个文件只能有一个 YAML 文档：请删除第二个 “---” 及其后的内容，或拆成多个文件。",
+                        "one YAML document per file: remove the second '---' and what follows, or split the file.")
+                builder.positions[()] = builder._pos(event)
+                nxt = next(events)
+                if isinstance(nxt, yaml.DocumentEndEvent):
+                    data = None
+                    continue
+                data = builder.node(events, nxt, (), 1)
+    except _Stop as stop:
+        return None, [stop.finding]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        col = mark.column + 1 if mark else 1
+        problem = exc.problem or exc.context or "syntax error"
+        if "nesting depth" in problem:
+            return None, [make("GM006", path, line, col, f"嵌套过深（{problem}）：请简化结构。",
+                               f"nested too deeply ({problem}): flatten the structure.")]
+        return None, [make("GM002", path, line, col,
+                           f"YAML 语法错误（{problem}）：请检查该行的缩进、冒号和引号。",
+                           f"YAML syntax error ({problem}): check the indentation, colons and quotes of this line.")]
+    except yaml.YAMLError as exc:
+        return None, [make("GM002", path, 1 + line_offset, 1, f"YAML 语法错误（{exc}）。", f"YAML syntax error ({exc}).")]
+    except RecursionError:  # pragma: no cover - MAX_DEPTH keeps us far from it
+        return None, [make("GM006", path, 1 + line_offset, 1, "嵌套过深。", "nested too deeply.")]
+    return Document(data, builder.positions), builder.findings
+
+
+def load_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:
+    """Decode and parse one YAML file."""
+    text, findings = decode(raw, path)
+    if text is None:
+        return None, findings
+    return parse(text, path)
+
+
+_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^---[ \t]*\r?$\n?", re.S | re.M)
+
+
+@dataclass
+class MarkdownDoc:
+    front: Document
+    body: str
+    body_line: int  # 1-based line on which the body starts
+
+
+def load_markdown(raw: bytes, path: str) -> tuple[MarkdownDoc | None, list[Finding]]:
+    """Markdown with YAML front matter between two ``---`` lines."""
+    text, findings = decode(raw, path)
+    if text is None:
+        return None, findings
+    m = _FRONT.match(text)
+    if m is None:
+        return None, [make("GM010", path, 1, 1,
+                           "缺少 YAML 前置信息：文件应以 “---” 开头，写明 title、kind、accounts、published_on、display_until，再以 “---” 结束。",
+                           "missing YAML front matter: start the file with '---', the fields title, kind, accounts, "
+                           "published_on, display_until, then a closing '---'.")]
+    doc, problems = parse(m.group(1), path, line_offset=1)
+    if doc is None:
+        return None, problems
+    body = text[m.end():]
+    body_line = text.count("\n", 0, m.end()) + 1
+    return MarkdownDoc(doc, body, body_line), problems

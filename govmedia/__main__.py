@@ -1,0 +1,5 @@
+import sys
+
+from govmedia.checks.cli import main
+
+sys.exit(main())

@@ -1,0 +1,19 @@
+"""pydantic models: what a valid file is. The source of truth for ``schemas/json/``."""
+
+from .account import Account
+from .announcement import Announcement
+from .governance import Governance
+from .request import Approval, Request
+from .unit import Unit
+
+# File kind -> model; the JSON Schema of each is exported to schemas/json/<kind>.schema.json.
+MODELS = {
+    "governance": Governance,
+    "unit": Unit,
+    "account": Account,
+    "request": Request,
+    "approval": Approval,
+    "announcement": Announcement,
+}
+
+__all__ = ["MODELS", "Account", "Announcement", "Approval", "Governance", "Request", "Unit"]

@@ -1,0 +1,85 @@
+"""Types shared by every document model.
+
+Every model is strict and forbids unknown keys. Values come from our own YAML loader
+(``checks/yamlload.py``), which yields only ``str``, ``int``, ``float``, ``bool``, ``None``,
+``list`` and ``dict``: dates arrive as ISO strings and are parsed here, strictly.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_MAX = 64
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Real-person and post names: short single-line text.
+_NAME_MAX = 64
+
+
+def _parse_iso_date(value: Any) -> Any:
+    """Accept ``YYYY-MM-DD`` strings only (and dates built in code)."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("date must be a quoted or plain ISO date YYYY-MM-DD")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:  # e.g. 2024-02-30
+        raise ValueError(f"not a calendar date: {value}") from exc
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_parse_iso_date),
+    Field(json_schema_extra={"type": "string", "format": "date", "pattern": _ISO_DATE.pattern}),
+]
+
+
+def _single_line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must be a single line")
+    if value != value.strip():
+        raise ValueError("must not start or end with spaces")
+    return value
+
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]
+# Stage and platform ids are snake_case (unit_head, wechat_official).
+KEY_PATTERN = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
+Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=ID_MAX)]
+Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_single_line)]
+ShortLine = Annotated[str, Field(min_length=1, max_length=_NAME_MAX), AfterValidator(_single_line)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+Reviewer = Annotated[str, Field(pattern=r"^@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$")]
+HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s<>\"'`]+$", max_length=500)]
+Uscc = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_single_line)]
+
+ACTIONS = ("open", "change", "exit", "close")
+
+
+def public(**extra: Any) -> dict[str, Any]:
+    """``json_schema_extra`` marking a field as published on the site and in open data."""
+    return {"x-public": True, **extra}
+
+
+class Strict(BaseModel):
+    """Base of every document model: strict types, unknown keys forbidden, frozen."""
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=False,
+        validate_default=False,
+    )
+
+
+class Person(Strict):
+    """A named office holder (never a private contact detail)."""
+
+    name: ShortLine
+    title: ShortLine

@@ -1,0 +1,50 @@
+"""Shared fixtures: demo registers built once per session, copied per test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from govmedia.checks.context import Context
+from govmedia.checks.demo import generate, write
+from govmedia.checks.engine import check
+from govmedia.checks.findings import Finding
+
+BASE_TODAY = date(2026, 6, 1)
+BASE_ACCOUNTS = 21  # exactly the Wangyi units: every status, every kind of request
+
+
+@pytest.fixture(scope="session")
+def demo_cache(tmp_path_factory: pytest.TempPathFactory) -> Callable[[int, date], Path]:
+    built: dict[tuple[int, date], Path] = {}
+
+    def get(n: int, today: date) -> Path:
+        key = (n, today)
+        if key not in built:
+            out = tmp_path_factory.mktemp(f"demo-{n}-{today.isoformat()}")
+            write(generate(n, today), out)
+            built[key] = out
+        return built[key]
+
+    return get
+
+
+@pytest.fixture
+def make_register(demo_cache: Callable[[int, date], Path], tmp_path: Path) -> Callable[..., Path]:
+    """A fresh copy of a demo register in tmp_path: ``make_register(n=21, today=BASE_TODAY)``."""
+
+    def make(n: int = BASE_ACCOUNTS, today: date = BASE_TODAY, name: str = "reg") -> Path:
+        target = tmp_path / name
+        shutil.copytree(demo_cache(n, today), target)
+        return target
+
+    return make
+
+
+def run_check(root: Path, today: date = BASE_TODAY, base: str | None = None) -> list[Finding]:
+    _, findings = check(Context(root=root, today=today, base=base))
+    return findings

@@ -1,0 +1,38 @@
+"""The demo generator: deterministic, every status and platform, and clean at its date."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+from govmedia.checks.demo import generate, iter_statuses, write
+
+from .conftest import run_check
+
+
+def test_deterministic() -> None:
+    assert generate(40, date(2026, 6, 1)) == generate(40, date(2026, 6, 1))
+
+
+def test_every_status_and_platform() -> None:
+    files = generate(21, date(2026, 6, 1))
+    assert set(iter_statuses(files)) == {
+        "applying", "rejected", "active", "changing", "exiting", "closing", "closed", "exited"}
+    platforms = Counter(
+        line.split(": ", 1)[1] for rel, text in files.items() if rel.endswith("/account.yaml")
+        for line in text.splitlines() if line.startswith("platform: "))
+    assert len(platforms) == 10
+
+
+def test_size_grows_with_n() -> None:
+    for n in (1, 7, 21, 60):
+        files = generate(n, date(2026, 6, 1))
+        assert sum(rel.endswith("/account.yaml") for rel in files) == n
+
+
+def test_demo_checks_clean(tmp_path: Path) -> None:
+    today = date(2026, 11, 30)
+    write(generate(120, today), tmp_path)
+    findings = run_check(tmp_path, today=today)
+    assert [f"{f.path}:{f.line} {f.code} {f.en}" for f in findings] == []

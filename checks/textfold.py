@@ -1,0 +1,97 @@
+"""Folding text for comparison (GM103, GM105, GM501): never for rejecting (SPEC §3).
+
+``fold``: NFKC, casefold, traditional -> simplified (OpenCC t2s), with spaces, punctuation, symbols
+and invisible characters removed. ``skeleton``: ``fold`` and then every character replaced by the
+representative of its Unicode confusable class (UTS #39 data, via confusable-homoglyphs), so that
+``王益发布``, ``王益發佈``, ``王益 发布`` and ``王益发布`` with a zero-width joiner all meet.
+``fold_map`` also returns, for each folded character, the index of the original character it came from,
+so a finding can point at the offending text.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+_DROP_CATEGORIES = frozenset({"Zs", "Zl", "Zp", "Cc", "Cf", "Cs", "Co", "Cn", "Mn", "Me",
+                              "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sk", "Sm", "So"})
+# Symbols that carry meaning in banned terms and names: keep them (e.g. "$", "¥" in spam, "+" in "365+").
+_KEEP = frozenset("$¥€£+")
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def _fold_char(ch: str) -> str:
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        if c in _KEEP or unicodedata.category(c) not in _DROP_CATEGORIES:
+            out.append(c)
+    return "".join(out)
+
+
+def fold_map(text: str) -> tuple[str, list[int]]:
+    """Folded text and, for each folded character, the index in ``text`` it comes from."""
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        for c in _fold_char(ch):
+            chars.append(c)
+            origin.append(i)
+    folded = "".join(chars)
+    if not folded:
+        return folded, origin
+    simplified = _t2s().convert(folded)
+    if len(simplified) != len(folded):  # a phrase conversion changed the length: go char by char
+        simplified = "".join(_t2s().convert(c) or c for c in folded)
+        if len(simplified) != len(folded):
+            return folded, origin
+    return simplified, origin
+
+
+def fold(text: str) -> str:
+    return fold_map(text)[0]
+
+
+# After folding, ASCII look-alikes that impersonators swap for each other.
+_ASCII_LOOKALIKE = str.maketrans({"0": "o", "1": "l", "i": "l", "|": "l"})
+_ASCII_PAIRS = (("rn", "m"), ("vv", "w"))
+
+
+@lru_cache(maxsize=1)
+def _to_ascii() -> dict[str, str]:
+    """Non-ASCII character -> the ASCII letter or digit it is confusable with (Unicode confusables data).
+
+    One hop only, no transitive closure: closing the relation would merge unrelated letters.
+    A lowercase letter inherits its capital's target (Cyrillic з from З, which looks like 3).
+    """
+    data = json.loads(
+        resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text(encoding="utf-8")
+    )
+    table: dict[str, str] = {}
+    for char, entries in data.items():
+        if len(char) != 1 or char.isascii():
+            continue
+        targets = [e["c"] for e in entries if len(e["c"]) == 1 and e["c"].isascii() and e["c"].isalnum()]
+        if targets:
+            target = min(targets).casefold()
+            for key in (char, char.casefold()):
+                if len(key) == 1 and not key.isascii():
+                    table.setdefault(key, target)
+    return table
+
+
+def skeleton(text: str) -> str:
+    """:func:`fold`, then look-alike characters replaced by one representative (for GM105, GM501)."""
+    table = _to_ascii()
+    out = "".join(table.get(c, c) for c in fold(text)).translate(_ASCII_LOOKALIKE)
+    for pair, single in _ASCII_PAIRS:
+        out = out.replace(pair, single)
+    return out

@@ -1,0 +1,53 @@
+"""``govmedia site build|serve``: build or preview the public site of a register with MkDocs.
+
+MkDocs runs in a subprocess (``python -m mkdocs``): only ``website/plugin.py`` imports mkdocs.
+The plugin checks the register first and refuses to build while it has any error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("site", help="生成或预览公开网站", description="用 MkDocs 生成（build）或本地预览（serve）名录网站；名录有错误时拒绝生成。")
+    p.add_argument("action", choices=("build", "serve"), help="build：生成到 --site-dir；serve：本地预览")
+    add_common(p)
+    p.add_argument("--site-dir", default=None, help="build 的输出目录（默认：根目录下的 site/）")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000", help="serve 的地址（默认 127.0.0.1:8000）")
+    p.add_argument("--strict", action="store_true", help="build：把 MkDocs 的警告也当作错误")
+    p.set_defaults(func=run)
+
+
+def mkdocs_command(args: argparse.Namespace) -> list[str]:
+    config = Path(args.root) / "mkdocs.yml"
+    cmd = [sys.executable, "-m", "mkdocs", args.action, "--config-file", str(config)]
+    if args.action == "build":
+        if args.site_dir:
+            cmd += ["--site-dir", str(Path(args.site_dir).resolve())]
+        if args.strict:
+            cmd.append("--strict")
+    else:
+        cmd += ["--dev-addr", args.dev_addr]
+    return cmd
+
+
+def run(args: argparse.Namespace) -> int:
+    config = Path(args.root) / "mkdocs.yml"
+    if not config.is_file():
+        print(f"govmedia: 找不到 {config}：请用 --root 指向名录仓库根目录", file=sys.stderr)
+        return EXIT_USAGE
+    env = dict(os.environ)
+    if args.today:
+        env["GOVMEDIA_TODAY"] = args.today.isoformat()
+    try:
+        done = subprocess.run(mkdocs_command(args), env=env, check=False)
+    except KeyboardInterrupt:
+        return EXIT_OK
+    return EXIT_OK if done.returncode == 0 else EXIT_FINDINGS

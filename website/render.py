@@ -120,7 +120,8 @@ def register(pub: Public) -> Page:
     rows = []
     for a in pub.accounts:
         rows.append(
-            f'<tr data-unit="{esc(a.unit_id)}" data-platform="{esc(a["platform"])}" data-status="{esc(a["status"])}">'
+            f'<tr data-unit="{esc(a.unit_id)}" data-platform="{esc(a["platform"])}" data-status="{esc(a["status"])}"'
+            f' data-id="{esc(a["platform_id"])}">'
             f'<td><a href="{esc(rel(here, f"units/{a.unit_id}/"))}#{esc(a.account_id)}">{esc(a["name"])}</a></td>'
             f"<td>{esc(a.platform_label)}</td>"
             f'<td><a href="{esc(rel(here, f"units/{a.unit_id}/"))}">{esc(a.unit_name)}</a></td>'
@@ -142,7 +143,7 @@ def register(pub: Public) -> Page:
 <div><label for="gm-f-unit">主办单位</label><select id="gm-f-unit" name="unit"><option value="">全部</option>{unit_opts}</select></div>
 <div><label for="gm-f-platform">平台</label><select id="gm-f-platform" name="platform"><option value="">全部</option>{plat_opts}</select></div>
 <div><label for="gm-f-status">状态</label><select id="gm-f-status" name="status"><option value="">全部</option>{stat_opts}</select></div>
-<div><label for="gm-f-text">关键词</label><input id="gm-f-text" name="q" type="search" autocomplete="off"></div>
+<div><label for="gm-f-text">关键词（名称、单位、账号 ID）</label><input id="gm-f-text" name="q" type="search" autocomplete="off"></div>
 </form>
 <p id="gm-count" role="status" aria-live="polite">共 {len(pub.accounts)} 个账号。</p>
 {_table(f"{pub.jurisdiction}政务新媒体名录（共 {len(pub.accounts)} 个账号）",

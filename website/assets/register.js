@@ -7,7 +7,7 @@
   if (!form || !table || !table.tBodies.length) return;
   var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var fold = function (s) { return s.normalize("NFKC").toLowerCase().replace(/\s+/g, ""); };
-  var texts = rows.map(function (r) { return fold(r.textContent || ""); });
+  var texts = rows.map(function (r) { return fold((r.textContent || "") + " " + (r.dataset.id || "")); });
   var field = function (name) { return form.elements.namedItem(name); };
   function apply() {
     var unit = field("unit").value, platform = field("platform").value, status = field("status").value;

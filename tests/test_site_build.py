@@ -21,10 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from govmedia.checks.loader import load
 from govmedia.website.publish import public_fields
-from govmedia.website.render import ASSETS
+
 from tests.conftest import BASE_TODAY
 
 SPEC_PATHS = [

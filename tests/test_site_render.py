@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-
 from govmedia.schemas import Account, Announcement, Unit
 from govmedia.website.data import accounts_csv, accounts_json, announcements_json, atom_feed
 from govmedia.website.html import rel, safe_title
@@ -20,6 +19,7 @@ from govmedia.website.publish import (
     _case_insensitive,
     public_fields,
 )
+from govmedia.website.qr import qr_codes, qr_svg
 from govmedia.website.render import all_pages, announcement_page, home, register, unit_page
 from govmedia.website.site import add_csp, csp
 
@@ -70,11 +70,13 @@ def test_every_page_escapes_hostile_values() -> None:
     pages = all_pages(pub)
     assert len(pages) >= 8
     for page in pages:
-        _assert_inert(page.html)
+        _assert_inert(page.final_html())
         assert "<" not in page.title and ">" not in page.title and '"' not in page.title
-    unit = unit_page(pub, "evil", pub.accounts)
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in unit.html
-    assert 'href="https://weibo.com/u/1&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in unit.html
+    url = pub.accounts[0]["url"]
+    unit = unit_page(pub, "evil", pub.accounts, {url: qr_svg(url)})
+    assert '<svg role="img" aria-label="账号&lt;script&gt;' in unit.final_html()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in unit.final_html()
+    assert 'href="https://weibo.com/u/1&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;"' in unit.final_html()
 
 
 def test_announcement_markdown_is_safe() -> None:
@@ -171,3 +173,11 @@ def test_csp_pins_inline_scripts() -> None:
     out = add_csp(page)
     assert out.index("Content-Security-Policy") < out.index("<script>")
     assert "'unsafe-inline'" in csp(page, relaxed=True).split("style-src")[0]
+
+
+def test_qr_codes_in_parallel_match_serial() -> None:
+    urls = [f"https://weibo.com/u/{10000 + i}" for i in range(450)]
+    many = qr_codes(urls, use_cache=False)
+    assert list(many) == urls
+    assert many[urls[7]] == qr_svg(urls[7])
+    assert many[urls[7]].startswith("<svg") and "<path" in many[urls[7]]

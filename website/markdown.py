@@ -8,6 +8,7 @@ as a second line of defence, and headings are moved one level down below the pag
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
@@ -24,6 +25,7 @@ _ATTRS = {"a": {"href"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
 _HEADING = re.compile(r"<(/?)h([1-5])>")
 
 
+@lru_cache(maxsize=4096)  # announcements are rendered for their page and for the feed
 def render_markdown(text: str) -> str:
     html = _MD.render(text)
     html = _HEADING.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}>", html)

@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from govmedia.checks.context import Context
+from govmedia.checks.engine import check
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -20,15 +22,12 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check
-
 from .site import NAV, TEMPLATE_DIR, Site, add_csp, build_site
 
 TODAY_ENV = "GOVMEDIA_TODAY"
 
 
-class GovmediaConfig(Config):
+class GovmediaConfig(Config):  # type: ignore[no-untyped-call]
     root = c.Optional(c.Type(str))  # the register, relative to mkdocs.yml (default: its folder)
     today = c.Optional(c.Type(str))  # build date YYYY-MM-DD (default: today; env GOVMEDIA_TODAY wins)
     qr = c.Type(bool, default=True)  # draw QR codes on the unit pages
@@ -44,7 +43,7 @@ def build_date(configured: str | None) -> date:
         raise PluginError(f"govmedia: build date must be YYYY-MM-DD, got {text!r} ({TODAY_ENV} or plugin 'today')") from None
 
 
-class GovmediaPlugin(BasePlugin[GovmediaConfig]):
+class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-call]
     site: Site | None = None
     serving = False
 
@@ -54,7 +53,7 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / (self.config.root or ".")).resolve()
         today = build_date(self.config.today)
-        registry, findings = check(Context(root=self.root, today=today))
+        registry, findings = check(Context(root=self.root, today=today, cache=True))
         errors = [f for f in findings if f.severity == "error"]
         if errors or registry.governance is None:
             lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.zh}" for f in errors]
@@ -90,6 +89,9 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):
         return generated.html if generated else html
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
+        generated = self.site.pages.get(page.file.src_uri) if self.site else None
+        if generated is not None and generated.late:
+            output = generated.finish(output)
         return add_csp(output, relaxed=self.serving)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:

@@ -14,12 +14,11 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from pydantic import BaseModel
-
 from govmedia.checks.lifecycle import STATUS_LABELS
 from govmedia.checks.registry import Registry
 from govmedia.schemas import Account, Announcement, Unit
 from govmedia.schemas.account import OPEN_STATUSES, PUBLISHED_STATUSES, STATUSES
+from pydantic import BaseModel
 
 # Published accounts that still speak for their unit; closed and exited ones stay findable, marked.
 OFFICIAL_STATUSES = OPEN_STATUSES
@@ -184,9 +183,9 @@ def build_public(registry: Registry, today: date) -> Public:
         announcement_min_days=gov.announcement_min_days,
     )
     for unit_id in sorted(registry.units):
-        rec = registry.units[unit_id].record
-        if rec is not None:
-            pub.units[unit_id] = PubUnit(unit_id, public_values(rec.model))
+        unit_rec = registry.units[unit_id].record
+        if unit_rec is not None:
+            pub.units[unit_id] = PubUnit(unit_id, public_values(unit_rec.model))
     platform_order = {pid: i for i, pid in enumerate(platforms)}
     status_order = {s: i for i, s in enumerate(STATUSES)}
     rows: list[PubAccount] = []

@@ -24,7 +24,7 @@ from .publish import (
     public_fields,
     status_label,
 )
-from .qr import qr_svg
+from .qr import qr_codes
 
 ASSETS = "assets/govmedia/"
 PUBLISHED_ORDER = ("active", "changing", "exiting", "closing", "closed", "exited")
@@ -39,6 +39,17 @@ class Page:
     html: str
     search: bool = True  # include in the search index
     hide: list[str] = field(default_factory=list)  # material front matter: navigation, toc
+    # marker comment -> HTML put in place of it in the finished page (large, not for the search index)
+    late: dict[str, str] = field(default_factory=dict)
+
+    def final_html(self) -> str:
+        """The page content with the late parts in place (what a reader sees)."""
+        return self.finish(self.html)
+
+    def finish(self, html: str) -> str:
+        for marker, part in self.late.items():
+            html = html.replace(marker, part, 1)
+        return html
 
     @property
     def src_uri(self) -> str:
@@ -164,7 +175,7 @@ def units_index(pub: Public) -> Page:
     return _page(here, "主办单位", body, search=False, hide=["toc"])
 
 
-def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qr: bool = True) -> Page:
+def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[str, str] | None = None) -> Page:
     here = f"units/{unit_id}/"
     unit = pub.units[unit_id]
     v = unit.values
@@ -173,11 +184,17 @@ def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qr: bool = 
         parent_unit = pub.units[v["parent"]]
         parent = f'<dt>主管单位</dt><dd><a href="../{esc(parent_unit.unit_id)}/">{esc(parent_unit.name)}</a></dd>'
     sections = []
+    late: dict[str, str] = {}
     for a in accounts:
         figure = ""
-        if qr:
-            svg = qr_svg(a["url"], f"{a['name']}（{a.platform_label}）的二维码")
-            figure = f'<figure class="gm-qrbox">{svg}<figcaption>扫码访问</figcaption></figure>'
+        svg = None if qrs is None else qrs.get(a["url"])
+        if svg:  # official accounts only: a closed account's QR code would send people to it
+            label = esc(f"{a['name']}（{a.platform_label}）的二维码")
+            svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
+            # The SVG goes in after the search index has read the page (see Page.late).
+            marker = f"<!--gm-qr:{len(late)}-->"
+            late[marker] = svg
+            figure = f'<figure class="gm-qrbox">{marker}<figcaption>扫码访问</figcaption></figure>'
         sections.append(f"""<section class="gm-account{"" if a.official else " gm-account-gone"}" id="{esc(a.account_id)}">
 <h2>{esc(a["name"])} <small>{esc(a.platform_label)}</small></h2>
 <div class="gm-account-body"><dl>
@@ -198,7 +215,11 @@ def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qr: bool = 
 </dl>
 <p><a href="../../register/">返回名录</a></p>
 {accounts_html}"""
-    return _page(here, unit.name, body, hide=["toc"])
+    # Unit pages stay out of the search index (thousands of them would make it huge for a phone and
+    # slow to build); the unit list, the register's filter and the verify page find them instead.
+    page = _page(here, unit.name, body, search=False, hide=["toc"])
+    page.late = late
+    return page
 
 
 def verify(pub: Public) -> Page:
@@ -240,9 +261,10 @@ def announcements_index(pub: Public) -> Page:
     return _page(here, "公告", body, hide=["toc"])
 
 
-def announcement_page(pub: Public, a: PubAnnouncement) -> Page:
+def announcement_page(pub: Public, a: PubAnnouncement, by_ref: dict[str, PubAccount] | None = None) -> Page:
     here = f"announcements/{a.stem}/"
-    by_ref = {acc.ref: acc for acc in pub.accounts}
+    if by_ref is None:
+        by_ref = {acc.ref: acc for acc in pub.accounts}
     items = []
     for ref in a["accounts"]:
         acc = by_ref.get(ref)
@@ -264,7 +286,9 @@ def announcement_page(pub: Public, a: PubAnnouncement) -> Page:
 {render_markdown(a.body)}
 </div>
 <p><a href="../">全部公告</a></p>"""
-    return _page(here, a["title"], body, hide=["toc"])
+    # Individual announcements stay out of the search index (the list page is in it): keeps the index
+    # small enough for a phone on a register with thousands of announcements.
+    return _page(here, a["title"], body, search=False, hide=["toc"])
 
 
 def policy_slug(index: int, stem: str) -> str:
@@ -336,10 +360,12 @@ def open_data(pub: Public) -> Page:
 
 
 def all_pages(pub: Public, qr: bool = True) -> list[Page]:
+    qrs = qr_codes(sorted({a["url"] for a in pub.accounts if a.official})) if qr else None
+    by_ref = {acc.ref: acc for acc in pub.accounts}
     pages = [home(pub), register(pub), units_index(pub), verify(pub), announcements_index(pub),
              policies_index(pub), open_data(pub)]
     for unit_id, accounts in pub.unit_accounts().items():
-        pages.append(unit_page(pub, unit_id, accounts, qr=qr))
-    pages.extend(announcement_page(pub, a) for a in pub.announcements)
+        pages.append(unit_page(pub, unit_id, accounts, qrs))
+    pages.extend(announcement_page(pub, a, by_ref) for a in pub.announcements)
     pages.extend(policy_page(i, p.stem, p.title, p.text) for i, p in enumerate(pub.policies))
     return pages

@@ -264,3 +264,24 @@ def test_site_command_builds(make_register: Callable[..., Path], tmp_path: Path)
                  "--site-dir", str(out), "--strict"]) == 0
     assert (out / "verify" / "index.html").is_file()
     assert main(["site", "build", "--root", str(tmp_path / "nowhere")]) == 2
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_template_and_root_site_config_agree() -> None:
+    """The demo generator copies checks/templates/ into every register: keep the two in step."""
+    assert (REPO / "mkdocs.yml").read_text(encoding="utf-8") == \
+        (REPO / "checks" / "templates" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert (REPO / "site_docs" / "README.md").read_text(encoding="utf-8") == \
+        (REPO / "checks" / "templates" / "site_docs" / "README.md").read_text(encoding="utf-8")
+    config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "font: false" in config and "language: zh" in config and "- govmedia" in config
+
+
+def test_shipped_register_builds(tmp_path: Path) -> None:
+    """The repository itself is a register (generated for 2026-11-30): its site builds strictly."""
+    done = mkdocs_build(REPO, tmp_path / "site", date(2026, 11, 30))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "site" / "verify" / "index.html").is_file()
+    assert not (tmp_path / "site" / "README").exists()  # nothing from site_docs/ is published

@@ -11,6 +11,7 @@ from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from ..context import Context
 from ..engine import check, has_errors
 from ..findings import Finding
+from ..gitbase import BaseError, snapshot
 from ..reporters import REPORTERS
 
 
@@ -50,8 +51,17 @@ def run(args: argparse.Namespace) -> int:
     if not root.is_dir():
         print(f"govmedia: 找不到名录目录 {root}", file=sys.stderr)
         return EXIT_USAGE
+    if args.verify_signatures and not args.base:
+        print("govmedia: --verify-signatures 需要同时给出 --base（与哪个版本比较）。" if args.lang == "zh" else
+              "govmedia: --verify-signatures needs --base.", file=sys.stderr)
+        return EXIT_USAGE
     ctx = Context(root=root, today=args.today or date.today(), base=args.base,
                   verify_signatures=args.verify_signatures)
+    try:
+        snapshot(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
+    except BaseError as exc:
+        print(f"govmedia: {exc.message(args.lang)}", file=sys.stderr)
+        return EXIT_USAGE
     _, findings = check(ctx)
     prefixes = _selector(root, args.paths)
     shown = [f for f in findings if _selected(f, prefixes)]

@@ -8,7 +8,8 @@ Two halves:
   lines of ``from_unit`` stages, then the files that define the rules.
 * :func:`parse` and :func:`owners` replay GitHub's semantics for GM604: gitignore-style patterns
   (a leading or inner ``/`` anchors to the root, ``*`` and ``?`` never cross ``/``, ``**`` spans
-  folders, a pattern names a file or everything below a folder), the last matching line wins,
+  folders, a pattern names a file or everything below a folder — except that a last segment with a
+  wildcard, as in ``docs/*``, names only that level), the last matching line wins,
   and lines GitHub would skip as invalid (``!`` negation, ``[...]`` ranges, ``\\`` escapes,
   malformed owners) are skipped here too.
 """
@@ -102,7 +103,9 @@ def _translate(pattern: str) -> str | None:
         regex += piece + ("" if last else "/")
     prefix = "" if anchored else "(?:.*/)?"
     # A pattern names a file, or a folder and everything below it; with a trailing / only a folder.
-    suffix = "/.*" if directory else "(?:/.*)?"
+    # GitHub: ``docs/*`` names the files directly in docs/, not those in its subfolders.
+    wild_last = any(ch in parts[-1] for ch in "*?")
+    suffix = "/.*" if directory else "" if wild_last else "(?:/.*)?"
     if regex.endswith(".*") and parts[-1] == "**":
         suffix = ""
     return f"^{prefix}{regex}{suffix}$"

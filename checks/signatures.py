@@ -26,7 +26,7 @@ def _signed_log(root: Path, signers: Path, *revs: str) -> list[tuple[str, str, s
                "-c", "log.showSignature=false", "log", f"--format=%H{_SEP}%G?{_SEP}%GS{_SEP}%GK{_END}", *revs)
     out = []
     for rec in proc.stdout.decode("utf-8", "replace").split(_END):
-        fields = rec.strip().split(_SEP)
+        fields = rec.strip("\n").split(_SEP)
         if len(fields) == 4:
             out.append((fields[0], fields[1], fields[2], fields[3]))
     return out

@@ -64,6 +64,12 @@ class Repo:
         self.git("commit", "-q", "--allow-empty", "-m", message, *extra)
         return self.git("rev-parse", "HEAD").strip()
 
+    def commit_signed(self, message: str, key: Path) -> str:
+        """Commit signed with the ssh private key ``key`` (git's gpg.format=ssh)."""
+        self.git("add", "-A")
+        self.git("-c", "gpg.format=ssh", "-c", f"user.signingkey={key}", "commit", "-q", "-S", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
     def findings(self, base: str | None = "main", today: date = BASE_TODAY, signatures: bool = False,
                  codes: str = "GM6") -> list[Finding]:
         ctx = Context(root=self.root, today=today, base=base, verify_signatures=signatures)

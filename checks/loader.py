@@ -11,9 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
+from pydantic import BaseModel, ValidationError
 
 from . import yamlload
 from .findings import Finding, make

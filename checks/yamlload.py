@@ -38,7 +38,8 @@ _FORBIDDEN_CHARS = re.compile(
     "\U000e0001\U000e0020-\U000e007f]"
 )
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
+# Floats need a dot: "1e3" stays text, as PyYAML's writer assumes, so whatever it writes reads back.
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+([eE][-+]?[0-9]+)?")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
 _FALSES = frozenset({"false", "False", "FALSE"})
@@ -149,6 +150,8 @@ class _Builder:
 
     def _pos(self, event: yaml.Event) -> Pos:
         mark = event.start_mark
+        if mark is None:  # pragma: no cover - both parsers always set marks
+            return Pos(1 + self.line_offset, 1)
         return Pos(mark.line + 1 + self.line_offset, mark.column + 1)
 
     def _fatal(self, code: str, event: yaml.Event, zh: str, en: str) -> _Stop:
@@ -252,8 +255,8 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Document | None, 
         return None, [stop.finding]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        col = mark.column + 1 if mark else 1
+        line = (mark.line + 1 if mark is not None else 1) + line_offset
+        col = mark.column + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "syntax error"
         if "nesting depth" in problem:
             return None, [make("GM006", path, line, col, f"嵌套过深（{problem}）：请简化结构。",

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(REPORTERS[args.format](shown, args.lang))
     errors = sum(f.severity == "error" for f in shown)
     warnings = len(shown) - errors
-    if args.format == "text" and sys.stderr.isatty() or args.format == "text" and shown:
+    if (args.format == "text" and sys.stderr.isatty()) or (args.format == "text" and shown):
         if args.lang == "zh":
             print(f"共 {errors} 个错误，{warnings} 个警告。", file=sys.stderr)
         else:

@@ -163,7 +163,7 @@ class _Acc:
     ref = "u/a"
     path = "accounts/u/a/account.yaml"
 
-    class record:  # noqa: N801 - a stand-in for Record[Account]
+    class record:  # a stand-in for Record[Account]
         @staticmethod
         def pos(*_: str) -> object:
             from govmedia.checks.yamlload import Pos

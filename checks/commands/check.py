@@ -9,9 +9,10 @@ from pathlib import Path
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from ..context import Context
-from ..engine import check, has_errors
+from ..engine import check_findings, has_errors
 from ..findings import Finding
 from ..gitbase import BaseError, snapshot
+from ..progress import progress_bar
 from ..reporters import REPORTERS
 
 
@@ -21,6 +22,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--base", default=None, help="与该 git 版本比较，启用历史规则 GM6xx")
     p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式（默认 text）")
     p.add_argument("--verify-signatures", action="store_true", help="要求 --base 以来新增的审批文件有合规签名")
+    p.add_argument("--no-cache", action="store_true", help="不使用缓存（$XDG_CACHE_HOME/govmedia）")
     p.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或目录中的问题")
     p.set_defaults(func=run)
 
@@ -56,13 +58,14 @@ def run(args: argparse.Namespace) -> int:
               "govmedia: --verify-signatures needs --base.", file=sys.stderr)
         return EXIT_USAGE
     ctx = Context(root=root, today=args.today or date.today(), base=args.base,
-                  verify_signatures=args.verify_signatures)
+                  verify_signatures=args.verify_signatures, cache=not args.no_cache)
     try:
         snapshot(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
     except BaseError as exc:
         print(f"govmedia: {exc.message(args.lang)}", file=sys.stderr)
         return EXIT_USAGE
-    _, findings = check(ctx)
+    with progress_bar(args.lang) as progress:
+        findings = check_findings(ctx, progress)
     prefixes = _selector(root, args.paths)
     shown = [f for f in findings if _selected(f, prefixes)]
     sys.stdout.write(REPORTERS[args.format](shown, args.lang))

@@ -152,27 +152,48 @@ class BaseSnapshot:
         return {p: b for p, b in self.files.items() if self.is_request_file(p)}
 
 
+def _scratch() -> str | None:
+    """Where to unpack the base: memory-backed /dev/shm when there is one (writing and removing
+    thousands of small files on a busy disk costs seconds), else the system's temporary directory."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+def _materialise(top: Path, regular: dict[str, str], blobs: dict[str, bytes]) -> dict[str, bytes]:
+    """Write the regular files under ``top``; paths that could leave it are skipped."""
+    files: dict[str, bytes] = {}
+    made: set[Path] = set()
+    for rel, oid in regular.items():
+        safe = _safe_rel(rel)
+        if safe is None:
+            continue
+        target = top.joinpath(*safe.parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        # O_EXCL|O_NOFOLLOW: never write through a link, never overwrite (no path is listed twice).
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(blobs[oid])
+        files[safe.as_posix()] = blobs[oid]
+    return files
+
+
 def build(root: Path, ref: str) -> BaseSnapshot:
     """Read the register at ``ref`` from git objects and load it with the ordinary loader."""
     commit = resolve(root, ref)
     entries = list_tree(root, commit, TREES)
     regular = {p: oid for p, (mode, oid) in entries.items() if mode in ("100644", "100755")}
     blobs = read_blobs(root, list(regular.values()))
-    files: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="govmedia-base-") as tmp:
-        top = Path(tmp).resolve()
-        for rel, oid in regular.items():
-            safe = _safe_rel(rel)
-            if safe is None:
-                continue
-            target = top.joinpath(*safe.parts)
-            if top not in target.resolve().parents:
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blobs[oid])
-            files[safe.as_posix()] = blobs[oid]
-        registry = load(top)
-    return BaseSnapshot(ref, commit, registry, files)
+    for where in dict.fromkeys([_scratch(), None]):
+        try:
+            with tempfile.TemporaryDirectory(prefix="govmedia-base-", dir=where) as tmp:
+                files = _materialise(Path(tmp), regular, blobs)
+                registry = load(Path(tmp))
+            return BaseSnapshot(ref, commit, registry, files)
+        except OSError as exc:  # e.g. a small /dev/shm in a container: try the ordinary temp dir
+            error = exc
+    raise BaseError(f"无法在临时目录中展开基准版本 {ref}：{error}", f"cannot unpack {ref} into a temporary directory: {error}")
 
 
 _cache: dict[tuple[str, str], BaseSnapshot] = {}

@@ -146,6 +146,41 @@ def match(rules: list[Rule], path: str) -> Rule | None:
     return None
 
 
+def _literal_head(rule: Rule) -> tuple[str, ...]:
+    """The leading folder names an anchored pattern spells out without wildcards (() otherwise)."""
+    body = rule.pattern.strip("/")
+    if not (rule.pattern.startswith("/") or "/" in body):
+        return ()
+    head: list[str] = []
+    for part in body.split("/"):
+        if any(ch in part for ch in "*?"):
+            break
+        head.append(part)
+    return tuple(head)
+
+
+class Matcher:
+    """:func:`match` for many paths: rules indexed by their literal leading folders, so a path is
+    only tried against the lines that could name it (one line per unit stays cheap)."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.by_head: dict[tuple[str, ...], list[Rule]] = {}
+        for rule in rules:
+            self.by_head.setdefault(_literal_head(rule), []).append(rule)
+
+    def __call__(self, path: str) -> Rule | None:
+        parts = path.split("/")
+        best: Rule | None = None
+        for k in range(len(parts) + 1):
+            for rule in reversed(self.by_head.get(tuple(parts[:k]), ())):
+                if best is not None and rule.line < best.line:
+                    break
+                if rule.regex.match(path):
+                    best = rule
+                    break
+        return best
+
+
 def instances(rule: Rule) -> Iterable[str]:
     """Concrete paths a rule names, with wildcards filled in: lets GM604 test lines that target
     approval files no account has yet (``/accounts/x/y/requests/2031-*/city_office.yaml``)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from govmedia.checks.cli import main
-from govmedia.checks.codeowners import TARGET, match, parse
+from govmedia.checks.codeowners import TARGET, Matcher, match, parse
 
 from .conftest import run_check
 from .gitrepo import make_repo
@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 CITY = "@wangyi-gov/city-office"
 
 
-@pytest.mark.parametrize(("pattern", "path", "hit"), [
+PATTERNS = [
     ("*", "accounts/a/b/account.yaml", True),
     ("*.yaml", "accounts/a/b/account.yaml", True),  # no slash: any depth
     ("/*.yaml", "accounts/a/b/account.yaml", False),
@@ -39,11 +39,24 @@ CITY = "@wangyi-gov/city-office"
     ("a?c", "abc", True),
     ("a?c", "a/c", False),
     ("/Accounts/", "accounts/u/unit.yaml", False),  # case sensitive
-])
+]
+
+
+@pytest.mark.parametrize(("pattern", "path", "hit"), PATTERNS)
 def test_patterns(pattern: str, path: str, hit: bool) -> None:
     rules, invalid = parse(f"{pattern} @o\n")
     assert invalid == []
     assert (match(rules, path) is not None) is hit
+
+
+def test_indexed_matcher_agrees_with_the_plain_replay() -> None:
+    patterns = [p for p, _, _ in PATTERNS] + ["/accounts/u/", "/accounts/u/a/requests/*/x.yaml", "/x/**/y"]
+    paths = [path for _, path, _ in PATTERNS] + ["accounts/u/a/requests/d/x.yaml", "x/y", "x/a/b/y/z"]
+    rules, _ = parse("".join(f"{p} @o{i}\n" for i, p in enumerate(patterns)))
+    for n in range(len(rules) + 1):  # every prefix of the file: the last matching line must agree
+        fast = Matcher(rules[:n])
+        for path in paths:
+            assert fast(path) is match(rules[:n], path), (n, path)
 
 
 @pytest.mark.parametrize("line", ["!/accounts/ @o", "/acc[ou]nts/ @o", "\\#x @o", "/x not-an-owner"])

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 
 from govmedia.schemas import Governance
 
-from ..codeowners import LOCATIONS, Rule, instances, match, office_stage, parse, unit_reviewers
+from ..codeowners import LOCATIONS, Matcher, Rule, instances, office_stage, parse, unit_reviewers
 from ..context import Context
 from ..findings import Finding, make
 from ..registry import Registry
@@ -66,6 +66,7 @@ def _samples(reg: Registry, gov: Governance, rules: list[Rule]) -> Iterator[tupl
 
 def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Finding]:
     rules, _invalid = parse(text)
+    match = Matcher(rules)
     units = unit_reviewers(reg)
     office = office_stage(gov)
     office_owners = set(gov.stages[office].reviewers)
@@ -89,11 +90,11 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
     for path, stage, uid in _samples(reg, gov, rules):
         st = gov.stages[stage]
         expected = set(units[uid]) if st.from_unit and uid in units else set(st.reviewers)
-        rule = match(rules, path)
+        rule = match(path)
         if rule is None or set(rule.owners) != expected:
             report(path, stage, expected, "审批文件", rule)
     for path in ("policies/governance.yaml", ".github/CODEOWNERS", where):
-        rule = match(rules, path)
+        rule = match(path)
         if rule is None or set(rule.owners) != office_owners:
             report(path, office, office_owners, "治理文件（决定谁来审批）", rule)
     return sorted(findings.values(), key=lambda f: f.sort_key)

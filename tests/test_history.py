@@ -100,11 +100,12 @@ def test_moving_an_account_with_a_complete_change_request(repo: Repo) -> None:
 # -- GM601 -------------------------------------------------------------------------------------
 def test_gm601_modified_approval(repo: Repo) -> None:
     path = f"{KUAISHOU_OPEN}/district_office.yaml"
-    repo.edit(path, comment="改一下")
+    repo.write(path, repo.read(path) + "comment: 改一下\n")
     repo.commit("rewrite history")
     found = repo.findings()
     assert [(f.code, f.path) for f in found] == [("GM601", path)]
     assert "被修改" in found[0].zh and "git checkout main" in found[0].zh
+    assert found[0].line == repo.read(path).splitlines().index("comment: 改一下") + 1
 
 
 def test_gm601_deleted_request(repo: Repo) -> None:

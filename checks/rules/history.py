@@ -89,6 +89,16 @@ def _label(status: str | None) -> str:
 
 
 # -- GM601 -------------------------------------------------------------------------------------
+def _first_difference(before: bytes, after: bytes) -> int:
+    """The first line (1-based) where ``after`` differs from ``before``."""
+    old = before.replace(b"\r\n", b"\n").split(b"\n")
+    new = after.replace(b"\r\n", b"\n").split(b"\n")
+    for no, (a, b) in enumerate(zip(old, new, strict=False), 1):
+        if a != b:
+            return no
+    return min(len(old), len(new)) + (1 if len(new) > len(old) else 0)
+
+
 def gm601_append_only(reg: Registry, ctx: Context) -> Iterable[Finding]:
     snap = gitbase.snapshot(ctx)
     if snap is None:
@@ -114,7 +124,7 @@ def gm601_append_only(reg: Registry, ctx: Context) -> Iterable[Finding]:
                 f"are append-only. Restore it ({restore}); to withdraw or correct, file a new request."))
         elif not gitbase.same_content(now, data):
             out.append(make(
-                "GM601", where, 1, 1,
+                "GM601", where, _first_difference(data, now), 1,
                 f"{kind_zh}记录 {where} 在基准版本 {snap.ref} 中已存在，现在被修改：已记录的申请和审批决定不得改写"
                 f"（第七条、第八条）。请恢复原内容（{restore}）；如需更正，请另行提交新的申请。",
                 f"the {kind_en} record {where} exists at {snap.ref} and was modified: recorded requests and "

@@ -197,6 +197,7 @@ def build(root: Path, ref: str) -> BaseSnapshot:
 
 
 _cache: dict[tuple[str, str], BaseSnapshot] = {}
+_last: list[tuple[Context, BaseSnapshot]] = []
 
 
 def snapshot(ctx: Context) -> BaseSnapshot | None:
@@ -206,12 +207,15 @@ def snapshot(ctx: Context) -> BaseSnapshot | None:
     """
     if ctx.base is None:
         return None
+    if _last and _last[0][0] is ctx:  # the same run: no git call at all
+        return _last[0][1]
     root = ctx.root.resolve()
     commit = resolve(root, ctx.base)
     key = (str(root), commit)
     if key not in _cache:
         _cache.clear()  # one run at a time: keeps memory flat in long test sessions
         _cache[key] = build(root, ctx.base)
+    _last[:] = [(ctx, _cache[key])]
     return _cache[key]
 
 

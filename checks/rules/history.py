@@ -138,8 +138,9 @@ def status_finding(acc: AccountRec, before: str | None, after: str, ref: str) ->
     if transition_allowed(before, after) or acc.record is None:
         return None
     allowed = sorted(TRANSITIONS.get(before, frozenset()))
-    nxt_zh = "、".join(f"“{_label(s)}”（{s}）" for s in allowed) or "（不能再变化）"
-    nxt_en = ", ".join(allowed) or "nothing (final)"
+    nxt_zh = (f"{before} 之后只能变为 " + "、".join(f"“{_label(s)}”（{s}）" for s in allowed) if allowed
+              else f"{before} 是最终状态，不能再变化")
+    nxt_en = f"after {before} it may only become {', '.join(allowed)}" if allowed else f"{before} is final"
     p = acc.record.pos("status")
     if before is None:
         zh = (f"新账号 {acc.ref} 的状态是“{_label(after)}”（{after}）：新开账号只能以“申请中”（applying）登记，"
@@ -147,12 +148,12 @@ def status_finding(acc: AccountRec, before: str | None, after: str, ref: str) ->
         en = (f"new account {acc.ref} has status '{after}': a new account starts as 'applying' and becomes "
               "active only after its open request is approved (Art. 7). Set status to applying.")
     else:
-        zh = (f"账号 {acc.ref} 的状态从“{_label(before)}”（{before}）变为“{_label(after)}”（{after}），"
-              f"生命周期不允许；{before} 之后只能变为 {nxt_zh}（第七条、第八条）。"
+        zh = (f"账号 {acc.ref} 的状态从基准版本 {ref} 的“{_label(before)}”（{before}）变为“{_label(after)}”（{after}），"
+              f"生命周期不允许；{nxt_zh}（第七条、第八条）。"
               "请恢复原状态，并提交相应的申请逐级审批。")
-        en = (f"account {acc.ref} changed status from '{before}' to '{after}', which the lifecycle does not allow; "
-              f"after {before} it may only become {nxt_en} (Art. 7, 8). Restore the status and file the request.")
-    return make("GM602", acc.path, p.line, p.column, zh + f"（基准版本 {ref}）", en + f" (base {ref})")
+        en = (f"account {acc.ref} changed status from '{before}' (at {ref}) to '{after}', which the lifecycle does "
+              f"not allow; {nxt_en} (Art. 7, 8). Restore the status and file the request.")
+    return make("GM602", acc.path, p.line, p.column, zh, en)
 
 
 def gm602_lifecycle(reg: Registry, ctx: Context) -> Iterable[Finding]:

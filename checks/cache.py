@@ -88,10 +88,11 @@ class ParseCache:
     unchanged file is not even read again.
     """
 
-    def __init__(self, root: Path, known: FileMap | None = None) -> None:
+    def __init__(self, root: Path, known: FileMap | None = None, persist: bool = True) -> None:
         self.path = _folder(root) / "parse.marshal"
         self.salt = code_salt("checks")
-        loaded = _read(self.path)
+        self.persist = persist
+        loaded: Any = _read(self.path) if persist else None
         ok = isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.salt
         self.old: dict[bytes, Any] = loaded[1] if ok else {}
         self.used: dict[bytes, Any] = {}
@@ -106,6 +107,16 @@ class ParseCache:
         entry = self.known.get(rel)
         return entry[1] if entry is not None else None
 
+    def add_known(self, rel: str, key: bytes, suffix: bytes, result: Any) -> None:
+        """A parse done elsewhere (checks/parallel.py): trust it for ``rel`` only if the scan agrees."""
+        entry = self.known.get(rel)
+        if entry is None and not self.persist:
+            self.known[rel] = ((0, 0, 0, 0), key)
+        elif entry is None or entry[1] != key:
+            return  # changed since the scan, or not scanned: the loader reads it itself
+        self.old[key + suffix] = result
+        self.misses += 1
+
     def get(self, key: bytes) -> Any:
         value = self.old.get(key)
         if value is not None:
@@ -119,7 +130,7 @@ class ParseCache:
         self.used[key] = value
 
     def save(self) -> None:
-        if self.misses or len(self.used) != len(self.old):
+        if self.persist and (self.misses or len(self.used) != len(self.old)):
             _write(self.path, (self.salt, self.used))
 
 

@@ -6,6 +6,7 @@ from .cache import FileMap, ParseCache, ResultCache
 from .context import Context
 from .findings import Finding
 from .loader import Progress, load
+from .parallel import prefill
 from .registry import Registry
 from .rules import all_rules
 
@@ -18,11 +19,11 @@ def run_rules(registry: Registry, ctx: Context) -> list[Finding]:
 
 
 def check(ctx: Context, progress: Progress | None = None, known: FileMap | None = None) -> tuple[Registry, list[Finding]]:
-    cache = ParseCache(ctx.root, known) if ctx.cache else None
+    cache = ParseCache(ctx.root, known, persist=ctx.cache)
+    prefill(cache, str(ctx.root))
     registry = load(ctx.root, cache, progress)
     findings = run_rules(registry, ctx)
-    if cache is not None:
-        cache.save()
+    cache.save()
     return registry, findings
 
 

@@ -88,3 +88,22 @@ def test_today_is_part_of_the_key(make_register: Callable[..., Path]) -> None:
     root = make_register()
     results = cache.ResultCache(root)
     assert results.lookup("2026-06-01")[0] != results.lookup("2020-01-01")[0]
+
+
+def test_parallel_parse_gives_the_same_findings(make_register: Callable[..., Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from govmedia.checks import parallel
+
+    root = make_register()
+    (root / "accounts/wangyi-health/unit.yaml").write_text("name: a\nname: b\n", encoding="utf-8")
+    (root / "announcements/2026-05-01-bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    monkeypatch.setenv("GOVMEDIA_JOBS", "1")
+    serial = run(root, use_cache=False)
+    monkeypatch.setenv("GOVMEDIA_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 40)
+    calls: list[int] = []
+    original = parallel.prefill
+    monkeypatch.setattr("govmedia.checks.engine.prefill", lambda c, r: calls.append(original(c, r)) or calls[-1])
+    assert run(root, use_cache=False) == serial
+    assert calls and calls[0] > 100  # the workers really parsed the register

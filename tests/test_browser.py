@@ -168,6 +168,9 @@ def test_verify_handle_name_and_closed_account(page: Any, served: tuple[str, Pat
     accounts = _data(out, "accounts.json")["accounts"]
     official = next(a for a in accounts if a["official"])
     assert _verify(page, base, official["platform_id"]).startswith("已备案")
+    app = next(a for a in accounts if a["platform"] == "app" and a["official"])  # an id like cn.gov.x.y
+    assert _verify(page, base, app["platform_id"]).startswith("已备案")
+    assert "未在本名录中" in _verify(page, base, app["platform_id"] + "x")
     text = _verify(page, base, f"「{official['name']}」")
     assert text.startswith("已备案") and official["unit_name"] in text
     gone = next(a for a in accounts if a["status"] in ("closed", "exited"))

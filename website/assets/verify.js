@@ -60,8 +60,9 @@
         });
         if (exact || byId) hits.push(a);
       });
-      return hits;
+      if (hits.length) return hits;
     }
+    // Not a registered URL: a platform id (app ids look like host names) or an account name.
     var raw = q.trim().replace(/^[@＠]/, ""), key = fold(q);
     accounts.forEach(function (a) {
       var p = platforms[a.platform] || { case_insensitive: false };

@@ -21,9 +21,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
 from govmedia.checks.loader import load
 from govmedia.website.publish import public_fields
-
 from tests.conftest import BASE_TODAY
 
 SPEC_PATHS = [

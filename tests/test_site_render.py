@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+
 from govmedia.schemas import Account, Announcement, Unit
 from govmedia.website.data import accounts_csv, accounts_json, announcements_json, atom_feed
 from govmedia.website.html import rel, safe_title

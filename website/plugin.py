@@ -12,8 +12,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,6 +19,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
+
+from govmedia.checks.context import Context
+from govmedia.checks.engine import check
 
 from .site import NAV, TEMPLATE_DIR, Site, add_csp, build_site
 

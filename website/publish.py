@@ -14,11 +14,12 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel
+
 from govmedia.checks.lifecycle import STATUS_LABELS
 from govmedia.checks.registry import Registry
 from govmedia.schemas import Account, Announcement, Unit
 from govmedia.schemas.account import OPEN_STATUSES, PUBLISHED_STATUSES, STATUSES
-from pydantic import BaseModel
 
 # Published accounts that still speak for their unit; closed and exited ones stay findable, marked.
 OFFICIAL_STATUSES = OPEN_STATUSES

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import segno
+
 from govmedia.checks.cache import cache_root
 
 PARALLEL_FROM = 400  # below this, starting workers costs more than it saves

@@ -26,6 +26,7 @@ from govmedia.checks.engine import check
 from .site import NAV, TEMPLATE_DIR, Site, add_csp, build_site
 
 TODAY_ENV = "GOVMEDIA_TODAY"
+MAX_LISTED = 200  # findings listed in the build error; `govmedia check` lists all
 
 
 class GovmediaConfig(Config):  # type: ignore[no-untyped-call]
@@ -57,7 +58,9 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
         registry, findings = check(Context(root=self.root, today=today, cache=True))
         errors = [f for f in findings if f.severity == "error"]
         if errors or registry.governance is None:
-            lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.zh}" for f in errors]
+            lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.zh}" for f in errors[:MAX_LISTED]]
+            if len(errors) > MAX_LISTED:
+                lines.append(f"……另有 {len(errors) - MAX_LISTED} 个错误：运行 govmedia check 查看全部 / and more")
             raise PluginError("govmedia: 名录检查未通过，拒绝发布网站 / the register has errors, refusing to build:\n"
                               + "\n".join(lines or ["policies/governance.yaml: missing or invalid"]))
         self.site = build_site(registry, today, config.site_url, qr=self.config.qr)

@@ -325,11 +325,12 @@ def markdown_markup(text: str) -> list[Markup]:
     out: list[Markup] = []
     autolinks = {m.start() for m in _AUTOLINK.finditer(text)}
     for m in _HTML.finditer(text):
-        if m.start() in autolinks:
+        at = m.start()
+        if at in autolinks or text.startswith("](", at - 2):  # [text](<destination>) is a link
             continue
-        comment = text.startswith("<!--", m.start())
+        comment = text.startswith("<!--", at)
         what = ("HTML 注释", "an HTML comment") if comment else ("HTML 标签", "an HTML tag")
-        out.append(Markup(m.start(), text[m.start() : m.start() + 40], *what))
+        out.append(Markup(at, text[at : at + 40].split("\n", 1)[0], *what))
         if len(out) >= MAX_HITS:
             return out
     for m in _TEMPLATE.finditer(text):
@@ -411,7 +412,8 @@ def _emails(text: str) -> Iterator[tuple[int, int]]:
         while right < len(text) and right - at <= 255 and text[right] in _DOMAIN:
             right += 1
         domain = text[at + 1 : right].rstrip(".-")
-        if left < at and _DOMAIN_RE.fullmatch(domain):
+        in_url = left > 0 and text[left - 1] == "/"  # https://user@host: a link's user part (GM502)
+        if left < at and not in_url and _DOMAIN_RE.fullmatch(domain):
             yield left, at + 1 + len(domain)
         at = text.find("@", at + 1)
 

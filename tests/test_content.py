@@ -184,7 +184,8 @@ def test_account_url_outside_allowed_domains(make_register: Callable[..., Path])
     root = make_register()
     gov = root / "policies" / "governance.yaml"
     text = gov.read_text(encoding="utf-8")
-    gov.write_text(text.replace("    - weibo.com\n", "    - weibo.com\n    - evil.example\n"), encoding="utf-8")
+    text = text.replace("    - weibo.com\n", "    - weibo.com\n    - evil.example\n")
+    gov.write_text(text, encoding="utf-8")
     acc = root / "accounts" / "wangyi-education" / "weibo" / "account.yaml"
     acc.write_text(acc.read_text(encoding="utf-8").replace("url: https://weibo.com/", "url: https://xn--80ak6aa92e.com/"),
                    encoding="utf-8")

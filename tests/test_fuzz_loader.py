@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import govmedia.checks.yamlload as yamlload
 import yaml
-from govmedia.checks import yamlload
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

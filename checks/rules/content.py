@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .. import yamlload
 from ..contentscan import (
@@ -58,7 +59,7 @@ class Source:
         return line, offset - (self.text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _field(record: Record[object], path: str, text: str, zh: str, en: str, *loc: str | int) -> Source:  # type: ignore[type-var]
+def _field(record: Record[Any], path: str, text: str, zh: str, en: str, *loc: str | int) -> Source:
     p = record.pos(*loc)
     return Source(path, p.line, p.column, text, False, zh, en)
 
@@ -92,10 +93,10 @@ def published_texts(reg: Registry) -> Iterator[Source]:
         yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
                      f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
     for ann in reg.announcements:
-        rec = ann.record
-        yield _field(rec, rec.path, rec.model.title, f"公告 {ann.slug} 的标题（title）",
+        front = ann.record
+        yield _field(front, front.path, front.model.title, f"公告 {ann.slug} 的标题（title）",
                      f"the title of announcement {ann.slug}", "title")
-        yield Source(rec.path, ann.body_line, 1, ann.body, True, f"公告 {ann.slug} 的正文",
+        yield Source(front.path, ann.body_line, 1, ann.body, True, f"公告 {ann.slug} 的正文",
                      f"the body of announcement {ann.slug}")
     for page in reg.policies:
         yield Source(page.path, 1, 1, page.text, True, f"制度页面 {page.path}",

@@ -188,7 +188,7 @@ def _host_forms(host: str) -> tuple[str, str] | None:
         return None
     try:
         ascii_form = host if host.isascii() else host.encode("idna").decode("ascii")
-        unicode_form = ascii_form.encode("ascii").decode("idna")
+        unicode_form = ascii_form.encode("ascii").decode("idna") if "xn--" in ascii_form else ascii_form
     except (UnicodeError, ValueError):
         return None
     return ascii_form.lower(), unicode_form
@@ -200,6 +200,11 @@ def host_allowed(host: str, allowed: Iterable[str]) -> bool:
 
 def check_url(url: str, allowed: Sequence[str]) -> LinkProblem | None:
     """Judge one link target; None when it is fine. Relative links (site pages) are fine."""
+    return _check_url(url, tuple(allowed))
+
+
+@lru_cache(maxsize=4096)
+def _check_url(url: str, allowed: tuple[str, ...]) -> LinkProblem | None:
     cleaned = _STRIP.sub("", html.unescape(url)).replace("\\", "/")
     m = _SCHEME.match(cleaned)
     if m is None:
@@ -268,10 +273,14 @@ def markdown_links(text: str) -> list[Link]:
     """Every link a reader could follow: markdown-it's links and images, bare URLs, script schemes."""
     starts = _line_offsets(text)
     links: list[Link] = []
-    try:
-        tokens = _markdown().parse(text)
-    except Exception:  # pragma: no cover - markdown-it is total; never let a parser bug crash a check
-        tokens = []
+    # Without "[" there is no inline, reference or image link: autolinks are found by _AUTOLINK (below),
+    # which spares the Markdown parser on most announcements.
+    tokens: list[Any] = []
+    if "[" in text:
+        try:
+            tokens = _markdown().parse(text)
+        except Exception:  # pragma: no cover - markdown-it is total (fuzzed); never let a parser bug crash
+            tokens = []
     for block in tokens:
         if block.type != "inline" or not block.children:
             continue
@@ -287,6 +296,10 @@ def markdown_links(text: str) -> list[Link]:
                 continue
             raw_at = text.find(url, base) if url else -1
             links.append(Link(raw_at if raw_at >= 0 else base, url, how))
+    if not tokens:
+        for m in _AUTOLINK.finditer(text):
+            if "@" not in m.group() or ":" in m.group():
+                links.append(Link(m.start() + 1, html.unescape(m.group()[1:-1]), "autolink"))
     for m in _BARE_URL.finditer(text):
         url = m.group().rstrip(".,;:!?")
         if url.lower().startswith("www."):

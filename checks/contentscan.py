@@ -343,7 +343,9 @@ def markdown_markup(text: str) -> list[Markup]:
             continue
         comment = text.startswith("<!--", at)
         what = ("HTML 注释", "an HTML comment") if comment else ("HTML 标签", "an HTML tag")
-        out.append(Markup(at, text[at : at + 40].split("\n", 1)[0], *what))
+        excerpt = text[at : at + 40].split("\n", 1)[0]
+        close = excerpt.find(">")
+        out.append(Markup(at, excerpt[: close + 1] if close > 0 else excerpt, *what))
         if len(out) >= MAX_HITS:
             return out
     for m in _TEMPLATE.finditer(text):

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import yaml
+
 from govmedia.checks.demo import generate
 
 HERE = Path(__file__).resolve().parent

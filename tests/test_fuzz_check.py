@@ -15,11 +15,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from govmedia.checks.context import Context
 from govmedia.checks.demo import generate, write
 from govmedia.checks.engine import check
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 TODAY = date(2026, 6, 1)
 TARGETS = ("accounts/{unit}/{account}/account.yaml", "accounts/{unit}/unit.yaml", "{announcement}",

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import govmedia.checks.yamlload as yamlload
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import govmedia.checks.yamlload as yamlload
 
 SETTINGS = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import yamlload
 from ..contentscan import (
     Matcher,
     Term,
@@ -108,17 +107,10 @@ def published_texts(reg: Registry) -> Iterator[Source]:
 
 def load_terms(reg: Registry) -> tuple[list[Term], list[Finding]]:
     """The register's policies/banned-terms.txt (or the built-in list) plus governance banned_terms."""
-    problems: list[Finding] = []
-    own = reg.root / TERMS_FILE
-    text: str | None = None
-    source = TERMS_FILE
-    if own.is_file() and not own.is_symlink():
-        try:
-            raw = own.read_bytes()
-        except OSError:
-            raw = b""
-        text, problems = yamlload.decode(raw, TERMS_FILE)
-    if text is None:
+    problems: list[Finding] = []  # reading problems are load findings (GM001, GM006) already
+    if reg.banned_terms is not None:
+        text, source = reg.banned_terms.text, TERMS_FILE
+    else:
         text, source = BUILTIN_TERMS.read_text(encoding="utf-8"), "govmedia:" + TERMS_FILE
     terms = parse_terms(text, source)
     if reg.governance is not None:

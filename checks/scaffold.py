@@ -127,14 +127,14 @@ def check_answer(form: Form, ask: Ask, value: Any) -> str | None:
     """The first problem with ``value`` for ``ask`` given the answers so far, or None."""
     if value in (None, "", []):
         return None if not ask.required else f"{ask.zh}不能为空。"
-    if ask.choices is not None:
-        allowed = [v for v, _ in ask.choices(form.values)]
-        if value not in allowed:
-            return f"{ask.zh}应为以下之一：{'、'.join(allowed)}。"
     if ask.extra is not None:
         problem = ask.extra(form.values, value)
         if problem:
             return problem
+    if ask.choices is not None:
+        allowed = [v for v, _ in ask.choices(form.values)]
+        if value not in allowed:
+            return f"{ask.zh}应为以下之一：{'、'.join(allowed)}。"
     if form.model is not None and ask.key.startswith(form.doc_prefix):
         trial = dict(form.values)
         trial[ask.key] = value

@@ -78,7 +78,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("note", "备注", (), 30),
 )
 HEADERS = {c.key: c.header for c in COLUMNS}
-UNIT_KIND_LABELS = {"administrative_organ": "行政机关", "public_institution": "事业单位", "internal_body": "内设机构"}
+UNIT_KIND_LABELS = {
+    "administrative_organ": "行政机关",
+    "public_institution": "事业单位",
+    "internal_body": "内设机构",
+}
 UNDERTAKING_LABELS = {"internal": "本单位自行运营", "entrusted": "委托第三方运营"}
 INTERACTION_WORDS = (("comments", "评论"), ("messages", "留言"), ("private_messages", "私信"))
 SUMMARY_SHEET = "台账"
@@ -228,7 +232,9 @@ def to_xlsx(rows: list[dict[str, str]], path: Path) -> None:
     summary.title = SUMMARY_SHEET
     by_unit: dict[str, list[dict[str, str]]] = {}
     for row in rows:
-        by_unit.setdefault(row.get("unit_short_name") or row.get("unit_name") or row.get("unit_id", ""), []).append(row)
+        by_unit.setdefault(
+            row.get("unit_short_name") or row.get("unit_name") or row.get("unit_id", ""), []
+        ).append(row)
     sheets = [(summary, rows)]
     used: set[str] = set()
     for name, unit_rows in by_unit.items():
@@ -315,7 +321,8 @@ def _map_headers(values: list[Any]) -> dict[int, str]:
 
 def _table(grid: list[list[Any]], sheet: str, problems: list[Problem]) -> list[Row]:
     """Find the header row (a title row above it is fine) and turn the rows below into Rows."""
-    best, best_row = {}, -1
+    best: dict[int, str] = {}
+    best_row = -1
     for r, values in enumerate(grid[:15]):
         mapping = _map_headers(values)
         if len(mapping) > len(best):
@@ -341,8 +348,14 @@ def read_xlsx(path: Path) -> Sheet:
         wb_f = load_workbook(path, data_only=False)
         wb_v = load_workbook(path, data_only=True)
     except Exception as exc:  # not a zip, not an xlsx, encrypted, truncated...
-        out.problems.append(Problem(None, None, f"{path.name} 不是可读取的 Excel 工作簿（.xlsx）：{type(exc).__name__}。"
-                                    "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（*.xlsx）”后再导入。"))
+        out.problems.append(
+            Problem(
+                None,
+                None,
+                f"{path.name} 不是可读取的 Excel 工作簿（.xlsx）：{type(exc).__name__}。"
+                "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（*.xlsx）”后再导入。",
+            )
+        )
         return out
     names = wb_v.sheetnames
     chosen = [SUMMARY_SHEET] if SUMMARY_SHEET in names else names
@@ -364,12 +377,23 @@ def read_xlsx(path: Path) -> Sheet:
                     grid[r][c] = _NoValue(value)
         rows = _table(grid, name, out.problems)
         if not rows and len(chosen) == 1:
-            out.problems.append(Problem(None, None, f"工作表“{name}”中没有找到表头（应有“账号名称”“平台”“主办单位”等列）："
-                                        "请确认表头在前 15 行内，或参照 govmedia export 导出的台账格式。"))
+            out.problems.append(
+                Problem(
+                    None,
+                    None,
+                    f"工作表“{name}”中没有找到表头（应有“账号名称”“平台”“主办单位”等列）："
+                    "请确认表头在前 15 行内，或参照 govmedia export 导出的台账格式。",
+                )
+            )
         out.rows.extend(rows)
     if not out.rows and not out.problems:
-        out.problems.append(Problem(None, None, f"{path.name} 中没有账号数据：请确认台账不是空表，"
-                                    "且表头含“账号名称”“平台”“主办单位”等列。"))
+        out.problems.append(
+            Problem(
+                None,
+                None,
+                f"{path.name} 中没有账号数据：请确认台账不是空表，且表头含“账号名称”“平台”“主办单位”等列。",
+            )
+        )
     return out
 
 
@@ -392,7 +416,9 @@ def read_csv(path: Path) -> Sheet:
     grid: list[list[Any]] = [[(v if v != "" else None) for v in r] for r in csv.reader(io.StringIO(text))]
     out.rows = _table(grid, path.name, out.problems)
     if not out.rows:
-        out.problems.append(Problem(None, None, f"{path.name} 中没有找到表头或数据（应有“账号名称”“平台”“主办单位”等列）。"))
+        out.problems.append(
+            Problem(None, None, f"{path.name} 中没有找到表头或数据（应有“账号名称”“平台”“主办单位”等列）。")
+        )
     return out
 
 
@@ -404,7 +430,9 @@ def read_json(path: Path) -> Sheet:
         out.problems.append(Problem(None, None, f"{path.name} 不是有效的 JSON：{exc}。"))
         return out
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data) or not data:
-        out.problems.append(Problem(None, None, f"{path.name} 应是一个对象列表（govmedia export --format json 的格式）。"))
+        out.problems.append(
+            Problem(None, None, f"{path.name} 应是一个对象列表（govmedia export --format json 的格式）。")
+        )
         return out
     headers = list(dict.fromkeys(k for item in data for k in item))
     grid: list[list[Any]] = [headers] + [[item.get(h) for h in headers] for item in data]
@@ -421,7 +449,13 @@ def read_ledger(path: Path) -> Sheet:
     if suffix == ".json":
         return read_json(path)
     if suffix == ".xls":
-        return Sheet(problems=[Problem(None, None, f"{path.name} 是旧版 .xls 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")])
+        return Sheet(
+            problems=[
+                Problem(
+                    None, None, f"{path.name} 是旧版 .xls 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。"
+                )
+            ]
+        )
     return read_xlsx(path)
 
 
@@ -481,7 +515,17 @@ def bool_of(value: Any) -> bool | None:
 
 def days_of(value: Any) -> int | None:
     text = text_of(value)
-    words = {"每日": 1, "每天": 1, "日更": 1, "每周": 7, "周更": 7, "每两周": 14, "双周": 14, "每半月": 15, "每月": 30}
+    words = {
+        "每日": 1,
+        "每天": 1,
+        "日更": 1,
+        "每周": 7,
+        "周更": 7,
+        "每两周": 14,
+        "双周": 14,
+        "每半月": 15,
+        "每月": 30,
+    }
     if text in words:
         return words[text]
     m = re.fullmatch(r"(\d{1,4})\s*(天|日)?", text)
@@ -497,22 +541,58 @@ def lookup(text: str, table: dict[str, str], extra: dict[str, str]) -> str | Non
     return extra.get(key)
 
 
-PLATFORM_VARIANTS = {norm_header(k): v for k, v in {
-    "微信": "wechat_official", "公众号": "wechat_official", "微信公众平台": "wechat_official",
-    "视频号": "wechat_channels", "新浪微博": "weibo", "头条号": "toutiao", "头条": "toutiao",
-    "b站": "bilibili", "哔哩哔哩弹幕网": "bilibili", "客户端": "app", "app": "app", "移动app": "app",
-    "微信小程序": "mini_program", "抖音号": "douyin", "快手号": "kuaishou",
-}.items()}
-STATUS_VARIANTS = {norm_header(k): v for k, v in {
-    "正常": "active", "运行中": "active", "已开通": "active", "正常运营": "active", "在用": "active",
-    "已关停": "closed", "已注销": "closed", "关停": "closed", "注销": "closed",
-    "已退出": "exited", "退出": "exited", "申请": "applying", "待审批": "applying", "审批中": "applying",
-    "驳回": "rejected", "未通过": "rejected",
-}.items()}
-UNIT_KIND_VARIANTS = {norm_header(k): v for k, v in {
-    "机关": "administrative_organ", "行政单位": "administrative_organ", "党政机关": "administrative_organ",
-    "事业": "public_institution", "内设": "internal_body", "内设机构（科室）": "internal_body",
-}.items()}
+PLATFORM_VARIANTS = {
+    norm_header(k): v
+    for k, v in {
+        "微信": "wechat_official",
+        "公众号": "wechat_official",
+        "微信公众平台": "wechat_official",
+        "视频号": "wechat_channels",
+        "新浪微博": "weibo",
+        "头条号": "toutiao",
+        "头条": "toutiao",
+        "b站": "bilibili",
+        "哔哩哔哩弹幕网": "bilibili",
+        "客户端": "app",
+        "app": "app",
+        "移动app": "app",
+        "微信小程序": "mini_program",
+        "抖音号": "douyin",
+        "快手号": "kuaishou",
+    }.items()
+}
+STATUS_VARIANTS = {
+    norm_header(k): v
+    for k, v in {
+        "正常": "active",
+        "运行中": "active",
+        "已开通": "active",
+        "正常运营": "active",
+        "在用": "active",
+        "已关停": "closed",
+        "已注销": "closed",
+        "关停": "closed",
+        "注销": "closed",
+        "已退出": "exited",
+        "退出": "exited",
+        "申请": "applying",
+        "待审批": "applying",
+        "审批中": "applying",
+        "驳回": "rejected",
+        "未通过": "rejected",
+    }.items()
+}
+UNIT_KIND_VARIANTS = {
+    norm_header(k): v
+    for k, v in {
+        "机关": "administrative_organ",
+        "行政单位": "administrative_organ",
+        "党政机关": "administrative_organ",
+        "事业": "public_institution",
+        "内设": "internal_body",
+        "内设机构（科室）": "internal_body",
+    }.items()
+}
 
 
 def known_columns(rows: Iterable[Row]) -> set[str]:

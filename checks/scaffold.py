@@ -27,7 +27,11 @@ from .registry import Registry, RequestRec
 from .schema_errors import _zh as _explain  # the same Chinese wording as GM010 findings
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-UNIT_KINDS = {"administrative_organ": "行政机关", "public_institution": "事业单位", "internal_body": "内设机构"}
+UNIT_KINDS = {
+    "administrative_organ": "行政机关",
+    "public_institution": "事业单位",
+    "internal_body": "内设机构",
+}
 UNDERTAKING_KINDS = {"internal": "本单位自行运营", "entrusted": "委托第三方运营"}
 ANNOUNCEMENT_KINDS = {"opening": "开通", "change": "变更", "exit": "退出监管", "close": "注销关停"}
 ACTION_TO_KIND = {"open": "opening", "change": "change", "exit": "exit", "close": "close"}
@@ -78,7 +82,7 @@ def nested(values: Values, prefix: str) -> dict[str, Any]:
     doc: dict[str, Any] = {}
     for key, value in values.items():
         if key.startswith(prefix) and value is not None:
-            set_path(doc, key[len(prefix):], value)
+            set_path(doc, key[len(prefix) :], value)
     return doc
 
 
@@ -139,7 +143,7 @@ def check_answer(form: Form, ask: Ask, value: Any) -> str | None:
         trial = dict(form.values)
         trial[ask.key] = value
         doc = nested(trial, form.doc_prefix)
-        messages = _model_messages(form.model, doc, tuple(ask.key[len(form.doc_prefix):].split(".")))
+        messages = _model_messages(form.model, doc, tuple(ask.key[len(form.doc_prefix) :].split(".")))
         if messages:
             return messages[0]
     return None
@@ -161,7 +165,9 @@ class Env:
     today: date
 
     def unit_choices(self) -> Choices:
-        return [(uid, u.record.model.name if u.record else uid) for uid, u in sorted(self.registry.units.items())]
+        return [
+            (uid, u.record.model.name if u.record else uid) for uid, u in sorted(self.registry.units.items())
+        ]
 
     def platform_choices(self) -> Choices:
         return [(pid, p.label) for pid, p in self.governance.platforms.items()]
@@ -170,7 +176,7 @@ class Env:
         for stage in self.governance.stages.values():
             for reviewer in stage.reviewers:
                 if "/" in reviewer:
-                    return reviewer[1:].split("/")[0]
+                    return str(reviewer[1:].split("/")[0])
         return "org"
 
     def stage_title(self, stage: str) -> str:
@@ -205,7 +211,9 @@ def platform_problems(gov: Governance, platform: str, platform_id: str | None, u
     if url is not None:
         host = (urlsplit(url).hostname or "").lower()
         if not any(host == h or host.endswith("." + h) for h in p.url_hosts):
-            out.append(f"{p.label}的网址应以 https:// 开头且域名为 {'、'.join(p.url_hosts)}，现在是 {host or url}。")
+            out.append(
+                f"{p.label}的网址应以 https:// 开头且域名为 {'、'.join(p.url_hosts)}，现在是 {host or url}。"
+            )
     return out
 
 
@@ -216,26 +224,49 @@ def unit_form(env: Env) -> Form:
     units = env.registry.units
 
     def new_id(_: Values, v: Any) -> str | None:
-        return _id_problem(v) or (f"单位编号 {v} 已存在（accounts/{v}/）：请换一个编号。" if v in units else None)
+        return _id_problem(v) or (
+            f"单位编号 {v} 已存在（accounts/{v}/）：请换一个编号。" if v in units else None
+        )
 
     def parent_ok(_: Values, v: Any) -> str | None:
         return None if v in units else f"主管单位 {v} 不在名录中：请填写已有单位的编号，或留空。"
 
-    return Form("unit", [
-        Ask("id", "--id", "单位编号（英文，用作文件夹名）", extra=new_id, hint="如 wangyi-education"),
-        Ask("doc.name", "--name", "单位全称", hint="如 铜川市王益区教育局"),
-        Ask("doc.short_name", "--short-name", "单位简称", hint="如 区教育局"),
-        Ask("doc.uscc", "--uscc", "统一社会信用代码", hint="18 位"),
-        Ask("doc.kind", "--kind", "单位性质", kind="choice", choices=lambda _: list(UNIT_KINDS.items())),
-        Ask("doc.parent", "--parent", "主管单位编号（没有请直接回车）", required=False, extra=parent_ok,
-            choices=lambda _: env.unit_choices()),
-        Ask("doc.division_code", "--division-code", "行政区划代码",
-            default=lambda _: env.governance.jurisdiction.division_code),
-        Ask("doc.leader_in_charge.name", "--leader-name", "分管负责同志姓名"),
-        Ask("doc.leader_in_charge.title", "--leader-title", "分管负责同志职务", hint="如 副局长"),
-        Ask("doc.reviewers", "--reviewers", "本单位审核人（代码托管平台账号或团队，逗号分隔）", kind="list",
-            default=lambda v: [f"@{env.org()}/{v.get('id', 'unit')}"], hint="如 @wangyi-gov/wangyi-education"),
-    ], Unit, "doc.")
+    return Form(
+        "unit",
+        [
+            Ask("id", "--id", "单位编号（英文，用作文件夹名）", extra=new_id, hint="如 wangyi-education"),
+            Ask("doc.name", "--name", "单位全称", hint="如 铜川市王益区教育局"),
+            Ask("doc.short_name", "--short-name", "单位简称", hint="如 区教育局"),
+            Ask("doc.uscc", "--uscc", "统一社会信用代码", hint="18 位"),
+            Ask("doc.kind", "--kind", "单位性质", kind="choice", choices=lambda _: list(UNIT_KINDS.items())),
+            Ask(
+                "doc.parent",
+                "--parent",
+                "主管单位编号（没有请直接回车）",
+                required=False,
+                extra=parent_ok,
+                choices=lambda _: env.unit_choices(),
+            ),
+            Ask(
+                "doc.division_code",
+                "--division-code",
+                "行政区划代码",
+                default=lambda _: env.governance.jurisdiction.division_code,
+            ),
+            Ask("doc.leader_in_charge.name", "--leader-name", "分管负责同志姓名"),
+            Ask("doc.leader_in_charge.title", "--leader-title", "分管负责同志职务", hint="如 副局长"),
+            Ask(
+                "doc.reviewers",
+                "--reviewers",
+                "本单位审核人（代码托管平台账号或团队，逗号分隔）",
+                kind="list",
+                default=lambda v: [f"@{env.org()}/{v.get('id', 'unit')}"],
+                hint="如 @wangyi-gov/wangyi-education",
+            ),
+        ],
+        Unit,
+        "doc.",
+    )
 
 
 def account_form(env: Env) -> Form:
@@ -261,7 +292,7 @@ def account_form(env: Env) -> Form:
         if unit is None or unit.record is None:
             return None
         person = unit.record.model.leader_in_charge
-        return person.name if i == 0 else person.title
+        return str(person.name if i == 0 else person.title)
 
     def pid_ok(vals: Values, v: Any) -> str | None:
         problems = platform_problems(gov(), str(vals.get("doc.platform")), str(v), None)
@@ -280,47 +311,122 @@ def account_form(env: Env) -> Form:
     def entrusted(vals: Values) -> bool:
         return vals.get("doc.undertaking.kind") == "entrusted"
 
-    return Form("account", [
-        Ask("unit", "--unit", "主办单位编号", kind="choice", choices=lambda _: env.unit_choices(), extra=unit_ok),
-        Ask("doc.platform", "--platform", "平台", kind="choice", choices=lambda _: env.platform_choices()),
-        Ask("id", "--id", "账号编号（英文，用作文件夹名）", extra=acc_ok,
-            default=lambda v: str(v.get("doc.platform", "")).replace("_", "-") or None),
-        Ask("doc.name", "--name", "账号名称", hint="与其他平台保持一致（第九条）"),
-        Ask("doc.platform_id", "--platform-id", "账号 ID / 原始 ID", extra=pid_ok),
-        Ask("doc.url", "--url", "账号主页网址（https://…）", extra=url_ok),
-        Ask("doc.positioning", "--positioning", "功能定位", hint="如 发布本单位政务信息，解读政策，回应关切"),
-        Ask("doc.verification.verified", "--verified", "是否已完成平台认证", kind="bool",
-            default=lambda _: False),
-        Ask("doc.verification.subject", "--subject", "认证主体（应与主办单位全称一致）", default=unit_name),
-        Ask("doc.undertaking.kind", "--undertaking", "运营方式", kind="choice",
-            choices=lambda _: list(UNDERTAKING_KINDS.items()), default=lambda _: "internal"),
-        Ask("doc.undertaking.name", "--undertaking-name", "承办单位名称", default=unit_name),
-        Ask("doc.undertaking.uscc", "--undertaking-uscc", "承办单位统一社会信用代码", when=entrusted),
-        Ask("doc.undertaking.agreement.signed_on", "--agreement-signed", "委托协议签订日期", kind="date",
-            when=entrusted),
-        Ask("doc.undertaking.agreement.expires_on", "--agreement-expires", "委托协议到期日期", kind="date",
-            when=entrusted),
-        Ask("doc.undertaking.agreement.confidentiality", "--agreement-confidentiality", "协议是否含保密条款",
-            kind="bool", when=entrusted, default=lambda _: True),
-        Ask("doc.undertaking.agreement.qualification_reviewed", "--agreement-qualification-reviewed",
-            "是否已审核承办单位资质", kind="bool", when=entrusted, default=lambda _: True),
-        Ask("doc.interaction.comments", "--comments", "开启评论", kind="bool", default=lambda _: True),
-        Ask("doc.interaction.messages", "--messages", "开启留言", kind="bool", default=lambda _: True),
-        Ask("doc.interaction.private_messages", "--private-messages", "开启私信", kind="bool",
-            default=lambda _: True),
-        Ask("doc.operations.update_cycle_days", "--update-cycle", "更新周期（天）", kind="int",
-            default=lambda _: 7, hint="不超过 governance.yaml 的 max_update_cycle_days"),
-        Ask("doc.operations.responsible.overall", "--overall", "总负责人（姓名或职务）"),
-        Ask("doc.operations.responsible.columns", "--columns", "栏目责任人（逗号分隔）", kind="list"),
-        Ask("doc.operations.responsible.backup", "--backup", "备岗人员"),
-        Ask("doc.operations.review_before_publish", "--review-before-publish", "发布前是否审核", kind="bool",
-            default=lambda _: True),
-        Ask("doc.app.icp_filing", "--icp", "ICP 备案号", when=app_like),
-        Ask("doc.app.mlps_level", "--mlps", "网络安全等级保护级别（1–5）", kind="int", when=app_like),
-        Ask("applicant.name", "--applicant-name", "申请人姓名", default=lambda v: leader(v, 0)),
-        Ask("applicant.title", "--applicant-title", "申请人职务", default=lambda v: leader(v, 1)),
-        Ask("date", "--date", "申请日期", kind="date", default=lambda _: env.today.isoformat()),
-    ], Account, "doc.")
+    return Form(
+        "account",
+        [
+            Ask(
+                "unit",
+                "--unit",
+                "主办单位编号",
+                kind="choice",
+                choices=lambda _: env.unit_choices(),
+                extra=unit_ok,
+            ),
+            Ask(
+                "doc.platform", "--platform", "平台", kind="choice", choices=lambda _: env.platform_choices()
+            ),
+            Ask(
+                "id",
+                "--id",
+                "账号编号（英文，用作文件夹名）",
+                extra=acc_ok,
+                default=lambda v: str(v.get("doc.platform", "")).replace("_", "-") or None,
+            ),
+            Ask("doc.name", "--name", "账号名称", hint="与其他平台保持一致（第九条）"),
+            Ask("doc.platform_id", "--platform-id", "账号 ID / 原始 ID", extra=pid_ok),
+            Ask("doc.url", "--url", "账号主页网址（https://…）", extra=url_ok),
+            Ask(
+                "doc.positioning",
+                "--positioning",
+                "功能定位",
+                hint="如 发布本单位政务信息，解读政策，回应关切",
+            ),
+            Ask(
+                "doc.verification.verified",
+                "--verified",
+                "是否已完成平台认证",
+                kind="bool",
+                default=lambda _: False,
+            ),
+            Ask(
+                "doc.verification.subject", "--subject", "认证主体（应与主办单位全称一致）", default=unit_name
+            ),
+            Ask(
+                "doc.undertaking.kind",
+                "--undertaking",
+                "运营方式",
+                kind="choice",
+                choices=lambda _: list(UNDERTAKING_KINDS.items()),
+                default=lambda _: "internal",
+            ),
+            Ask("doc.undertaking.name", "--undertaking-name", "承办单位名称", default=unit_name),
+            Ask("doc.undertaking.uscc", "--undertaking-uscc", "承办单位统一社会信用代码", when=entrusted),
+            Ask(
+                "doc.undertaking.agreement.signed_on",
+                "--agreement-signed",
+                "委托协议签订日期",
+                kind="date",
+                when=entrusted,
+            ),
+            Ask(
+                "doc.undertaking.agreement.expires_on",
+                "--agreement-expires",
+                "委托协议到期日期",
+                kind="date",
+                when=entrusted,
+            ),
+            Ask(
+                "doc.undertaking.agreement.confidentiality",
+                "--agreement-confidentiality",
+                "协议是否含保密条款",
+                kind="bool",
+                when=entrusted,
+                default=lambda _: True,
+            ),
+            Ask(
+                "doc.undertaking.agreement.qualification_reviewed",
+                "--agreement-qualification-reviewed",
+                "是否已审核承办单位资质",
+                kind="bool",
+                when=entrusted,
+                default=lambda _: True,
+            ),
+            Ask("doc.interaction.comments", "--comments", "开启评论", kind="bool", default=lambda _: True),
+            Ask("doc.interaction.messages", "--messages", "开启留言", kind="bool", default=lambda _: True),
+            Ask(
+                "doc.interaction.private_messages",
+                "--private-messages",
+                "开启私信",
+                kind="bool",
+                default=lambda _: True,
+            ),
+            Ask(
+                "doc.operations.update_cycle_days",
+                "--update-cycle",
+                "更新周期（天）",
+                kind="int",
+                default=lambda _: 7,
+                hint="不超过 governance.yaml 的 max_update_cycle_days",
+            ),
+            Ask("doc.operations.responsible.overall", "--overall", "总负责人（姓名或职务）"),
+            Ask("doc.operations.responsible.columns", "--columns", "栏目责任人（逗号分隔）", kind="list"),
+            Ask("doc.operations.responsible.backup", "--backup", "备岗人员"),
+            Ask(
+                "doc.operations.review_before_publish",
+                "--review-before-publish",
+                "发布前是否审核",
+                kind="bool",
+                default=lambda _: True,
+            ),
+            Ask("doc.app.icp_filing", "--icp", "ICP 备案号", when=app_like),
+            Ask("doc.app.mlps_level", "--mlps", "网络安全等级保护级别（1–5）", kind="int", when=app_like),
+            Ask("applicant.name", "--applicant-name", "申请人姓名", default=lambda v: leader(v, 0)),
+            Ask("applicant.title", "--applicant-title", "申请人职务", default=lambda v: leader(v, 1)),
+            Ask("date", "--date", "申请日期", kind="date", default=lambda _: env.today.isoformat()),
+        ],
+        Account,
+        "doc.",
+    )
 
 
 def request_form(env: Env) -> Form:
@@ -351,23 +457,57 @@ def request_form(env: Env) -> Form:
         if unit is None or unit.record is None:
             return None
         person = unit.record.model.leader_in_charge
-        return person.name if i == 0 else person.title
+        return str(person.name if i == 0 else person.title)
 
-    return Form("request", [
-        Ask("account", "--account", "账号（单位编号/账号编号）", extra=acc_ok,
-            choices=lambda _: [(k, a.record.model.name if a.record else k) for k, a in sorted(reg.accounts.items())]),
-        Ask("doc.action", "--action", "申请事项", kind="choice", extra=action_ok,
-            choices=lambda _: [(a, ACTION_LABELS[a][0]) for a in ("change", "exit", "close", "open")]),
-        Ask("doc.applicant.name", "--applicant-name", "申请人姓名", default=lambda v: applicant(v, 0)),
-        Ask("doc.applicant.title", "--applicant-title", "申请人职务", default=lambda v: applicant(v, 1)),
-        Ask("doc.reason", "--reason", "申请理由", when=lambda v: v.get("doc.action") != "open"),
-        Ask("doc.basis_document.title", "--basis-title", "机构编制批复文件标题",
-            when=lambda v: v.get("doc.action") == "exit"),
-        Ask("doc.basis_document.document_no", "--basis-no", "批复文号", when=lambda v: v.get("doc.action") == "exit"),
-        Ask("doc.basis_document.issued_on", "--basis-date", "批复日期", kind="date",
-            when=lambda v: v.get("doc.action") == "exit"),
-        Ask("doc.submitted_on", "--date", "申请日期", kind="date", default=lambda _: env.today.isoformat()),
-    ], Request, "doc.")
+    return Form(
+        "request",
+        [
+            Ask(
+                "account",
+                "--account",
+                "账号（单位编号/账号编号）",
+                extra=acc_ok,
+                choices=lambda _: [
+                    (k, a.record.model.name if a.record else k) for k, a in sorted(reg.accounts.items())
+                ],
+            ),
+            Ask(
+                "doc.action",
+                "--action",
+                "申请事项",
+                kind="choice",
+                extra=action_ok,
+                choices=lambda _: [(a, ACTION_LABELS[a][0]) for a in ("change", "exit", "close", "open")],
+            ),
+            Ask("doc.applicant.name", "--applicant-name", "申请人姓名", default=lambda v: applicant(v, 0)),
+            Ask("doc.applicant.title", "--applicant-title", "申请人职务", default=lambda v: applicant(v, 1)),
+            Ask("doc.reason", "--reason", "申请理由", when=lambda v: v.get("doc.action") != "open"),
+            Ask(
+                "doc.basis_document.title",
+                "--basis-title",
+                "机构编制批复文件标题",
+                when=lambda v: v.get("doc.action") == "exit",
+            ),
+            Ask(
+                "doc.basis_document.document_no",
+                "--basis-no",
+                "批复文号",
+                when=lambda v: v.get("doc.action") == "exit",
+            ),
+            Ask(
+                "doc.basis_document.issued_on",
+                "--basis-date",
+                "批复日期",
+                kind="date",
+                when=lambda v: v.get("doc.action") == "exit",
+            ),
+            Ask(
+                "doc.submitted_on", "--date", "申请日期", kind="date", default=lambda _: env.today.isoformat()
+            ),
+        ],
+        Request,
+        "doc.",
+    )
 
 
 def approval_form(env: Env, req: RequestRec | None, next_stage: str | None) -> Form:
@@ -375,25 +515,44 @@ def approval_form(env: Env, req: RequestRec | None, next_stage: str | None) -> F
         if next_stage is None:
             return "这个申请已经审结，不需要再审批。"
         if v != next_stage:
-            return (f"现在轮到「{env.stage_title(next_stage)}」（{next_stage}）审批，"
-                    f"不能跳到 {v}：审批须按第七条、第八条规定的顺序进行。")
+            return (
+                f"现在轮到「{env.stage_title(next_stage)}」（{next_stage}）审批，"
+                f"不能跳到 {v}：审批须按第七条、第八条规定的顺序进行。"
+            )
         return None
 
     def needs_doc(vals: Values) -> bool:
         s = env.governance.stages.get(str(vals.get("stage")))
         return bool(s and s.requires_document)
 
-    return Form("approval", [
-        Ask("stage", "--stage", "审批层级", kind="choice", extra=stage_ok,
-            default=lambda _: next_stage, choices=lambda _: [(s, t.title) for s, t in env.governance.stages.items()]),
-        Ask("doc.decision", "--decision", "审批意见", kind="choice",
-            choices=lambda _: [("approved", "同意"), ("rejected", "不同意")]),
-        Ask("doc.approver.name", "--approver-name", "审批人姓名"),
-        Ask("doc.approver.title", "--approver-title", "审批人职务"),
-        Ask("doc.document_no", "--document-no", "批复文号（如 铜政办函〔2026〕12号）", when=needs_doc),
-        Ask("doc.comment", "--comment", "审批意见说明（可留空）", required=False),
-        Ask("doc.decided_on", "--date", "审批日期", kind="date", default=lambda _: env.today.isoformat()),
-    ], Approval, "doc.")
+    return Form(
+        "approval",
+        [
+            Ask(
+                "stage",
+                "--stage",
+                "审批层级",
+                kind="choice",
+                extra=stage_ok,
+                default=lambda _: next_stage,
+                choices=lambda _: [(s, t.title) for s, t in env.governance.stages.items()],
+            ),
+            Ask(
+                "doc.decision",
+                "--decision",
+                "审批意见",
+                kind="choice",
+                choices=lambda _: [("approved", "同意"), ("rejected", "不同意")],
+            ),
+            Ask("doc.approver.name", "--approver-name", "审批人姓名"),
+            Ask("doc.approver.title", "--approver-title", "审批人职务"),
+            Ask("doc.document_no", "--document-no", "批复文号（如 铜政办函〔2026〕12号）", when=needs_doc),
+            Ask("doc.comment", "--comment", "审批意见说明（可留空）", required=False),
+            Ask("doc.decided_on", "--date", "审批日期", kind="date", default=lambda _: env.today.isoformat()),
+        ],
+        Approval,
+        "doc.",
+    )
 
 
 def announcement_form(env: Env) -> Form:
@@ -426,15 +585,40 @@ def announcement_form(env: Env) -> Form:
             return None
         return (start + timedelta(days=env.governance.announcement_min_days)).isoformat()
 
-    return Form("announcement", [
-        Ask("doc.kind", "--kind", "公告类型", kind="choice", choices=lambda _: list(ANNOUNCEMENT_KINDS.items())),
-        Ask("doc.accounts", "--account", "涉及的账号（单位编号/账号编号，逗号分隔）", kind="list", extra=accounts_ok),
-        Ask("doc.title", "--title", "公告标题", default=title_default),
-        Ask("doc.published_on", "--date", "发布日期", kind="date", default=lambda _: env.today.isoformat()),
-        Ask("doc.display_until", "--until", "公示截止日期", kind="date", default=until_default,
-            hint="至少公示 announcement_min_days 天（第七条（三））"),
-        Ask("slug", "--slug", "文件名（英文）", default=slug_default, extra=lambda _, v: _id_problem(v)),
-    ], Announcement, "doc.")
+    return Form(
+        "announcement",
+        [
+            Ask(
+                "doc.kind",
+                "--kind",
+                "公告类型",
+                kind="choice",
+                choices=lambda _: list(ANNOUNCEMENT_KINDS.items()),
+            ),
+            Ask(
+                "doc.accounts",
+                "--account",
+                "涉及的账号（单位编号/账号编号，逗号分隔）",
+                kind="list",
+                extra=accounts_ok,
+            ),
+            Ask("doc.title", "--title", "公告标题", default=title_default),
+            Ask(
+                "doc.published_on", "--date", "发布日期", kind="date", default=lambda _: env.today.isoformat()
+            ),
+            Ask(
+                "doc.display_until",
+                "--until",
+                "公示截止日期",
+                kind="date",
+                default=until_default,
+                hint="至少公示 announcement_min_days 天（第七条（三））",
+            ),
+            Ask("slug", "--slug", "文件名（英文）", default=slug_default, extra=lambda _, v: _id_problem(v)),
+        ],
+        Announcement,
+        "doc.",
+    )
 
 
 # ---------------------------------------------------------------- changes (--set key=value)
@@ -451,7 +635,9 @@ def _scalar(text: str) -> Any:
     return text
 
 
-def build_changes(current: dict[str, Any], sets: list[str], units: set[str]) -> tuple[dict[str, Any], list[str]]:
+def build_changes(
+    current: dict[str, Any], sets: list[str], units: set[str]
+) -> tuple[dict[str, Any], list[str]]:
     """``["name=新名称", "interaction.comments=true"]`` -> ``changes`` (whole new top-level values)."""
     changes: dict[str, Any] = {}
     problems: list[str] = []
@@ -463,7 +649,10 @@ def build_changes(current: dict[str, Any], sets: list[str], units: set[str]) -> 
         key = key.strip()
         top, _, rest = key.partition(".")
         if top not in CHANGEABLE_FIELDS:
-            problems.append(f"--set {key}：字段 {top} 不能通过变更申请修改；可以修改的字段：{'、'.join(CHANGEABLE_FIELDS)}。")
+            problems.append(
+                f"--set {key}：字段 {top} 不能通过变更申请修改；"
+                f"可以修改的字段：{'、'.join(CHANGEABLE_FIELDS)}。"
+            )
             continue
         if top == "unit":
             if raw not in units:
@@ -523,11 +712,16 @@ def account_files(values: Values) -> dict[str, str]:
     doc = nested(values, "doc.")
     doc["status"] = "applying"
     day = values["date"]
-    request = {"action": "open", "submitted_on": day,
-               "applicant": {"name": values["applicant.name"], "title": values["applicant.title"]}}
+    request = {
+        "action": "open",
+        "submitted_on": day,
+        "applicant": {"name": values["applicant.name"], "title": values["applicant.title"]},
+    }
     acc_rel, req_rel = f"{base}/account.yaml", f"{base}/requests/{day}-open/request.yaml"
-    return {acc_rel: render(acc_rel, _ordered(doc, Account), "account"),
-            req_rel: render(req_rel, request, "request")}
+    return {
+        acc_rel: render(acc_rel, _ordered(doc, Account), "account"),
+        req_rel: render(req_rel, request, "request"),
+    }
 
 
 def request_files(values: Values, doc: dict[str, Any]) -> dict[str, str]:
@@ -557,7 +751,11 @@ def announcement_body(env: Env, refs: list[str], kind: str) -> str:
         acc = reg.accounts.get(ref)
         if acc and acc.record:
             m = acc.record.model
-            label = env.governance.platforms[m.platform].label if m.platform in env.governance.platforms else m.platform
+            label = (
+                env.governance.platforms[m.platform].label
+                if m.platform in env.governance.platforms
+                else m.platform
+            )
             lines.append(f"- {label}「{m.name}」：<{m.url}>")
     lines += ["", "如发现冒用政务新媒体名义的账号，请向区政府办公室反映。", ""]
     return "\n".join(lines)

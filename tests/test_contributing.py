@@ -69,8 +69,10 @@ def test_follow_the_guide(make_register: Callable[..., Path], tmp_path: Path) ->
         "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
         "HOME": str(tmp_path),
         "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-cache"),
-        "GIT_AUTHOR_NAME": "区体育中心", "GIT_AUTHOR_EMAIL": "staff@example.invalid",
-        "GIT_COMMITTER_NAME": "区体育中心", "GIT_COMMITTER_EMAIL": "staff@example.invalid",
+        "GIT_AUTHOR_NAME": "区体育中心",
+        "GIT_AUTHOR_EMAIL": "staff@example.invalid",
+        "GIT_COMMITTER_NAME": "区体育中心",
+        "GIT_COMMITTER_EMAIL": "staff@example.invalid",
         "GOVMEDIA_INTERACTIVE": "0",
     }
 
@@ -107,10 +109,16 @@ def test_hook_blocks_a_bad_commit(make_register: Callable[..., Path], tmp_path: 
     today = date.today()
     repo = make_register(today=today)
     (repo / ".pre-commit-config.yaml").write_text(HOOK_CONFIG, encoding="utf-8")
-    env = {**os.environ, "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
-           "HOME": str(tmp_path), "PRE_COMMIT_HOME": str(tmp_path / "pc"),
-           "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.invalid",
-           "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.invalid"}
+    env = {
+        **os.environ,
+        "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "PRE_COMMIT_HOME": str(tmp_path / "pc"),
+        "GIT_AUTHOR_NAME": "a",
+        "GIT_AUTHOR_EMAIL": "a@example.invalid",
+        "GIT_COMMITTER_NAME": "a",
+        "GIT_COMMITTER_EMAIL": "a@example.invalid",
+    }
 
     def sh(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(list(argv), cwd=repo, env=env, capture_output=True, text=True, timeout=300)
@@ -120,8 +128,10 @@ def test_hook_blocks_a_bad_commit(make_register: Callable[..., Path], tmp_path: 
     sh("git", "commit", "-q", "--no-verify", "-m", "名录")
     assert sh("pre-commit", "install").returncode == 0
     unit = repo / "accounts/huangbao-town/unit.yaml"
-    unit.write_text(unit.read_text(encoding="utf-8").replace("kind: administrative_organ", "kind: 行政机关"),
-                    encoding="utf-8")
+    unit.write_text(
+        unit.read_text(encoding="utf-8").replace("kind: administrative_organ", "kind: 行政机关"),
+        encoding="utf-8",
+    )
     sh("git", "add", "accounts/huangbao-town/unit.yaml")
     proc = sh("git", "commit", "-m", "bad")
     assert proc.returncode != 0

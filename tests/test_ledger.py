@@ -1,4 +1,4 @@
-"""``govmedia export`` / ``govmedia import``: the ledger round-trips, and a bad workbook is a report, not a crash."""
+"""``govmedia export`` / ``govmedia import``: the ledger round-trips; a bad file is a report, not a crash."""
 
 from __future__ import annotations
 
@@ -11,19 +11,26 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
-
 from govmedia.checks import ledger
 from govmedia.checks.cli import main
 from govmedia.checks.lifecycle import APPROVED_STATUS
 from govmedia.checks.loader import load
+from openpyxl import Workbook, load_workbook
 
 from .conftest import BASE_TODAY, run_check
 
 T = ["--today", BASE_TODAY.isoformat()]
 # What the ledger says -> what the import writes (docs/ledger.md).
-IMPORTED_STATUS = {"active": "active", "changing": "active", "exiting": "active", "closing": "active",
-                   "applying": "applying", "rejected": "rejected", "closed": "closed", "exited": "exited"}
+IMPORTED_STATUS = {
+    "active": "active",
+    "changing": "active",
+    "exiting": "active",
+    "closing": "active",
+    "applying": "applying",
+    "rejected": "rejected",
+    "closed": "closed",
+    "exited": "exited",
+}
 
 
 def errors(root: Path) -> list[str]:
@@ -35,7 +42,8 @@ def export(root: Path, out: Path) -> None:
 
 
 def import_(ledger_path: Path, out: Path, *extra: str) -> int:
-    return main(["import", str(ledger_path), "--out", str(out), *T, *extra])
+    code: int = main(["import", str(ledger_path), "--out", str(out), *T, *extra])
+    return code
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
@@ -59,7 +67,9 @@ def test_round_trip(make_register: Callable[..., Path], tmp_path: Path, fmt: str
             a.pop("opened_on"), b.pop("opened_on")
         assert a == b, ref
         if new.model.status in ("active", "closed", "exited"):
-            comments = {r.model.comment for req in after.accounts[ref].requests for r in req.approvals.values()}
+            comments = {
+                r.model.comment for req in after.accounts[ref].requests for r in req.approvals.values()
+            }
             assert comments == {"依据原台账导入"}
     for unit_id, unit in before.units.items():
         assert unit.record is not None
@@ -77,10 +87,14 @@ def test_round_trip_statuses_are_supported(make_register: Callable[..., Path], t
     for acc in registry.accounts.values():
         assert acc.record is not None
         if acc.record.model.status == "active":
-            assert any(r.action == "open" and len(r.approvals) == len(gov.model.chain("open")) for r in acc.requests)
+            assert any(
+                r.action == "open" and len(r.approvals) == len(gov.model.chain("open")) for r in acc.requests
+            )
             assert any(acc.ref in a.record.model.accounts for a in registry.announcements)
         if acc.record.model.status in ("closed", "exited"):
-            action = {v: k for k, v in APPROVED_STATUS.items() if k in ("close", "exit")}[acc.record.model.status]
+            action = {v: k for k, v in APPROVED_STATUS.items() if k in ("close", "exit")}[
+                acc.record.model.status
+            ]
             assert any(r.action == action for r in acc.requests)
 
 
@@ -91,9 +105,27 @@ def test_xlsx_layout(make_register: Callable[..., Path], tmp_path: Path) -> None
     assert len(wb.sheetnames) == 1 + 8  # one sheet per unit
     ws = wb["台账"]
     headers = [c.value for c in ws[1]]
-    for header in ("序号", "账号名称", "平台", "账号ID/原始ID", "网址", "主办单位", "主办单位统一社会信用代码", "单位性质",
-                   "主管单位", "承办单位", "认证主体", "开通日期", "状态", "功能定位", "更新周期（天）", "总负责人",
-                   "互动功能", "ICP备案号", "等保级别"):
+    for header in (
+        "序号",
+        "账号名称",
+        "平台",
+        "账号ID/原始ID",
+        "网址",
+        "主办单位",
+        "主办单位统一社会信用代码",
+        "单位性质",
+        "主管单位",
+        "承办单位",
+        "认证主体",
+        "开通日期",
+        "状态",
+        "功能定位",
+        "更新周期（天）",
+        "总负责人",
+        "互动功能",
+        "ICP备案号",
+        "等保级别",
+    ):
         assert header in headers
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["B"].width == 18
@@ -102,8 +134,12 @@ def test_xlsx_layout(make_register: Callable[..., Path], tmp_path: Path) -> None
 
 
 def test_formula_injection_is_text(tmp_path: Path) -> None:
-    row = {c.key: "" for c in ledger.COLUMNS} | {"name": "=HYPERLINK(\"http://x\",\"点我\")", "positioning": "+1+2",
-                                                   "overall": "@SUM(A1)", "backup": "-3"}
+    row = {c.key: "" for c in ledger.COLUMNS} | {
+        "name": '=HYPERLINK("http://x","点我")',
+        "positioning": "+1+2",
+        "overall": "@SUM(A1)",
+        "backup": "-3",
+    }
     ledger.to_xlsx([row], tmp_path / "x.xlsx")
     ws = load_workbook(tmp_path / "x.xlsx")["台账"]
     names = {ws.cell(1, i).value: ws.cell(2, i) for i in range(1, ws.max_column + 1)}
@@ -125,29 +161,74 @@ def _workbook(path: Path, rows: list[list[Any]], title: str = "Sheet") -> None:
     wb.save(path)
 
 
-VARIANT_HEADERS = ["单位名称", "统一社会信用代码", "单位类型", "分管领导", "分管领导职务", "平台类型", "账号名", "原始ID",
-                   "主页地址", "账号定位", "更新频率", "负责人", "栏目责任人", "备岗人", "先审后发", "互动", "开设日期",
-                   "账号状态", "批准文号"]
+VARIANT_HEADERS = [
+    "单位名称",
+    "统一社会信用代码",
+    "单位类型",
+    "分管领导",
+    "分管领导职务",
+    "平台类型",
+    "账号名",
+    "原始ID",
+    "主页地址",
+    "账号定位",
+    "更新频率",
+    "负责人",
+    "栏目责任人",
+    "备岗人",
+    "先审后发",
+    "互动",
+    "开设日期",
+    "账号状态",
+    "批准文号",
+]
 
 
 def _variant_row(**over: Any) -> list[Any]:
     base: dict[str, Any] = {
-        "单位名称": "铜川市王益区黄堡镇人民政府", "统一社会信用代码": "116102029361466215", "单位类型": "行政机关",
-        "分管领导": "何军", "分管领导职务": "镇长", "平台类型": "新浪微博", "账号名": "黄堡镇发布", "原始ID": 5012345678,
-        "主页地址": "https://weibo.com/u/5012345678", "账号定位": "发布黄堡镇政务信息。", "更新频率": "每周",
-        "负责人": "黄堡镇办公室主任", "栏目责任人": "政务信息栏目责任人", "备岗人": "黄堡镇办公室副主任", "先审后发": "是",
-        "互动": "评论、留言、私信", "开设日期": datetime(2025, 3, 1), "账号状态": "正常", "批准文号": "陕政办函〔2025〕9号",
+        "单位名称": "铜川市王益区黄堡镇人民政府",
+        "统一社会信用代码": "116102029361466215",
+        "单位类型": "行政机关",
+        "分管领导": "何军",
+        "分管领导职务": "镇长",
+        "平台类型": "新浪微博",
+        "账号名": "黄堡镇发布",
+        "原始ID": 5012345678,
+        "主页地址": "https://weibo.com/u/5012345678",
+        "账号定位": "发布黄堡镇政务信息。",
+        "更新频率": "每周",
+        "负责人": "黄堡镇办公室主任",
+        "栏目责任人": "政务信息栏目责任人",
+        "备岗人": "黄堡镇办公室副主任",
+        "先审后发": "是",
+        "互动": "评论、留言、私信",
+        "开设日期": datetime(2025, 3, 1),
+        "账号状态": "正常",
+        "批准文号": "陕政办函〔2025〕9号",
     }
     base.update(over)
     return [base[h] for h in VARIANT_HEADERS]
 
 
-def test_header_variants_title_row_and_excel_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_header_variants_title_row_and_excel_dates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "old.xlsx"
-    _workbook(path, [["王益区政务新媒体台账（2025年）"], VARIANT_HEADERS, _variant_row(),
-                     _variant_row(平台类型="抖音", 账号名="黄堡镇发布", 原始ID="MS4wLjABAAAA" + "x" * 30,
-                                  主页地址="https://www.douyin.com/user/MS4wLjABAAAA" + "x" * 30,
-                                  开设日期="2025年4月2日")])
+    _workbook(
+        path,
+        [
+            ["王益区政务新媒体台账（2025年）"],
+            VARIANT_HEADERS,
+            _variant_row(),
+            _variant_row(
+                平台类型="抖音",
+                账号名="黄堡镇发布",
+                原始ID="MS4wLjABAAAA" + "x" * 30,
+                主页地址="https://www.douyin.com/user/MS4wLjABAAAA" + "x" * 30,
+                开设日期="2025年4月2日",
+            ),
+        ],
+    )
     out = tmp_path / "out"
     assert import_(path, out) == 0
     assert errors(out) == []
@@ -162,8 +243,11 @@ def test_header_variants_title_row_and_excel_dates(tmp_path: Path, capsys: pytes
 
 def test_merged_cells_fill_every_row(tmp_path: Path) -> None:
     path = tmp_path / "merged.xlsx"
-    second = _variant_row(平台类型="抖音", 原始ID="MS4wLjABAAAA" + "y" * 30,
-                          主页地址="https://www.douyin.com/user/MS4wLjABAAAA" + "y" * 30)
+    second = _variant_row(
+        平台类型="抖音",
+        原始ID="MS4wLjABAAAA" + "y" * 30,
+        主页地址="https://www.douyin.com/user/MS4wLjABAAAA" + "y" * 30,
+    )
     _workbook(path, [VARIANT_HEADERS, _variant_row(), second])
     wb = load_workbook(path)
     ws = wb.active
@@ -186,14 +270,20 @@ def test_formula_without_cached_value(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_row_problems_name_row_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "bad.xlsx"
-    _workbook(path, [VARIANT_HEADERS,
-                     _variant_row(),
-                     _variant_row(平台类型="脸书", 原始ID="1"),
-                     _variant_row(主页地址="https://evil.example.com/u/1", 原始ID=5099999999),
-                     _variant_row(开设日期="去年", 原始ID=5088888888, 主页地址="https://weibo.com/u/5088888888"),
-                     _variant_row(),  # the same account twice
-                     _variant_row(开设日期=None, 批准文号=None, 原始ID=5077777777,
-                                  主页地址="https://weibo.com/u/5077777777")])
+    _workbook(
+        path,
+        [
+            VARIANT_HEADERS,
+            _variant_row(),
+            _variant_row(平台类型="脸书", 原始ID="1"),
+            _variant_row(主页地址="https://evil.example.com/u/1", 原始ID=5099999999),
+            _variant_row(开设日期="去年", 原始ID=5088888888, 主页地址="https://weibo.com/u/5088888888"),
+            _variant_row(),  # the same account twice
+            _variant_row(
+                开设日期=None, 批准文号=None, 原始ID=5077777777, 主页地址="https://weibo.com/u/5077777777"
+            ),
+        ],
+    )
     out = tmp_path / "out"
     assert import_(path, out) == 1
     err = capsys.readouterr().err
@@ -209,16 +299,20 @@ def test_row_problems_name_row_and_column(tmp_path: Path, capsys: pytest.Capture
     assert errors(out) == []
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("not.xlsx", b"this is not a workbook", "不是可读取的 Excel 工作簿"),
-    ("empty.xlsx", None, "没有找到表头"),
-    ("old.xls", b"\xd0\xcf\x11\xe0", "旧版 .xls 格式"),
-    ("missing.xlsx", "absent", "找不到台账文件"),
-    ("bad.csv", b"\xff\xfe\x00garbage\x81", "编码无法识别"),
-    ("bad.json", b"{not json", "不是有效的 JSON"),
-])
-def test_malformed_ledgers_are_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
-                                        content: bytes | str | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("not.xlsx", b"this is not a workbook", "不是可读取的 Excel 工作簿"),
+        ("empty.xlsx", None, "没有找到表头"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "旧版 .xls 格式"),
+        ("missing.xlsx", "absent", "找不到台账文件"),
+        ("bad.csv", b"\xff\xfe\x00garbage\x81", "编码无法识别"),
+        ("bad.json", b"{not json", "不是有效的 JSON"),
+    ],
+)
+def test_malformed_ledgers_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes | str | None, message: str
+) -> None:
     path = tmp_path / name
     if content is None:
         _workbook(path, [])
@@ -229,8 +323,9 @@ def test_malformed_ledgers_are_reported(tmp_path: Path, capsys: pytest.CaptureFi
     assert message in err and "Traceback" not in err and "内部错误" not in err
 
 
-def test_import_refuses_non_empty_out(make_register: Callable[..., Path], tmp_path: Path,
-                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_refuses_non_empty_out(
+    make_register: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     src = make_register()
     export(src, tmp_path / "l.json")
     assert import_(tmp_path / "l.json", src) == 2

@@ -22,13 +22,19 @@ from ..loader import load
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("import", help="把现有台账（Excel）导入为名录",
-                       description="把现有台账（.xlsx，也可以是 .csv/.json）导入为名录文件。"
-                                   "表头可以是 govmedia export 导出的格式，也可以是常见的写法；列的顺序不限。")
+    p = sub.add_parser(
+        "import",
+        help="把现有台账（Excel）导入为名录",
+        description="把现有台账（.xlsx，也可以是 .csv/.json）导入为名录文件。"
+        "表头可以是 govmedia export 导出的格式，也可以是常见的写法；列的顺序不限。",
+    )
     p.add_argument("ledger", metavar="LEDGER.xlsx", help="台账文件")
     p.add_argument("--out", required=True, help="输出目录（应为空或不存在）")
-    p.add_argument("--governance", default=None,
-                   help="本地区的 governance.yaml（默认：王益区模板；也可以是已有名录的根目录）")
+    p.add_argument(
+        "--governance",
+        default=None,
+        help="本地区的 governance.yaml（默认：王益区模板；也可以是已有名录的根目录）",
+    )
     p.add_argument("--today", type=iso_date, default=None, help="导入日期，YYYY-MM-DD（默认：今天）")
     p.set_defaults(func=run)
 
@@ -55,7 +61,10 @@ def _governance(arg: str | None) -> tuple[Governance | None, str, str]:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        print(f"govmedia import：输出目录 {out} 不是空的：请换一个新目录，导入不会覆盖已有文件。", file=sys.stderr)
+        print(
+            f"govmedia import：输出目录 {out} 不是空的：请换一个新目录，导入不会覆盖已有文件。",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     gov, gov_text, problem = _governance(args.governance)
     if gov is None:
@@ -79,6 +88,11 @@ def run(args: argparse.Namespace) -> int:
     imported = sum(result.statuses.values())
     print(f"\n已导入 {result.units} 个单位、{imported} 个账号（{counts or '无'}）到 {out}。", file=sys.stderr)
     if result.skipped_rows:
-        print(f"有 {result.skipped_rows} 行没有导入：按上面的提示修正台账后，导入到一个新的空目录。", file=sys.stderr)
-    print(f"下一步：govmedia check --root {out}，核对无误后把 {out} 中的文件提交到名录仓库。", file=sys.stderr)
+        print(
+            f"有 {result.skipped_rows} 行没有导入：按上面的提示修正台账后，导入到一个新的空目录。",
+            file=sys.stderr,
+        )
+    print(
+        f"下一步：govmedia check --root {out}，核对无误后把 {out} 中的文件提交到名录仓库。", file=sys.stderr
+    )
     return EXIT_FINDINGS if errors else EXIT_OK

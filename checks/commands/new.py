@@ -52,26 +52,42 @@ def _form_for_flags(kind: str) -> sc.Form:
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    p = sub.add_parser("new", help="按提示新建单位、账号、申请、审批或公告文件",
-                       description="新建一个合规的名录文件，放在正确的位置。在终端中运行时逐项提问；"
-                                   "在脚本中用参数给出全部内容并加 --yes。")
+    p = sub.add_parser(
+        "new",
+        help="按提示新建单位、账号、申请、审批或公告文件",
+        description="新建一个合规的名录文件，放在正确的位置。在终端中运行时逐项提问；"
+        "在脚本中用参数给出全部内容并加 --yes。",
+    )
     kinds = p.add_subparsers(dest="kind", metavar="KIND", parser_class=type(p))
     kinds.required = True
     for kind, (help_text, _) in KINDS.items():
         sp = kinds.add_parser(kind, help=help_text, description=help_text)
         add_common(sp)
-        sp.add_argument("--yes", "-y", action="store_true",
-                        help="不提问：缺少的必填项直接报错（用于脚本）")
+        sp.add_argument("--yes", "-y", action="store_true", help="不提问：缺少的必填项直接报错（用于脚本）")
         if kind == "approval":
-            sp.add_argument("--request", dest="request_folder", metavar="FOLDER",
-                            help="申请所在文件夹，如 accounts/<单位>/<账号>/requests/2026-05-01-open")
+            sp.add_argument(
+                "--request",
+                dest="request_folder",
+                metavar="FOLDER",
+                help="申请所在文件夹，如 accounts/<单位>/<账号>/requests/2026-05-01-open",
+            )
         if kind == "request":
-            sp.add_argument("--set", dest="sets", action="append", default=[], metavar="字段=新值",
-                            help="变更申请要修改的字段，可重复，如 --set name=王益教育 --set url=https://…")
+            sp.add_argument(
+                "--set",
+                dest="sets",
+                action="append",
+                default=[],
+                metavar="字段=新值",
+                help="变更申请要修改的字段，可重复，如 --set name=王益教育 --set url=https://…",
+            )
         for ask in _form_for_flags(kind).asks:
-            sp.add_argument(ask.flag, dest=_dest(ask), default=None,
-                            action="append" if ask.kind == "list" else "store",
-                            help=ask.zh + (f"（{ask.hint}）" if ask.hint else ""))
+            sp.add_argument(
+                ask.flag,
+                dest=_dest(ask),
+                default=None,
+                action="append" if ask.kind == "list" else "store",
+                help=ask.zh + (f"（{ask.hint}）" if ask.hint else ""),
+            )
         sp.set_defaults(func=run)
 
 
@@ -96,8 +112,8 @@ def _prompt(form: sc.Form, ask: sc.Ask, default: Any) -> Any:
     choices = ask.choices(form.values) if ask.choices else None
     if (choices and ask.kind == "choice") or (choices and len(choices) <= 30):
         print(f"{ask.zh}：", flush=True)
-        for i, (value, label) in enumerate(choices, 1):
-            print(f"  {i}) {value}  {label}")
+        for i, (choice, label) in enumerate(choices, 1):
+            print(f"  {i}) {choice}  {label}")
     hint = f"（{ask.hint}）" if ask.hint else ""
     shown = f" [{_show(default)}]" if default not in (None, "", []) else ""
     while True:
@@ -160,16 +176,22 @@ def fill(form: sc.Form, args: argparse.Namespace, interactive: bool) -> list[str
         if value is not None:
             form.values[ask.key] = value
     if missing:
-        problems.insert(0, "缺少以下必填项，请补上这些参数后重试（或去掉 --yes，在终端中按提示逐项填写）：\n"
-                        + "\n".join(missing))
+        problems.insert(
+            0,
+            "缺少以下必填项，请补上这些参数后重试（或去掉 --yes，在终端中按提示逐项填写）：\n"
+            + "\n".join(missing),
+        )
     return problems
 
 
 def _write(root: Path, files: dict[str, str]) -> list[str]:
     existing = [rel for rel in files if (root / rel).exists()]
     if existing:
-        raise Abort("这些文件已经存在，不会覆盖：" + "、".join(existing)
-                    + "。如需修改，请直接编辑该文件，或换一个编号/日期。")
+        raise Abort(
+            "这些文件已经存在，不会覆盖："
+            + "、".join(existing)
+            + "。如需修改，请直接编辑该文件，或换一个编号/日期。"
+        )
     for rel, text in files.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -182,7 +204,7 @@ def _next_steps(paths: list[str], reviewers: str) -> None:
     print("\n下一步：")
     print("  1. govmedia check            （检查整个名录，应当没有错误）")
     print(f"  2. git add {' '.join(paths)}")
-    print("  3. git commit -m \"…\"         （pre-commit 会再检查一次）")
+    print('  3. git commit -m "…"         （pre-commit 会再检查一次）')
     print(f"  4. 推送分支，提交合并请求，由 {reviewers} 审核。")
 
 
@@ -251,8 +273,11 @@ def _run_account(env: sc.Env, args: argparse.Namespace, interactive: bool) -> in
         return _fail(problems)
     doc = sc.nested(form.values, "doc.")
     doc["status"] = "applying"
-    request = {"action": "open", "submitted_on": form.values["date"],
-               "applicant": {"name": form.values["applicant.name"], "title": form.values["applicant.title"]}}
+    request = {
+        "action": "open",
+        "submitted_on": form.values["date"],
+        "applicant": {"name": form.values["applicant.name"], "title": form.values["applicant.title"]},
+    }
     problems = _validated([("account.yaml", Account, doc), ("request.yaml", Request, request)])
     problems += sc.platform_problems(env.governance, doc["platform"], doc["platform_id"], doc["url"])
     if problems:
@@ -343,12 +368,20 @@ def _run_approval(env: sc.Env, args: argparse.Namespace, interactive: bool) -> i
         except EOFError:
             folder = None
     if not folder:
-        return _fail(["缺少 --request：请给出申请所在的文件夹，"
-                      "如 --request accounts/wangyi-education/weibo/requests/2026-05-01-open。"])
+        return _fail(
+            [
+                "缺少 --request：请给出申请所在的文件夹，"
+                "如 --request accounts/wangyi-education/weibo/requests/2026-05-01-open。"
+            ]
+        )
     req = _find_request(env, folder)
     if req is None or req.request is None:
-        return _fail([f"{folder} 不是一个有效的申请文件夹（里面应有 request.yaml）：请检查路径，"
-                      "或先运行 govmedia check 修正其中的错误。"])
+        return _fail(
+            [
+                f"{folder} 不是一个有效的申请文件夹（里面应有 request.yaml）：请检查路径，"
+                "或先运行 govmedia check 修正其中的错误。"
+            ]
+        )
     chain = env.governance.chain(req.action)
     state = request_state(req, chain)
     if state.state != "pending":
@@ -370,7 +403,7 @@ def _run_approval(env: sc.Env, args: argparse.Namespace, interactive: bool) -> i
     print(f"已记录「{env.stage_title(stage)}」的审批意见：{paths[0]}")
     acc_path = req.folder.split("/requests/")[0] + "/account.yaml"
     unit_id = req.folder.split("/")[1]
-    later = chain[chain.index(stage) + 1:]
+    later = chain[chain.index(stage) + 1 :]
     if doc["decision"] == "rejected":
         status = "rejected" if req.action == "open" else "active"
         print(f"申请已被驳回：请把 {acc_path} 的 status 改为 {status}，一并提交。")
@@ -379,9 +412,12 @@ def _run_approval(env: sc.Env, args: argparse.Namespace, interactive: bool) -> i
         _next_steps(paths, _reviewers(env, later[0], unit_id))
     else:
         final = {"open": "active", "change": "active", "exit": "exited", "close": "closed"}[req.action]
-        print(f"这是最后一级审批，申请已全部批准。请把 {acc_path} 的 status 改为 {final}"
-              + ("，填写 opened_on（开通日期）" if req.action == "open" else "")
-              + (f"，并把申请中的变更写进 {acc_path}" if req.action == "change" else "") + "。")
+        print(
+            f"这是最后一级审批，申请已全部批准。请把 {acc_path} 的 status 改为 {final}"
+            + ("，填写 opened_on（开通日期）" if req.action == "open" else "")
+            + (f"，并把申请中的变更写进 {acc_path}" if req.action == "change" else "")
+            + "。"
+        )
         kind = sc.ACTION_TO_KIND[req.action]
         ref = req.folder.split("/requests/")[0].removeprefix("accounts/")
         print(f"然后发布公告：govmedia new announcement --kind {kind} --account {ref}")
@@ -399,7 +435,10 @@ def _run_announcement(env: sc.Env, args: argparse.Namespace, interactive: bool) 
     start, until = date.fromisoformat(front["published_on"]), date.fromisoformat(front["display_until"])
     days = env.governance.announcement_min_days
     if (until - start).days < days:
-        problems.append(f"公示期不足 {days} 天（第七条（三））：请把 --until 设为 {start.isoformat()} 之后至少 {days} 天。")
+        problems.append(
+            f"公示期不足 {days} 天（第七条（三））："
+            f"请把 --until 设为 {start.isoformat()} 之后至少 {days} 天。"
+        )
     if problems:
         return _fail(problems)
     paths = _write(env.registry.root, sc.announcement_files(env, form.values))

@@ -119,11 +119,7 @@ def _schema_problems(
         for err in exc.errors(include_url=False):
             loc = ".".join(str(p) for p in err["loc"])
             key = next(
-                (
-                    columns[k]
-                    for k in sorted(columns, key=len, reverse=True)
-                    if loc == k or loc.startswith(k + ".")
-                ),
+                (columns[k] for k in sorted(columns, key=len, reverse=True) if loc == k or loc.startswith(k + ".")),
                 None,
             )
             out.append(
@@ -189,16 +185,12 @@ class Importer:
         problems: list[lg.Problem] = []
         if kind_text and kind is None:
             problems.append(
-                _problem(
-                    row, "unit_kind", f"单位性质“{kind_text}”无法识别：应为 行政机关、事业单位 或 内设机构。"
-                )
+                _problem(row, "unit_kind", f"单位性质“{kind_text}”无法识别：应为 行政机关、事业单位 或 内设机构。")
             )
         parent_text = lg.text_of(cell("parent"))
         parent = None
         if parent_text:
-            found = names.get(parent_text) or next(
-                (u for u in self.units.values() if u.unit_id == parent_text), None
-            )
+            found = names.get(parent_text) or next((u for u in self.units.values() if u.unit_id == parent_text), None)
             if found is not None and found is not unit:
                 parent = found.unit_id
             else:
@@ -213,9 +205,7 @@ class Importer:
                 )
         name = lg.text_of(cell("unit_name"))
         reviewers = [
-            r
-            for r in lg.text_of(cell("unit_reviewers")).replace("，", "、").replace(",", "、").split("、")
-            if r
+            r for r in lg.text_of(cell("unit_reviewers")).replace("，", "、").replace(",", "、").split("、") if r
         ]
         doc: dict[str, Any] = {
             "name": name,
@@ -283,8 +273,7 @@ class Importer:
                     _problem(
                         row,
                         key,
-                        f"公式 {raw} 没有保存计算结果：请在 Excel 或 WPS 中打开台账、保存后再导入，"
-                        "或把公式改成数值。",
+                        f"公式 {raw} 没有保存计算结果：请在 Excel 或 WPS 中打开台账、保存后再导入，或把公式改成数值。",
                     )
                 )
         if problems:
@@ -334,6 +323,15 @@ class Importer:
             )
         opened_on = self._date(row, "opened_on", problems)
         ended_on = self._date(row, "ended_on", problems)
+        for key, day in (("opened_on", opened_on), ("ended_on", ended_on)):
+            if day and day > self.today.isoformat():
+                problems.append(
+                    _problem(row, key, f"日期 {day} 晚于今天（{self.today}）：请核对，名录只记录已经发生的事。")
+                )
+        for key in ("open_document_no", "end_document_no"):
+            number = lg.text_of(cell(key))
+            if len(number) > 64 or "\n" in number:
+                problems.append(_problem(row, key, "文号应为一行、不超过 64 个字符，如 陕政办函〔2025〕9号。"))
         if declared is None and not status_text:
             declared = "active" if opened_on else "applying"
         interaction, problem = self._interaction(row)
@@ -346,9 +344,7 @@ class Importer:
                 _problem(
                     row,
                     "update_cycle",
-                    f"更新周期“{cycle_text}”应为天数，如 7。"
-                    if cycle_text
-                    else "更新周期未填写：请填写天数，如 7。",
+                    f"更新周期“{cycle_text}”应为天数，如 7。" if cycle_text else "更新周期未填写：请填写天数，如 7。",
                 )
             )
         live = declared in OPEN_LIKE or declared in ("closed", "exited")
@@ -393,9 +389,7 @@ class Importer:
                 "qualification_reviewed": self._bool(row, "agreement_qualification", None, problems),
             }
         columns = [
-            c
-            for c in lg.text_of(cell("columns")).replace("，", "、").replace(",", "、").split("、")
-            if c.strip()
+            c for c in lg.text_of(cell("columns")).replace("，", "、").replace(",", "、").split("、") if c.strip()
         ]
         responsible: dict[str, Any] = {"overall": lg.text_of(cell("overall")), "columns": columns}
         if lg.text_of(cell("backup")):
@@ -422,19 +416,13 @@ class Importer:
         p = self.gov.platforms.get(str(platform))
         app_like = bool(p and (p.app_like or platform in ("app", "mini_program")))
         if icp or mlps_text or app_like:
-            mlps = lg.days_of(
-                mlps_text.removesuffix("级").replace("三", "3").replace("二", "2").replace("四", "4")
-            )
+            mlps = lg.days_of(mlps_text.removesuffix("级").replace("三", "3").replace("二", "2").replace("四", "4"))
             if mlps_text and mlps is None:
                 problems.append(_problem(row, "mlps", f"等保级别“{mlps_text}”应为 1 到 5 的数字，如 3。"))
-            doc["app"] = {
-                k: v for k, v in (("icp_filing", icp or None), ("mlps_level", mlps)) if v is not None
-            }
+            doc["app"] = {k: v for k, v in (("icp_filing", icp or None), ("mlps_level", mlps)) if v is not None}
         problems += _schema_problems(Account, doc, row, FIELD_COLUMN)
         if platform:
-            for message in platform_problems(
-                self.gov, platform, doc["platform_id"] or None, doc["url"] or None
-            ):
+            for message in platform_problems(self.gov, platform, doc["platform_id"] or None, doc["url"] or None):
                 problems.append(_problem(row, "url" if "网址" in message else "platform_id", message))
             dup = (platform, doc["platform_id"])
             if doc["platform_id"] and dup in self.seen:
@@ -451,7 +439,16 @@ class Importer:
         self.result.problems.extend(problems)
         assert platform is not None and declared is not None
         self.seen[(platform, doc["platform_id"])] = row.number
-        self._write(row, unit, doc, declared, opened_on, ended_on)
+        try:
+            self._write(row, unit, doc, declared, opened_on, ended_on)
+        except ValidationError as exc:  # a value that fits the account but not a request or approval
+            self._skip(
+                row,
+                [
+                    _problem(row, None, _explain(dict(err), ".".join(map(str, err["loc"])) or "(整行)", None))
+                    for err in exc.errors(include_url=False)
+                ],
+            )
 
     def _skip(self, row: lg.Row, problems: list[lg.Problem]) -> None:
         self.result.problems.extend(problems)
@@ -532,9 +529,7 @@ class Importer:
         ]
         if declared == "rejected":
             if not ended_on:
-                self._skip(
-                    row, [_problem(row, "ended_on", "未获批准的账号需要填写驳回日期，才能如实记录这次申请。")]
-                )
+                self._skip(row, [_problem(row, "ended_on", "未获批准的账号需要填写驳回日期，才能如实记录这次申请。")])
                 return
             files |= self._chain_files(
                 f"{base}/requests/{ended_on}-open", "open", ended_on, leader, "", {}, reject=True
@@ -564,16 +559,10 @@ class Importer:
             if ended_on < opened_on:
                 self._skip(
                     row,
-                    [
-                        _problem(
-                            row, "ended_on", f"关停/退出日期 {ended_on} 早于开通日期 {opened_on}：请核对。"
-                        )
-                    ],
+                    [_problem(row, "ended_on", f"关停/退出日期 {ended_on} 早于开通日期 {opened_on}：请核对。")],
                 )
                 return
-            files |= self._chain_files(
-                f"{base}/requests/{opened_on}-open", "open", opened_on, leader, open_no, {}
-            )
+            files |= self._chain_files(f"{base}/requests/{opened_on}-open", "open", opened_on, leader, open_no, {})
             extra: dict[str, Any] = {"reason": NOTE}
             if action == "exit":
                 extra["basis_document"] = {
@@ -582,16 +571,12 @@ class Importer:
                     "issued_on": ended_on,
                 }
             folder = f"{base}/requests/{ended_on}-{action}"
-            if folder.endswith(f"{opened_on}-{action}") and action == "open":  # pragma: no cover - same day
-                folder += "-2"
             files |= self._chain_files(folder, action, ended_on, leader, end_no, extra)
             doc["opened_on"] = opened_on
             status = declared
         elif declared in OPEN_LIKE and open_ok:
             assert opened_on
-            files |= self._chain_files(
-                f"{base}/requests/{opened_on}-open", "open", opened_on, leader, open_no, {}
-            )
+            files |= self._chain_files(f"{base}/requests/{opened_on}-open", "open", opened_on, leader, open_no, {})
             doc["opened_on"] = opened_on
             status = "active"
             files |= self._announcement(unit, account_id, doc, opened_on)
@@ -632,9 +617,7 @@ class Importer:
         self.result.files |= files
         self.result.statuses[status] = self.result.statuses.get(status, 0) + 1
 
-    def _announcement(
-        self, unit: _Unit, account_id: str, doc: dict[str, Any], opened_on: str
-    ) -> dict[str, str]:
+    def _announcement(self, unit: _Unit, account_id: str, doc: dict[str, Any], opened_on: str) -> dict[str, str]:
         start = date.fromisoformat(opened_on)
         slug = f"{unit.unit_id}-{account_id}-opening"[:64].rstrip("-")
         label = self.gov.platforms[doc["platform"]].label

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from collections.abc import Callable
@@ -15,6 +16,8 @@ from govmedia.checks import ledger
 from govmedia.checks.cli import main
 from govmedia.checks.lifecycle import APPROVED_STATUS
 from govmedia.checks.loader import load
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from .conftest import BASE_TODAY, run_check
@@ -67,9 +70,7 @@ def test_round_trip(make_register: Callable[..., Path], tmp_path: Path, fmt: str
             a.pop("opened_on"), b.pop("opened_on")
         assert a == b, ref
         if new.model.status in ("active", "closed", "exited"):
-            comments = {
-                r.model.comment for req in after.accounts[ref].requests for r in req.approvals.values()
-            }
+            comments = {r.model.comment for req in after.accounts[ref].requests for r in req.approvals.values()}
             assert comments == {"依据原台账导入"}
     for unit_id, unit in before.units.items():
         assert unit.record is not None
@@ -87,14 +88,10 @@ def test_round_trip_statuses_are_supported(make_register: Callable[..., Path], t
     for acc in registry.accounts.values():
         assert acc.record is not None
         if acc.record.model.status == "active":
-            assert any(
-                r.action == "open" and len(r.approvals) == len(gov.model.chain("open")) for r in acc.requests
-            )
+            assert any(r.action == "open" and len(r.approvals) == len(gov.model.chain("open")) for r in acc.requests)
             assert any(acc.ref in a.record.model.accounts for a in registry.announcements)
         if acc.record.model.status in ("closed", "exited"):
-            action = {v: k for k, v in APPROVED_STATUS.items() if k in ("close", "exit")}[
-                acc.record.model.status
-            ]
+            action = {v: k for k, v in APPROVED_STATUS.items() if k in ("close", "exit")}[acc.record.model.status]
             assert any(r.action == action for r in acc.requests)
 
 
@@ -210,9 +207,7 @@ def _variant_row(**over: Any) -> list[Any]:
     return [base[h] for h in VARIANT_HEADERS]
 
 
-def test_header_variants_title_row_and_excel_dates(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_header_variants_title_row_and_excel_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "old.xlsx"
     _workbook(
         path,
@@ -279,9 +274,7 @@ def test_row_problems_name_row_and_column(tmp_path: Path, capsys: pytest.Capture
             _variant_row(主页地址="https://evil.example.com/u/1", 原始ID=5099999999),
             _variant_row(开设日期="去年", 原始ID=5088888888, 主页地址="https://weibo.com/u/5088888888"),
             _variant_row(),  # the same account twice
-            _variant_row(
-                开设日期=None, 批准文号=None, 原始ID=5077777777, 主页地址="https://weibo.com/u/5077777777"
-            ),
+            _variant_row(开设日期=None, 批准文号=None, 原始ID=5077777777, 主页地址="https://weibo.com/u/5077777777"),
         ],
     )
     out = tmp_path / "out"
@@ -342,3 +335,51 @@ def test_every_column_documented() -> None:
     doc = (Path(__file__).parent.parent / "docs" / "ledger.md").read_text(encoding="utf-8")
     for column in ledger.COLUMNS:
         assert f"| {column.header} |" in doc, column.header
+
+
+def test_future_dates_and_long_document_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.xlsx"
+    _workbook(path, [VARIANT_HEADERS, _variant_row(开设日期="2099-01-01"), _variant_row(批准文号="号" * 80)])
+    assert import_(path, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "第 2 行，“开设日期”列：日期 2099-01-01 晚于今天" in err
+    assert "第 3 行，“批准文号”列：文号应为一行、不超过 64 个字符" in err
+    assert "内部错误" not in err
+
+
+@functools.cache
+def _governance() -> Any:
+    gov = load(Path(__file__).parent.parent).governance
+    assert gov is not None
+    return gov.model
+
+
+CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=80),
+    st.sampled_from(["是", "否", "=SUM(A1)", "2025-13-40", "每周", "微信", "已注销", "无"]),
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(CELL, min_size=len(VARIANT_HEADERS), max_size=len(VARIANT_HEADERS)), max_size=4),
+    st.lists(st.sampled_from(VARIANT_HEADERS), min_size=1, max_size=5),
+)
+def test_any_cells_give_a_report_not_a_crash(rows: list[list[Any]], blanked: list[str]) -> None:
+    """Whatever the cells hold, the importer reports problems; every file it writes is valid."""
+    from govmedia.checks.importer import Importer
+    from govmedia.schemas import Governance
+
+    gov: Governance = _governance()
+    grid: list[list[Any]] = [VARIANT_HEADERS, _variant_row(), *rows]
+    for name in blanked:
+        grid[1][VARIANT_HEADERS.index(name)] = None
+    table = ledger._table(grid, "台账", [])
+    result = Importer(gov, BASE_TODAY, "wangyi-gov").run(table)
+    assert all(p.text() for p in result.problems)
+    assert sum(result.statuses.values()) + result.skipped_rows == len(table)

@@ -232,30 +232,29 @@ def to_xlsx(rows: list[dict[str, str]], path: Path) -> None:
     summary.title = SUMMARY_SHEET
     by_unit: dict[str, list[dict[str, str]]] = {}
     for row in rows:
-        by_unit.setdefault(
-            row.get("unit_short_name") or row.get("unit_name") or row.get("unit_id", ""), []
-        ).append(row)
+        by_unit.setdefault(row.get("unit_short_name") or row.get("unit_name") or row.get("unit_id", ""), []).append(row)
     sheets = [(summary, rows)]
     used: set[str] = set()
     for name, unit_rows in by_unit.items():
         sheets.append((wb.create_sheet(_sheet_title(name, used)), unit_rows))
     bold = Font(bold=True)
     for ws, sheet_rows in sheets:
-        ws.append([c.header for c in COLUMNS])
-        for cell in ws[1]:
+        for c, col in enumerate(COLUMNS, 1):
+            cell = ws.cell(row=1, column=c, value=col.header)
             cell.font = bold
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         for i, row in enumerate(sheet_rows, 1):
-            values = [row.get(c.key, "") for c in COLUMNS]
-            values[0] = str(i)
-            ws.append(values)
-            for cell in ws[ws.max_row]:
+            for c, col in enumerate(COLUMNS, 1):
+                value = str(i) if c == 1 else row.get(col.key, "")
+                if not value:
+                    continue  # an empty cell is simply not written
+                cell = ws.cell(row=i + 1, column=c, value=value)
                 cell.data_type = "s"  # text, never a formula: values starting with = + - @ stay text
                 cell.number_format = "@"
         ws.freeze_panes = "A2"
         for idx, col in enumerate(COLUMNS, 1):
             ws.column_dimensions[get_column_letter(idx)].width = col.width
-        ws.auto_filter.ref = ws.dimensions
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{len(sheet_rows) + 1}"
     wb.save(path)
 
 
@@ -340,52 +339,90 @@ def _table(grid: list[list[Any]], sheet: str, problems: list[Problem]) -> list[R
     return rows
 
 
+def _unreadable(path: Path, exc: Exception) -> Problem:
+    return Problem(
+        None,
+        None,
+        f"{path.name} 不是可读取的 Excel 工作簿（.xlsx）：{type(exc).__name__}。"
+        "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（*.xlsx）”后再导入。",
+    )
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}:[A-Z]{1,3}[0-9]{1,7})"')
+
+
+def _merged_ranges(path: Path, sheet_xml: str) -> list[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of each merged range: read-only mode does not parse them."""
+    import zipfile
+
+    from openpyxl.utils.cell import range_boundaries
+
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(sheet_xml.lstrip("/"))
+    out = []
+    for ref in _MERGE.findall(xml):
+        c1, r1, c2, r2 = range_boundaries(ref.decode())
+        if c1 and r1 and c2 and r2 and (c2 - c1 + 1) * (r2 - r1 + 1) <= 1_000_000:
+            out.append((c1, r1, c2, r2))
+    return out
+
+
+def _grid(path: Path, name: str, wb_v: Any, wb_f: Any) -> list[list[Any]]:
+    ws_v, ws_f = wb_v[name], wb_f[name]
+    grid: list[list[Any]] = [list(r) for r in ws_v.iter_rows(values_only=True)]
+    # Merged cells (a unit name spanning its accounts' rows): every cell gets the top-left value.
+    for c1, r1, c2, r2 in _merged_ranges(path, ws_v._worksheet_path):
+        if r1 > len(grid):
+            continue
+        top = grid[r1 - 1][c1 - 1] if c1 - 1 < len(grid[r1 - 1]) else None
+        for r in range(r1 - 1, min(r2, len(grid))):
+            row = grid[r]
+            row.extend([None] * (c2 - len(row)))
+            for c in range(c1 - 1, c2):
+                row[c] = top
+    # A formula whose result was never saved reads as empty: say so instead of "missing".
+    for r, values in enumerate(ws_f.iter_rows(values_only=True)):
+        for c, value in enumerate(values):
+            formula = isinstance(value, str) and value.startswith("=")
+            if formula and r < len(grid) and c < len(grid[r]) and grid[r][c] is None:
+                grid[r][c] = _NoValue(value)
+    return grid
+
+
 def read_xlsx(path: Path) -> Sheet:
     out = Sheet()
     try:
         from openpyxl import load_workbook
 
-        wb_f = load_workbook(path, data_only=False)
-        wb_v = load_workbook(path, data_only=True)
+        # Read-only mode parses a sheet only when it is read: a ledger with a sheet per unit stays fast.
+        wb_v = load_workbook(path, read_only=True, data_only=True)
+        wb_f = load_workbook(path, read_only=True, data_only=False)
     except Exception as exc:  # not a zip, not an xlsx, encrypted, truncated...
-        out.problems.append(
-            Problem(
-                None,
-                None,
-                f"{path.name} 不是可读取的 Excel 工作簿（.xlsx）：{type(exc).__name__}。"
-                "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（*.xlsx）”后再导入。",
-            )
-        )
+        out.problems.append(_unreadable(path, exc))
         return out
-    names = wb_v.sheetnames
-    chosen = [SUMMARY_SHEET] if SUMMARY_SHEET in names else names
-    for name in chosen:
-        ws_v, ws_f = wb_v[name], wb_f[name]
-        if getattr(ws_v, "max_row", 0) is None:
-            continue
-        grid: list[list[Any]] = [list(r) for r in ws_v.iter_rows(values_only=True)]
-        formulas: list[list[Any]] = [list(r) for r in ws_f.iter_rows(values_only=True)]
-        # Merged cells (a unit name spanning its accounts' rows): every cell gets the top-left value.
-        for rng in ws_v.merged_cells.ranges:
-            top = grid[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(grid) else None
-            for r in range(rng.min_row - 1, min(rng.max_row, len(grid))):
-                for c in range(rng.min_col - 1, min(rng.max_col, len(grid[r]))):
-                    grid[r][c] = top
-        for r, values in enumerate(formulas):
-            for c, value in enumerate(values):
-                if isinstance(value, str) and value.startswith("=") and r < len(grid) and grid[r][c] is None:
-                    grid[r][c] = _NoValue(value)
-        rows = _table(grid, name, out.problems)
-        if not rows and len(chosen) == 1:
-            out.problems.append(
-                Problem(
-                    None,
-                    None,
-                    f"工作表“{name}”中没有找到表头（应有“账号名称”“平台”“主办单位”等列）："
-                    "请确认表头在前 15 行内，或参照 govmedia export 导出的台账格式。",
+    try:
+        names = wb_v.sheetnames
+        chosen = [SUMMARY_SHEET] if SUMMARY_SHEET in names else names
+        for name in chosen:
+            try:
+                grid = _grid(path, name, wb_v, wb_f)
+            except Exception as exc:  # a damaged sheet inside a readable file
+                out.problems.append(_unreadable(path, exc))
+                return out
+            rows = _table(grid, name, out.problems)
+            if not rows and len(chosen) == 1:
+                out.problems.append(
+                    Problem(
+                        None,
+                        None,
+                        f"工作表“{name}”中没有找到表头（应有“账号名称”“平台”“主办单位”等列）："
+                        "请确认表头在前 15 行内，或参照 govmedia export 导出的台账格式。",
+                    )
                 )
-            )
-        out.rows.extend(rows)
+            out.rows.extend(rows)
+    finally:
+        wb_v.close()
+        wb_f.close()
     if not out.rows and not out.problems:
         out.problems.append(
             Problem(
@@ -450,11 +487,7 @@ def read_ledger(path: Path) -> Sheet:
         return read_json(path)
     if suffix == ".xls":
         return Sheet(
-            problems=[
-                Problem(
-                    None, None, f"{path.name} 是旧版 .xls 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。"
-                )
-            ]
+            problems=[Problem(None, None, f"{path.name} 是旧版 .xls 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")]
         )
     return read_xlsx(path)
 

@@ -383,3 +383,20 @@ def test_any_cells_give_a_report_not_a_crash(rows: list[list[Any]], blanked: lis
     result = Importer(gov, BASE_TODAY, "wangyi-gov").run(table)
     assert all(p.text() for p in result.problems)
     assert sum(result.statuses.values()) + result.skipped_rows == len(table)
+
+
+def test_damaged_sheet_inside_a_real_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    _workbook(good, [VARIANT_HEADERS, _variant_row()])
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]  # truncated XML
+            dst.writestr(item, data)
+    assert import_(bad, tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert "不是可读取的 Excel 工作簿" in err and "Traceback" not in err

@@ -81,15 +81,11 @@ def test_unit_and_account_from_flags(reg: Path, capsys: pytest.CaptureFixture[st
     assert main(UNIT) == 0
     assert main(ACCOUNT) == 0
     out = capsys.readouterr().out
-    assert (
-        "下一步" in out and f"git add accounts/wangyi-sports/douyin/account.yaml {OPEN}/request.yaml" in out
-    )
+    assert "下一步" in out and f"git add accounts/wangyi-sports/douyin/account.yaml {OPEN}/request.yaml" in out
     unit_text = (reg / "accounts/wangyi-sports/unit.yaml").read_text(encoding="utf-8")
     assert unit_text.startswith("# yaml-language-server: $schema=../../schemas/json/unit.schema.json\n")
     account_text = (reg / "accounts/wangyi-sports/douyin/account.yaml").read_text(encoding="utf-8")
-    assert account_text.startswith(
-        "# yaml-language-server: $schema=../../../schemas/json/account.schema.json\n"
-    )
+    assert account_text.startswith("# yaml-language-server: $schema=../../../schemas/json/account.schema.json\n")
     assert (
         (reg / f"{OPEN}/request.yaml")
         .read_text(encoding="utf-8")
@@ -155,10 +151,7 @@ def test_full_open_chain_then_announcement(reg: Path, capsys: pytest.CaptureFixt
     assert main(UNIT) == 0 and main(ACCOUNT) == 0
     ask = ["new", "approval", "--yes", *T, "--request", OPEN, "--decision", "approved"]
     # The next pending stage is unit_head: district_office may not decide first.
-    assert (
-        main([*ask, "--stage", "district_office", "--approver-name", "刘晓明", "--approver-title", "主任"])
-        == 2
-    )
+    assert main([*ask, "--stage", "district_office", "--approver-name", "刘晓明", "--approver-title", "主任"]) == 2
     assert "现在轮到「本单位主要负责同志」（unit_head）审批" in capsys.readouterr().err
     assert main([*ask, "--approver-name", "王强", "--approver-title", "主任"]) == 0
     assert main([*ask, "--approver-name", "刘晓明", "--approver-title", "区政府办公室主任"]) == 0
@@ -195,23 +188,17 @@ def test_full_open_chain_then_announcement(reg: Path, capsys: pytest.CaptureFixt
     )
     out = capsys.readouterr().out
     assert (
-        "这是最后一级审批" in out
-        and "govmedia new announcement --kind opening --account wangyi-sports/douyin" in out
+        "这是最后一级审批" in out and "govmedia new announcement --kind opening --account wangyi-sports/douyin" in out
     )
     assert main([*ask, "--approver-name", "x", "--approver-title", "y"]) == 2
     assert "已经全部批准" in capsys.readouterr().err
     # Follow the printed next step: status active with opened_on, then the announcement.
     path = reg / "accounts/wangyi-sports/douyin/account.yaml"
     path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            "status: applying", "status: active\nopened_on: '2026-06-01'"
-        ),
+        path.read_text(encoding="utf-8").replace("status: applying", "status: active\nopened_on: '2026-06-01'"),
         encoding="utf-8",
     )
-    assert (
-        main(["new", "announcement", "--yes", *T, "--kind", "opening", "--account", "wangyi-sports/douyin"])
-        == 0
-    )
+    assert main(["new", "announcement", "--yes", *T, "--kind", "opening", "--account", "wangyi-sports/douyin"]) == 0
     text = (reg / "announcements/2026-06-01-wangyi-sports-douyin-opening.md").read_text(encoding="utf-8")
     assert "title: 关于「王益体育」政务新媒体账号开通的公告" in text and "display_until: '2026-07-01'" in text
     assert errors(reg) == []
@@ -372,3 +359,30 @@ def test_interactive_subprocess(reg: Path) -> None:
     assert "✗ 抖音的账号 ID 格式应符合" in proc.stdout
     assert (reg / f"{OPEN}/request.yaml").is_file()
     assert errors(reg) == []
+
+
+def test_interactive_change_request_asks_for_edits(
+    reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOVMEDIA_INTERACTIVE", "1")
+    answers = iter(["huangbao-town/douyin", "1", "", "", "统一名称（第九条）。", "", "name=黄堡发布", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["new", "request", *T]) == 0
+    assert "1) change  变更" in capsys.readouterr().out
+    acc = load(reg).accounts["huangbao-town/douyin"]
+    req = acc.requests[-1].request
+    assert req is not None and req.model.changes == {"name": "黄堡发布"}
+    assert req.model.applicant.name == "何军"  # default: the unit's leader
+
+
+def test_interactive_approval_defaults_to_next_stage(
+    reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(UNIT) == 0 and main(ACCOUNT) == 0
+    monkeypatch.setenv("GOVMEDIA_INTERACTIVE", "1")
+    answers = iter([OPEN, "", "同意", "approved", "王强", "主任", "", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["new", "approval", *T]) == 0
+    out = capsys.readouterr().out
+    assert "✗ 审批意见应为以下之一" in out
+    assert (reg / f"{OPEN}/unit_head.yaml").is_file()

@@ -165,9 +165,7 @@ class Env:
     today: date
 
     def unit_choices(self) -> Choices:
-        return [
-            (uid, u.record.model.name if u.record else uid) for uid, u in sorted(self.registry.units.items())
-        ]
+        return [(uid, u.record.model.name if u.record else uid) for uid, u in sorted(self.registry.units.items())]
 
     def platform_choices(self) -> Choices:
         return [(pid, p.label) for pid, p in self.governance.platforms.items()]
@@ -211,9 +209,7 @@ def platform_problems(gov: Governance, platform: str, platform_id: str | None, u
     if url is not None:
         host = (urlsplit(url).hostname or "").lower()
         if not any(host == h or host.endswith("." + h) for h in p.url_hosts):
-            out.append(
-                f"{p.label}的网址应以 https:// 开头且域名为 {'、'.join(p.url_hosts)}，现在是 {host or url}。"
-            )
+            out.append(f"{p.label}的网址应以 https:// 开头且域名为 {'、'.join(p.url_hosts)}，现在是 {host or url}。")
     return out
 
 
@@ -224,9 +220,7 @@ def unit_form(env: Env) -> Form:
     units = env.registry.units
 
     def new_id(_: Values, v: Any) -> str | None:
-        return _id_problem(v) or (
-            f"单位编号 {v} 已存在（accounts/{v}/）：请换一个编号。" if v in units else None
-        )
+        return _id_problem(v) or (f"单位编号 {v} 已存在（accounts/{v}/）：请换一个编号。" if v in units else None)
 
     def parent_ok(_: Values, v: Any) -> str | None:
         return None if v in units else f"主管单位 {v} 不在名录中：请填写已有单位的编号，或留空。"
@@ -304,6 +298,25 @@ def account_form(env: Env) -> Form:
         problems = platform_problems(gov(), str(vals.get("doc.platform")), None, str(v))
         return problems[0] if problems else None
 
+    def unit_accounts(vals: Values) -> list[Any]:
+        unit = reg.units.get(str(vals.get("unit")))
+        return [a.record.model for a in unit.accounts.values() if a.record] if unit else []
+
+    def one_per_platform(vals: Values, v: Any) -> str | None:
+        from govmedia.schemas.account import LIVE_STATUSES
+
+        for other in unit_accounts(vals):
+            if other.platform == v and other.status in LIVE_STATUSES:
+                return (
+                    f"本单位在这个平台已有账号「{other.name}」（状态 {other.status}）：同一单位在同一平台只能开设"
+                    "一个账号（第七条（一））。如要更换，请先对原账号申请变更或注销关停。"
+                )
+        return None
+
+    def usual_name(vals: Values) -> str | None:
+        names = [a.name for a in unit_accounts(vals) if a.status != "rejected"]
+        return max(sorted(set(names)), key=names.count) if names else None
+
     def app_like(vals: Values) -> bool:
         p = gov().platforms.get(str(vals.get("doc.platform")))
         return bool(p and (p.app_like or vals.get("doc.platform") in ("app", "mini_program")))
@@ -323,7 +336,12 @@ def account_form(env: Env) -> Form:
                 extra=unit_ok,
             ),
             Ask(
-                "doc.platform", "--platform", "平台", kind="choice", choices=lambda _: env.platform_choices()
+                "doc.platform",
+                "--platform",
+                "平台",
+                kind="choice",
+                choices=lambda _: env.platform_choices(),
+                extra=one_per_platform,
             ),
             Ask(
                 "id",
@@ -332,7 +350,7 @@ def account_form(env: Env) -> Form:
                 extra=acc_ok,
                 default=lambda v: str(v.get("doc.platform", "")).replace("_", "-") or None,
             ),
-            Ask("doc.name", "--name", "账号名称", hint="与其他平台保持一致（第九条）"),
+            Ask("doc.name", "--name", "账号名称", hint="与其他平台保持一致（第九条）", default=usual_name),
             Ask("doc.platform_id", "--platform-id", "账号 ID / 原始 ID", extra=pid_ok),
             Ask("doc.url", "--url", "账号主页网址（https://…）", extra=url_ok),
             Ask(
@@ -348,9 +366,7 @@ def account_form(env: Env) -> Form:
                 kind="bool",
                 default=lambda _: False,
             ),
-            Ask(
-                "doc.verification.subject", "--subject", "认证主体（应与主办单位全称一致）", default=unit_name
-            ),
+            Ask("doc.verification.subject", "--subject", "认证主体（应与主办单位全称一致）", default=unit_name),
             Ask(
                 "doc.undertaking.kind",
                 "--undertaking",
@@ -501,9 +517,7 @@ def request_form(env: Env) -> Form:
                 kind="date",
                 when=lambda v: v.get("doc.action") == "exit",
             ),
-            Ask(
-                "doc.submitted_on", "--date", "申请日期", kind="date", default=lambda _: env.today.isoformat()
-            ),
+            Ask("doc.submitted_on", "--date", "申请日期", kind="date", default=lambda _: env.today.isoformat()),
         ],
         Request,
         "doc.",
@@ -603,9 +617,7 @@ def announcement_form(env: Env) -> Form:
                 extra=accounts_ok,
             ),
             Ask("doc.title", "--title", "公告标题", default=title_default),
-            Ask(
-                "doc.published_on", "--date", "发布日期", kind="date", default=lambda _: env.today.isoformat()
-            ),
+            Ask("doc.published_on", "--date", "发布日期", kind="date", default=lambda _: env.today.isoformat()),
             Ask(
                 "doc.display_until",
                 "--until",
@@ -635,9 +647,7 @@ def _scalar(text: str) -> Any:
     return text
 
 
-def build_changes(
-    current: dict[str, Any], sets: list[str], units: set[str]
-) -> tuple[dict[str, Any], list[str]]:
+def build_changes(current: dict[str, Any], sets: list[str], units: set[str]) -> tuple[dict[str, Any], list[str]]:
     """``["name=新名称", "interaction.comments=true"]`` -> ``changes`` (whole new top-level values)."""
     changes: dict[str, Any] = {}
     problems: list[str] = []
@@ -650,8 +660,7 @@ def build_changes(
         top, _, rest = key.partition(".")
         if top not in CHANGEABLE_FIELDS:
             problems.append(
-                f"--set {key}：字段 {top} 不能通过变更申请修改；"
-                f"可以修改的字段：{'、'.join(CHANGEABLE_FIELDS)}。"
+                f"--set {key}：字段 {top} 不能通过变更申请修改；可以修改的字段：{'、'.join(CHANGEABLE_FIELDS)}。"
             )
             continue
         if top == "unit":
@@ -751,11 +760,7 @@ def announcement_body(env: Env, refs: list[str], kind: str) -> str:
         acc = reg.accounts.get(ref)
         if acc and acc.record:
             m = acc.record.model
-            label = (
-                env.governance.platforms[m.platform].label
-                if m.platform in env.governance.platforms
-                else m.platform
-            )
+            label = env.governance.platforms[m.platform].label if m.platform in env.governance.platforms else m.platform
             lines.append(f"- {label}「{m.name}」：<{m.url}>")
     lines += ["", "如发现冒用政务新媒体名义的账号，请向区政府办公室反映。", ""]
     return "\n".join(lines)

@@ -106,7 +106,7 @@ def test_missing_flags_are_listed_in_chinese(reg: Path, capsys: pytest.CaptureFi
     assert main(["new", "account", "--yes", *T, "--unit", "huangbao-town"]) == 2
     err = capsys.readouterr().err
     assert "缺少以下必填项" in err
-    for flag in ("--platform", "--name", "--platform-id", "--url", "--positioning", "--overall"):
+    for flag in ("--platform", "--platform-id", "--url", "--positioning", "--overall"):
         assert flag in err
     assert "微信公众号" in err  # the choices are listed with their labels
     assert "没有写入任何文件" in err
@@ -386,3 +386,29 @@ def test_interactive_approval_defaults_to_next_stage(
     out = capsys.readouterr().out
     assert "✗ 审批意见应为以下之一" in out
     assert (reg / f"{OPEN}/unit_head.yaml").is_file()
+
+
+def test_one_account_per_platform_and_the_usual_name(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["new", "account", "--yes", *T, "--unit", "huangbao-town", "--positioning", "发布政务信息。"]
+    base += ["--overall", "镇办公室主任", "--columns", "政务栏目责任人", "--backup", "镇办公室副主任"]
+    assert (
+        main(
+            [
+                *base,
+                "--platform",
+                "douyin",
+                "--platform-id",
+                DOUYIN_ID,
+                "--url",
+                f"https://www.douyin.com/user/{DOUYIN_ID}",
+            ]
+        )
+        == 2
+    )
+    assert "同一单位在同一平台只能开设一个账号（第七条（一））" in capsys.readouterr().err
+    assert (
+        main([*base, "--platform", "weibo", "--platform-id", "5012345678", "--url", "https://weibo.com/u/5012345678"])
+        == 0
+    )
+    acc = load(reg).accounts["huangbao-town/weibo"].record
+    assert acc is not None and acc.model.name == "黄堡镇发布"  # the name the unit uses elsewhere (第九条)

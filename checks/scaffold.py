@@ -192,6 +192,16 @@ class Env:
         return list(s.reviewers)
 
 
+def uscc_problem(value: Any) -> str | None:
+    """GM406 as you type: a malformed code is refused; a check-digit mismatch only noted by the check."""
+    from .identifiers import uscc_well_formed
+
+    text = str(value)
+    if not uscc_well_formed(text):
+        return "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），请对照证书填写。"
+    return None
+
+
 def _id_problem(value: Any) -> str | None:
     if not isinstance(value, str) or not ID_RE.match(value) or len(value) > 64:
         return "编号只能用小写英文字母、数字和连字符“-”，如 wangyi-education（不超过 64 个字符）。"
@@ -231,7 +241,7 @@ def unit_form(env: Env) -> Form:
             Ask("id", "--id", "单位编号（英文，用作文件夹名）", extra=new_id, hint="如 wangyi-education"),
             Ask("doc.name", "--name", "单位全称", hint="如 铜川市王益区教育局"),
             Ask("doc.short_name", "--short-name", "单位简称", hint="如 区教育局"),
-            Ask("doc.uscc", "--uscc", "统一社会信用代码", hint="18 位"),
+            Ask("doc.uscc", "--uscc", "统一社会信用代码", hint="18 位", extra=lambda _, v: uscc_problem(v)),
             Ask("doc.kind", "--kind", "单位性质", kind="choice", choices=lambda _: list(UNIT_KINDS.items())),
             Ask(
                 "doc.parent",
@@ -376,7 +386,13 @@ def account_form(env: Env) -> Form:
                 default=lambda _: "internal",
             ),
             Ask("doc.undertaking.name", "--undertaking-name", "承办单位名称", default=unit_name),
-            Ask("doc.undertaking.uscc", "--undertaking-uscc", "承办单位统一社会信用代码", when=entrusted),
+            Ask(
+                "doc.undertaking.uscc",
+                "--undertaking-uscc",
+                "承办单位统一社会信用代码",
+                when=entrusted,
+                extra=lambda _, v: uscc_problem(v),
+            ),
             Ask(
                 "doc.undertaking.agreement.signed_on",
                 "--agreement-signed",

@@ -62,6 +62,7 @@ def test_follow_the_guide(make_register: Callable[..., Path], tmp_path: Path) ->
     today = date.today()  # the guide's commands use the real date, as a newcomer's would
     repo = make_register(today=today)
     (repo / ".pre-commit-config.yaml").write_text(HOOK_CONFIG, encoding="utf-8")
+    shutil.copytree(ROOT / ".github", repo / ".github")  # a register carries its forms and checklists
     bin_dir = str(Path(sys.executable).parent)
     assert Path(bin_dir, "pre-commit").exists() and Path(bin_dir, "govmedia").exists()
     env = {

@@ -27,7 +27,7 @@ UNIT = [
     "--short-name",
     "区体育中心",
     "--uscc",
-    "12610202MB1234567X",
+    "12610202MB12345679",
     "--kind",
     "public_institution",
     "--parent",
@@ -276,7 +276,7 @@ def test_interactive_reasks_until_valid(
             "wangyi-sports",
             "铜川市王益区体育运动中心",
             "区体育中心",
-            "12610202MB1234567X",
+            "12610202MB12345679",
             "9",
             "2",  # kind: 9 is not a choice, 2 = public_institution
             "",  # parent: none

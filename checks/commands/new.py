@@ -178,8 +178,7 @@ def fill(form: sc.Form, args: argparse.Namespace, interactive: bool) -> list[str
     if missing:
         problems.insert(
             0,
-            "缺少以下必填项，请补上这些参数后重试（或去掉 --yes，在终端中按提示逐项填写）：\n"
-            + "\n".join(missing),
+            "缺少以下必填项，请补上这些参数后重试（或去掉 --yes，在终端中按提示逐项填写）：\n" + "\n".join(missing),
         )
     return problems
 
@@ -188,9 +187,7 @@ def _write(root: Path, files: dict[str, str]) -> list[str]:
     existing = [rel for rel in files if (root / rel).exists()]
     if existing:
         raise Abort(
-            "这些文件已经存在，不会覆盖："
-            + "、".join(existing)
-            + "。如需修改，请直接编辑该文件，或换一个编号/日期。"
+            "这些文件已经存在，不会覆盖：" + "、".join(existing) + "。如需修改，请直接编辑该文件，或换一个编号/日期。"
         )
     for rel, text in files.items():
         path = root / rel
@@ -261,9 +258,36 @@ def _run_unit(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     files = sc.unit_files(form.values)
     paths = _write(env.registry.root, files)
     print(f"已新建主办单位：{paths[0]}")
+    owners = _update_codeowners(env.registry.root)
+    if owners:
+        print(f"已更新 {owners}：本单位的开设申请由 {'、'.join(form.values['doc.reviewers'])} 审核。")
+        paths.append(owners)
     print(f"接下来可以为它申请账号：govmedia new account --unit {form.values['id']}")
     _next_steps(paths, _office(env))
     return EXIT_OK
+
+
+def _update_codeowners(root: Path) -> str | None:
+    """A new unit's reviewers own its unit_head approvals (GM604): regenerate CODEOWNERS if the
+    register keeps one and this installation can generate it (``govmedia codeowners``)."""
+    try:
+        from .. import codeowners  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        return None
+    target = getattr(codeowners, "TARGET", ".github/CODEOWNERS")
+    locations = getattr(codeowners, "LOCATIONS", (target,))
+    if not any((root / loc).is_file() for loc in locations):
+        return None
+    registry = load(root)
+    if registry.governance is None or any(u.record is None for u in registry.units.values()):
+        return None
+    text = codeowners.generate(registry.governance.model, codeowners.unit_reviewers(registry))
+    path = root / target
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return str(target)
 
 
 def _run_account(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
@@ -436,8 +460,7 @@ def _run_announcement(env: sc.Env, args: argparse.Namespace, interactive: bool) 
     days = env.governance.announcement_min_days
     if (until - start).days < days:
         problems.append(
-            f"公示期不足 {days} 天（第七条（三））："
-            f"请把 --until 设为 {start.isoformat()} 之后至少 {days} 天。"
+            f"公示期不足 {days} 天（第七条（三））：请把 --until 设为 {start.isoformat()} 之后至少 {days} 天。"
         )
     if problems:
         return _fail(problems)

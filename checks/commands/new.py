@@ -86,9 +86,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                 dest=_dest(ask),
                 default=None,
                 action="append" if ask.kind == "list" else "store",
+                metavar=_metavar(ask),
                 help=ask.zh + (f"（{ask.hint}）" if ask.hint else ""),
             )
         sp.set_defaults(func=run)
+
+
+_METAVARS = {"date": "YYYY-MM-DD", "bool": "是|否", "int": "N", "list": "甲,乙", "choice": "编号"}
+
+
+def _metavar(ask: sc.Ask) -> str:
+    if ask.choices is not None:
+        try:
+            values = [v for v, _ in ask.choices({})]
+        except Exception:  # choices that need the register (units, platforms): known only at run time
+            values = []
+        if 0 < len(values) <= 5:
+            return "|".join(values)
+    return _METAVARS.get(ask.kind, "值")
 
 
 def _interactive(args: argparse.Namespace) -> bool:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import ledger as lg
 from .lifecycle import STATUS_LABELS
-from .scaffold import ID_RE, platform_problems, render
+from .scaffold import ID_RE, platform_problems, render, uscc_problem
 from .schema_errors import _zh as _explain
 
 NOTE = "依据原台账导入"
@@ -126,7 +126,8 @@ def _schema_problems(
                 _problem(
                     row,
                     key,
-                    _explain(dict(err), loc or "(整行)", model) + ("请在台账中补上或改正。" if key else ""),
+                    _explain(dict(err), _column(row, key) if key else loc or "(整行)", model)
+                    + ("请在台账中补上或改正。" if key else ""),
                 )
             )
         return out
@@ -183,7 +184,9 @@ class Importer:
         kind_text = lg.text_of(cell("unit_kind"))
         kind = lg.lookup(kind_text, lg.UNIT_KIND_LABELS, lg.UNIT_KIND_VARIANTS) if kind_text else None
         problems: list[lg.Problem] = []
-        if kind_text and kind is None:
+        if not kind_text:
+            problems.append(_problem(row, "unit_kind", "单位性质未填写：请填 行政机关、事业单位 或 内设机构。"))
+        elif kind is None:
             problems.append(
                 _problem(row, "unit_kind", f"单位性质“{kind_text}”无法识别：应为 行政机关、事业单位 或 内设机构。")
             )
@@ -223,8 +226,10 @@ class Importer:
         problems += [
             p
             for p in _schema_problems(Unit, doc, row, UNIT_FIELD_COLUMN)
-            if not (kind is None and kind_text and p.column == _column(row, "unit_kind"))
+            if not (kind is None and p.column == _column(row, "unit_kind"))
         ]
+        if doc["uscc"] and uscc_problem(doc["uscc"]):
+            problems.append(_problem(row, "unit_uscc", f"“{doc['uscc']}”：{uscc_problem(doc['uscc'])}"))
         unit.doc = doc
         unit.ok = not any(p.error for p in problems)
         self.result.problems.extend(problems)
@@ -284,18 +289,14 @@ class Importer:
             self._skip(row, [_problem(row, "unit_name", "主办单位未填写：请填写主办单位全称。")])
             return
         if not unit.ok:
-            self._skip(
-                row,
-                [
-                    _problem(
-                        row,
-                        "unit_name",
-                        f"主办单位“{unit.key}”的信息有误（见第 {unit.first_row.number} 行的提示），"
-                        "这一行的账号暂未导入。",
-                    )
-                ],
+            problems.append(
+                _problem(
+                    row,
+                    "unit_name",
+                    f"主办单位“{unit.key}”的信息有误（见第 {unit.first_row.number} 行的提示），"
+                    "改正后这一行的账号才能导入。",
+                )
             )
-            return
         platform_text = lg.text_of(cell("platform"))
         labels = {pid: p.label for pid, p in self.gov.platforms.items()}
         platform = lg.lookup(platform_text, labels, lg.PLATFORM_VARIANTS) if platform_text else None
@@ -381,6 +382,9 @@ class Importer:
         }
         if lg.text_of(cell("undertaking_uscc")):
             undertaking["uscc"] = lg.text_of(cell("undertaking_uscc"))
+            problem = uscc_problem(undertaking["uscc"])
+            if problem:
+                problems.append(_problem(row, "undertaking_uscc", f"“{undertaking['uscc']}”：{problem}"))
         if und_kind == "entrusted":
             undertaking["agreement"] = {
                 "signed_on": self._date(row, "agreement_signed", problems),

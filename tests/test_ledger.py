@@ -400,3 +400,15 @@ def test_damaged_sheet_inside_a_real_workbook(tmp_path: Path, capsys: pytest.Cap
     assert import_(bad, tmp_path / "out") == 2
     err = capsys.readouterr().err
     assert "不是可读取的 Excel 工作簿" in err and "Traceback" not in err
+
+
+def test_every_problem_of_a_row_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer fixes a row once: unit and account problems are reported together, in column words."""
+    path = tmp_path / "x.xlsx"
+    _workbook(path, [VARIANT_HEADERS, _variant_row(单位类型=None, 统一社会信用代码="ABC", 账号定位=None, 更新频率="x")])
+    assert import_(path, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "第 2 行，“单位类型”列：单位性质未填写" in err
+    assert "第 2 行，“统一社会信用代码”列：“ABC”：统一社会信用代码应为 18 位" in err
+    assert "第 2 行，“账号定位”列：“账号定位” 不能为空" in err
+    assert "第 2 行，“更新频率”列：更新周期“x”应为天数" in err

@@ -382,9 +382,9 @@ class Importer:
         }
         if lg.text_of(cell("undertaking_uscc")):
             undertaking["uscc"] = lg.text_of(cell("undertaking_uscc"))
-            problem = uscc_problem(undertaking["uscc"])
-            if problem:
-                problems.append(_problem(row, "undertaking_uscc", f"“{undertaking['uscc']}”：{problem}"))
+            bad_uscc = uscc_problem(undertaking["uscc"])
+            if bad_uscc:
+                problems.append(_problem(row, "undertaking_uscc", f"“{undertaking['uscc']}”：{bad_uscc}"))
         if und_kind == "entrusted":
             undertaking["agreement"] = {
                 "signed_on": self._date(row, "agreement_signed", problems),

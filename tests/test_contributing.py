@@ -138,3 +138,35 @@ def test_hook_blocks_a_bad_commit(make_register: Callable[..., Path], tmp_path: 
     assert proc.returncode != 0
     out = proc.stdout + proc.stderr
     assert "accounts/huangbao-town/unit.yaml:5:" in out and "GM010" in out
+
+
+def test_issue_forms_are_valid_and_cover_every_action() -> None:
+    forms = sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("[0-9]-*.yml"))
+    exe = Path(sys.executable).parent / "check-jsonschema"
+    proc = subprocess.run(
+        [str(exe), "--builtin-schema", "vendor.github-issue-forms", *map(str, forms)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    config = ROOT / ".github" / "ISSUE_TEMPLATE" / "config.yml"
+    proc = subprocess.run(
+        [str(exe), "--builtin-schema", "vendor.github-issue-config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    names = " ".join(f.read_text(encoding="utf-8").split("\n", 1)[0] for f in forms)
+    for word in ("开设", "变更", "退出监管", "注销关停"):
+        assert word in names
+
+
+def test_merge_request_checklist_names_every_stage() -> None:
+    import yaml
+
+    template = (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8")
+    gov = yaml.safe_load((ROOT / "policies" / "governance.yaml").read_text(encoding="utf-8"))
+    for stage in gov["stages"]:
+        assert stage in template, stage

@@ -100,6 +100,9 @@ def test_follow_the_guide(make_register: Callable[..., Path], tmp_path: Path) ->
     assert "开设：区体育中心抖音账号" in log
     assert "accounts/wangyi-sports/douyin/account.yaml" in log
     assert f"accounts/wangyi-sports/douyin/requests/{today.isoformat()}-open/request.yaml" in log
+    if (repo / ".github" / "CODEOWNERS").is_file():  # the new unit's reviewers own its unit_head approvals
+        assert ".github/CODEOWNERS" in log
+        assert "@wangyi-gov/wangyi-sports" in (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     assert sh("git", "status", "--porcelain").stdout.strip() == ""
     assert [f for f in run_check(repo, today=today) if f.severity == "error"] == []
 

@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from pydantic import BaseModel, ValidationError
+
 from govmedia.schemas import Account, Announcement, Approval, Request, Unit
 from govmedia.schemas.governance import Governance
-from pydantic import BaseModel, ValidationError
 
 from . import ledger as lg
 from .lifecycle import STATUS_LABELS

@@ -16,10 +16,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from pydantic import BaseModel, ValidationError
+
 from govmedia.schemas import Account, Announcement, Approval, Request, Unit
 from govmedia.schemas.governance import Governance
 from govmedia.schemas.request import CHANGEABLE_FIELDS
-from pydantic import BaseModel, ValidationError
 
 from .demo import dump
 from .lifecycle import ACTION_LABELS, PENDING_STATUS

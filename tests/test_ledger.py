@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
 from govmedia.checks import ledger
 from govmedia.checks.cli import main
 from govmedia.checks.lifecycle import APPROVED_STATUS
 from govmedia.checks.loader import load
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from openpyxl import Workbook, load_workbook
 
 from .conftest import BASE_TODAY, run_check
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from govmedia.checks.cli import main
 from govmedia.checks.loader import load
 

@@ -8,6 +8,7 @@ Every rule here groups accounts in dictionaries: linear in the size of the regis
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -57,7 +58,7 @@ def gm101_duplicate_handle(reg: Registry, ctx: Context) -> Iterator[Finding]:
         by_url[(m.platform, _url_key(m.url))].append(acc)
     flagged: set[tuple[str, str]] = set()
     for field, groups in (("platform_id", by_id), ("url", by_url)):
-        for (platform, value), accs in groups.items():
+        for (platform, _), accs in groups.items():
             if len(accs) < 2:
                 continue
             for acc in accs:
@@ -68,6 +69,7 @@ def gm101_duplicate_handle(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 others_en = ", ".join(o.ref for o in accs if o is not acc)
                 assert acc.record is not None
                 what = "账号 ID" if field == "platform_id" else "网址"
+                value = acc.record.model.platform_id if field == "platform_id" else acc.record.model.url
                 yield finding(
                     "GM101", acc.record, (field,),
                     f"账号 {_label(acc)} 在平台 {platform} 上的{what} “{value}” 与 {others} 重复登记：同一"
@@ -134,18 +136,33 @@ def gm103_same_name(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 "one host unit uses one name on every platform; unify the name through a change request.")
 
 
-def _incumbency(accs: list[AccountRec]) -> tuple[int, str, str]:
-    """Sort key of a unit's claim to a name: open accounts first, then the oldest opening."""
+def disguise(name: str) -> int:
+    """How much a name hides behind look-alikes: characters that folding changes (full-width letters,
+    traditional characters, spaces) plus letters of other scripts (Cyrillic і in ``і王益``)."""
+    plain = unicodedata.normalize("NFC", name).casefold()
+    folded = fold(name)
+    changed = sum(1 for a, b in zip(plain, folded, strict=False) if a != b) + abs(len(plain) - len(folded))
+    foreign = sum(1 for c in folded if not c.isascii() and unicodedata.category(c).startswith("L")
+                  and not unicodedata.name(c, "").startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL")))
+    return changed + foreign
+
+
+def _incumbency(accs: list[AccountRec]) -> tuple[int, int, str, str]:
+    """Sort key of a unit's claim to a name: plain names before disguised ones, open accounts first,
+    then the oldest opening."""
+    names = [a.record.model.name for a in accs if a.record]
     opened = [a.record.model.opened_on for a in accs if a.record and a.record.model.opened_on]
-    return (0 if opened else 1, min(opened).isoformat() if opened else "", accs[0].unit_id)
+    return (min(disguise(n) for n in names) if names else 0, 0 if opened else 1,
+            min(opened).isoformat() if opened else "", accs[0].unit_id)
 
 
 def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM105: a live account whose name folds to (or contains) another unit's live account name.
 
     Names are compared by their confusable skeleton (NFKC, casefold, traditional -> simplified,
-    spaces and punctuation removed, look-alike letters merged). The unit that opened an account
-    under the name first keeps it; the accounts of every other unit in the group are reported.
+    spaces and punctuation removed, look-alike letters merged). For equal skeletons the plain name
+    (not disguised by look-alikes) that was opened first keeps it and the other units' accounts are
+    reported; when one name contains another, the longer name is reported. Both accounts are named.
     """
     by_skel: dict[str, dict[str, list[AccountRec]]] = defaultdict(lambda: defaultdict(list))
     for acc, rec in reg.valid_accounts():
@@ -176,18 +193,12 @@ def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 ranked = sorted(units.items(), key=lambda kv: _incumbency(kv[1]))
                 owner_accs = ranked[0][1]
                 suspects = [acc for _, accs in ranked[1:] for acc in accs]
-            else:  # one name inside the other: the side that came later is reported
-                outer = {u: a for u, a in units.items() if u not in inner_units}
+            else:  # one name inside the other: the longer name (which adds words to it) is reported
+                outer = [acc for u, accs in units.items() if u not in inner_units for acc in accs]
                 if not outer:
                     continue
-                best_outer = min(outer.values(), key=_incumbency)
-                best_inner = min(inner_units.values(), key=_incumbency)
-                if _incumbency(best_outer) <= _incumbency(best_inner):
-                    owner_accs = best_outer
-                    suspects = [acc for u, accs in inner_units.items() if u not in units for acc in accs]
-                else:
-                    owner_accs = best_inner
-                    suspects = [acc for accs in outer.values() for acc in accs]
+                owner_accs = min(inner_units.values(), key=_incumbency)
+                suspects = outer
             owner = owner_accs[0]
             for acc in suspects:
                 key = (acc.ref, owner.ref)

@@ -14,6 +14,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from datetime import date
+from typing import NoReturn
 
 from . import commands
 
@@ -38,7 +39,7 @@ def add_common(parser: argparse.ArgumentParser, today: bool = True) -> None:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors exit 2, as SPEC §4 says
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2, as SPEC §4 says
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"govmedia: 用法错误 / usage error: {message}\n")
 

@@ -13,3 +13,4 @@ class Context:
     today: date
     base: str | None = None  # git revision for the history rules (GM6xx)
     verify_signatures: bool = False
+    cache: bool = False  # use the content-keyed cache (checks/cache.py); the CLI turns it on

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from .cache import ParseCache, ResultCache
 from .context import Context
 from .findings import Finding
-from .loader import load
+from .loader import Progress, load
 from .registry import Registry
 from .rules import all_rules
 
@@ -16,9 +17,29 @@ def run_rules(registry: Registry, ctx: Context) -> list[Finding]:
     return sorted(set(findings), key=lambda f: f.sort_key)
 
 
-def check(ctx: Context) -> tuple[Registry, list[Finding]]:
-    registry = load(ctx.root)
-    return registry, run_rules(registry, ctx)
+def check(ctx: Context, progress: Progress | None = None) -> tuple[Registry, list[Finding]]:
+    cache = ParseCache(ctx.root) if ctx.cache else None
+    registry = load(ctx.root, cache, progress)
+    findings = run_rules(registry, ctx)
+    if cache is not None:
+        cache.save()
+    return registry, findings
+
+
+def check_findings(ctx: Context, progress: Progress | None = None) -> list[Finding]:
+    """The findings of :func:`check`, answered from the result cache when nothing has changed.
+
+    Runs against a git base or with signature checks depend on more than the files, so they are not cached.
+    """
+    if not ctx.cache or ctx.base is not None or ctx.verify_signatures:
+        return check(ctx, progress)[1]
+    results = ResultCache(ctx.root)
+    key, files, cached = results.lookup(ctx.today.isoformat())
+    if cached is not None:
+        return [Finding(*item) for item in cached]
+    findings = check(ctx, progress)[1]
+    results.store(key, files, [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings])
+    return findings
 
 
 def has_errors(findings: list[Finding]) -> bool:

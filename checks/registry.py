@@ -7,9 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from pydantic import BaseModel
-
 from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
+from pydantic import BaseModel
 
 from .findings import Finding
 from .yamlload import Document, Pos

@@ -90,7 +90,7 @@ def findings_from(
         loc = tuple(err["loc"])
         field = dotted(loc)
         pos = doc.pos(loc)
-        zh = f"{label}{_zh(err, field, model)}"
+        zh = f"{label}{_zh(dict(err), field, model)}"
         en = f"{kind}: {field}: {err.get('msg', '')} (got {_show(err.get('input'))})"
         out.append(make("GM010", path, pos.line, pos.column, zh, en))
     return out

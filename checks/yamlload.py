@@ -10,9 +10,9 @@ Every problem is a :class:`~checks.findings.Finding`; nothing here raises for ba
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -38,14 +38,14 @@ _FORBIDDEN_CHARS = re.compile(
     "\U000e0001\U000e0020-\U000e007f]"
 )
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
-_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+([eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
+# Floats need a dot: "1e3" stays text, as PyYAML's writer assumes, so whatever it writes reads back.
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+([eE][-+]?[0-9]+)?")
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUES = frozenset({"true", "True", "TRUE"})
 _FALSES = frozenset({"false", "False", "FALSE"})
 
 
-@dataclass(frozen=True, slots=True)
-class Pos:
+class Pos(NamedTuple):
     line: int  # 1-based
     column: int  # 1-based
 
@@ -55,16 +55,16 @@ class Document:
     """A parsed YAML document: plain data plus where each field and item starts."""
 
     data: Any
-    positions: dict[Path, Pos] = field(default_factory=dict)
+    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)  # (line, column), 1-based
 
     def pos(self, path: Path) -> Pos:
         """Position of ``path``, or of its nearest ancestor that has one."""
         while path:
             hit = self.positions.get(path)
             if hit is not None:
-                return hit
+                return Pos(*hit)
             path = path[:-1]
-        return self.positions.get((), Pos(1, 1))
+        return Pos(*self.positions.get((), (1, 1)))
 
 
 def char_name(ch: str) -> str:
@@ -117,14 +117,20 @@ def forbidden_chars(text: str, path: str, line_offset: int = 0) -> list[Finding]
     return out
 
 
+_CONSTANTS: dict[str, Any] = {
+    **dict.fromkeys(_NULLS, None),
+    **dict.fromkeys(_TRUES, True),
+    **dict.fromkeys(_FALSES, False),
+}
+_NUMERIC_START = frozenset("0123456789+-")
+
+
 def _resolve_plain(value: str) -> Any:
-    """YAML 1.2 core schema, narrowed: decimal ints without leading zeros, finite floats."""
-    if value in _NULLS:
-        return None
-    if value in _TRUES:
-        return True
-    if value in _FALSES:
-        return False
+    """YAML 1.2 core schema, narrowed: decimal ints without leading zeros, floats with a dot."""
+    if value in _CONSTANTS:
+        return _CONSTANTS[value]
+    if value[0] not in _NUMERIC_START:
+        return value
     if _INT.fullmatch(value):
         return int(value)
     if _FLOAT.fullmatch(value):
@@ -137,123 +143,138 @@ class _Stop(Exception):
         self.finding = finding
 
 
-class _Builder:
-    """Builds plain data from a parser's event stream, recording positions."""
+_Scalar, _SeqStart, _SeqEnd = yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.SequenceEndEvent
+_MapStart, _MapEnd, _Alias = yaml.MappingStartEvent, yaml.MappingEndEvent, yaml.AliasEvent
 
-    def __init__(self, path: str, line_offset: int) -> None:
+
+class _Builder:
+    """Builds plain data from a parser's events, recording positions. One call per node, no generator."""
+
+    def __init__(self, path: str, line_offset: int, next_event: Callable[[], Any]) -> None:
         self.path = path
         self.line_offset = line_offset
-        self.positions: dict[Path, Pos] = {}
-        self.findings: list[Finding] = []
+        self.positions: dict[Path, tuple[int, int]] = {}
         self.nodes = 0
+        self.next = next_event
 
-    def _pos(self, event: yaml.Event) -> Pos:
+    def _pos(self, event: Any) -> tuple[int, int]:
         mark = event.start_mark
-        return Pos(mark.line + 1 + self.line_offset, mark.column + 1)
+        if mark is None:  # pragma: no cover - both parsers always set marks
+            return (1 + self.line_offset, 1)
+        return (mark.line + 1 + self.line_offset, mark.column + 1)
 
-    def _fatal(self, code: str, event: yaml.Event, zh: str, en: str) -> _Stop:
-        p = self._pos(event)
-        return _Stop(make(code, self.path, p.line, p.column, zh, en))
+    def fatal(self, code: str, event: Any, zh: str, en: str) -> _Stop:
+        line, column = self._pos(event)
+        return _Stop(make(code, self.path, line, column, zh, en))
 
-    def _check_node(self, event: yaml.Event, depth: int) -> None:
-        self.nodes += 1
+    def _refuse(self, event: Any, depth: int) -> None:
+        """Anchors, tags, too many nodes, too deep: each is fatal for the file."""
         if self.nodes > MAX_NODES:
-            raise self._fatal("GM006", event, f"节点超过 {MAX_NODES} 个：文件过大，请拆分。",
-                              f"more than {MAX_NODES} nodes: the file is too large, split it.")
+            raise self.fatal("GM006", event, f"节点超过 {MAX_NODES} 个：文件过大，请拆分。",
+                             f"more than {MAX_NODES} nodes: the file is too large, split it.")
         if depth > MAX_DEPTH:
-            raise self._fatal("GM006", event, f"嵌套超过 {MAX_DEPTH} 层：请简化结构。",
-                              f"nested deeper than {MAX_DEPTH} levels: flatten the structure.")
-        anchor = getattr(event, "anchor", None)
-        if anchor is not None:
-            raise self._fatal(
-                "GM004", event,
-                f"不允许使用锚点 &{anchor}：请把内容直接写出来。",
-                f"anchors (&{anchor}) are not allowed: write the content out in full.")
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            raise self._fatal(
-                "GM004", event,
-                f"不允许使用显式标签 {tag}：请删除标签，需要文字时加引号。",
-                f"explicit tags ({tag}) are not allowed: remove the tag; quote the value if it is text.")
+            raise self.fatal("GM006", event, f"嵌套超过 {MAX_DEPTH} 层：请简化结构。",
+                             f"nested deeper than {MAX_DEPTH} levels: flatten the structure.")
+        if event.anchor is not None:
+            raise self.fatal("GM004", event, f"不允许使用锚点 &{event.anchor}：请把内容直接写出来。",
+                             f"anchors (&{event.anchor}) are not allowed: write the content out in full.")
+        if event.tag is not None:
+            raise self.fatal("GM004", event, f"不允许使用显式标签 {event.tag}：请删除标签，需要文字时加引号。",
+                             f"explicit tags ({event.tag}) are not allowed: remove the tag; quote the value if it is text.")
 
-    def node(self, events: Iterator[yaml.Event], event: yaml.Event, path: Path, depth: int) -> Any:
-        if isinstance(event, yaml.AliasEvent):
-            raise self._fatal("GM004", event,
-                              f"不允许使用别名 *{event.anchor}：请把内容直接写出来。",
-                              f"aliases (*{event.anchor}) are not allowed: write the content out in full.")
-        self._check_node(event, depth)
-        if isinstance(event, yaml.ScalarEvent):
-            if event.style is None or event.style == "":
-                return _resolve_plain(event.value)
-            return event.value  # quoted, literal or folded: always a string
-        if isinstance(event, yaml.SequenceStartEvent):
+    def node(self, event: Any, path: Path, depth: int) -> Any:
+        cls = type(event)
+        self.nodes += 1
+        if cls is _Alias:
+            raise self.fatal("GM004", event, f"不允许使用别名 *{event.anchor}：请把内容直接写出来。",
+                             f"aliases (*{event.anchor}) are not allowed: write the content out in full.")
+        if event.anchor is not None or event.tag is not None or depth > MAX_DEPTH or self.nodes > MAX_NODES:
+            self._refuse(event, depth)
+        if cls is _Scalar:
+            return _resolve_plain(event.value) if not event.style and event.value else (
+                None if not event.style else event.value)
+        positions = self.positions
+        if cls is _SeqStart:
             items: list[Any] = []
             while True:
-                ev = next(events)
-                if isinstance(ev, yaml.SequenceEndEvent):
+                ev = self.next()
+                if type(ev) is _SeqEnd:
                     return items
                 sub = (*path, len(items))
-                self.positions[sub] = self._pos(ev)
-                items.append(self.node(events, ev, sub, depth + 1))
-        if isinstance(event, yaml.MappingStartEvent):
+                positions[sub] = self._pos(ev)
+                items.append(self.node(ev, sub, depth + 1))
+        if cls is _MapStart:
             mapping: dict[str, Any] = {}
             while True:
-                kev = next(events)
-                if isinstance(kev, yaml.MappingEndEvent):
+                kev = self.next()
+                if type(kev) is _MapEnd:
                     return mapping
                 key = self._key(kev, depth)
                 kpos = self._pos(kev)
                 sub = (*path, key)
                 if key in mapping:
-                    first = self.positions[sub]
+                    first = positions[sub][0]
                     raise _Stop(make(
-                        "GM003", self.path, kpos.line, kpos.column,
-                        f"键 “{key}” 重复：第 {first.line} 行和第 {kpos.line} 行都写了它，请只保留一处。",
-                        f"duplicate key '{key}' on lines {first.line} and {kpos.line}: keep only one.",
+                        "GM003", self.path, kpos[0], kpos[1],
+                        f"键 “{key}” 重复：第 {first} 行和第 {kpos[0]} 行都写了它，请只保留一处。",
+                        f"duplicate key '{key}' on lines {first} and {kpos[0]}: keep only one.",
                     ))
-                self.positions[sub] = kpos
-                mapping[key] = self.node(events, next(events), sub, depth + 1)
-        raise self._fatal("GM002", event, "无法识别的 YAML 结构。", "unexpected YAML structure.")
+                positions[sub] = kpos
+                mapping[key] = self.node(self.next(), sub, depth + 1)
+        raise self.fatal("GM002", event, "无法识别的 YAML 结构。", "unexpected YAML structure.")
 
-    def _key(self, event: yaml.Event, depth: int) -> str:
-        if not isinstance(event, yaml.ScalarEvent):
-            if isinstance(event, yaml.AliasEvent):
-                self.node(iter(()), event, (), depth)  # raises GM004
-            raise self._fatal("GM004", event, "键必须是简单的文字，不能是列表或映射。",
-                              "keys must be plain text, not lists or mappings.")
-        self._check_node(event, depth + 1)
+    def _key(self, event: Any, depth: int) -> str:
+        cls = type(event)
+        if cls is not _Scalar:
+            if cls is _Alias:
+                self.node(event, (), depth)  # raises GM004
+            raise self.fatal("GM004", event, "键必须是简单的文字，不能是列表或映射。",
+                             "keys must be plain text, not lists or mappings.")
+        self.nodes += 1
+        if event.anchor is not None or event.tag is not None or self.nodes > MAX_NODES:
+            self._refuse(event, depth)
         if event.value == "<<" and not event.style:
-            raise self._fatal("GM004", event, "不允许使用合并键 <<：请把字段直接写出来。",
-                              "merge keys (<<) are not allowed: write the fields out in full.")
-        return event.value
+            raise self.fatal("GM004", event, "不允许使用合并键 <<：请把字段直接写出来。",
+                             "merge keys (<<) are not allowed: write the fields out in full.")
+        value: str = event.value
+        return value
+
+
+def _events(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
+    """(next_event, dispose) of libyaml's parser, or of the pure-Python one where libyaml is missing."""
+    loader = _Loader(text)
+    return loader.get_event, loader.dispose
 
 
 def parse(text: str, path: str, line_offset: int = 0) -> tuple[Document | None, list[Finding]]:
     """Parse one YAML document of the strict dialect. ``line_offset`` shifts reported lines."""
-    builder = _Builder(path, line_offset)
+    next_event, dispose = _events(text)
+    builder = _Builder(path, line_offset, next_event)
     data: Any = None
     documents = 0
     try:
-        events = yaml.parse(text, Loader=_Loader)
-        for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise builder._fatal(
-                        "GM004", event, "一个文件只能有一个 YAML 文档：请删除第二个 “---” 及其后的内容，或拆成多个文件。",
-                        "one YAML document per file: remove the second '---' and what follows, or split the file.")
-                builder.positions[()] = builder._pos(event)
-                nxt = next(events)
-                if isinstance(nxt, yaml.DocumentEndEvent):
-                    data = None
-                    continue
-                data = builder.node(events, nxt, (), 1)
+        while True:
+            event = next_event()
+            cls = type(event)
+            if cls is yaml.StreamEndEvent:
+                break
+            if cls is not yaml.DocumentStartEvent:
+                continue
+            documents += 1
+            if documents > 1:
+                raise builder.fatal(
+                    "GM004", event, "一个文件只能有一个 YAML 文档：请删除第二个 “---” 及其后的内容，或拆成多个文件。",
+                    "one YAML document per file: remove the second '---' and what follows, or split the file.")
+            builder.positions[()] = builder._pos(event)
+            first = next_event()
+            if type(first) is not yaml.DocumentEndEvent:
+                data = builder.node(first, (), 1)
     except _Stop as stop:
         return None, [stop.finding]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        col = mark.column + 1 if mark else 1
+        line = (mark.line + 1 if mark is not None else 1) + line_offset
+        col = mark.column + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "syntax error"
         if "nesting depth" in problem:
             return None, [make("GM006", path, line, col, f"嵌套过深（{problem}）：请简化结构。",
@@ -265,7 +286,9 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Document | None, 
         return None, [make("GM002", path, 1 + line_offset, 1, f"YAML 语法错误（{exc}）。", f"YAML syntax error ({exc}).")]
     except RecursionError:  # pragma: no cover - MAX_DEPTH keeps us far from it
         return None, [make("GM006", path, 1 + line_offset, 1, "嵌套过深。", "nested too deeply.")]
-    return Document(data, builder.positions), builder.findings
+    finally:
+        dispose()
+    return Document(data, builder.positions), []
 
 
 def load_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:

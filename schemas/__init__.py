@@ -1,5 +1,7 @@
 """pydantic models: what a valid file is. The source of truth for ``schemas/json/``."""
 
+from pydantic import BaseModel
+
 from .account import Account
 from .announcement import Announcement
 from .governance import Governance
@@ -7,7 +9,7 @@ from .request import Approval, Request
 from .unit import Unit
 
 # File kind -> model; the JSON Schema of each is exported to schemas/json/<kind>.schema.json.
-MODELS = {
+MODELS: dict[str, type[BaseModel]] = {
     "governance": Governance,
     "unit": Unit,
     "account": Account,

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .common import HttpsUrl, Key, IsoDate, Line, ShortLine, Strict, Text, Uscc, public
+from .common import HttpsUrl, IsoDate, Key, Line, ShortLine, Strict, Text, Uscc, public
 
 Status = Literal["applying", "rejected", "active", "changing", "exiting", "closing", "closed", "exited"]
 STATUSES: tuple[str, ...] = ("applying", "rejected", "active", "changing", "exiting", "closing", "closed", "exited")

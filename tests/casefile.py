@@ -71,6 +71,16 @@ def _unset_dotted(data: dict[str, Any], dotted: str) -> None:
     del data[keys[-1]]
 
 
+def _set_all(data: dict[str, Any], fields: dict[str, Any]) -> None:
+    for key, value in fields.items():
+        _set_dotted(data, key, _jsonable(value))
+
+
+def _unset_all(data: dict[str, Any], keys: list[str]) -> None:
+    for key in keys:
+        _unset_dotted(data, key)
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -90,9 +100,9 @@ def apply(case: Case, root: Path) -> None:
         else:
             target.unlink()
     for rel, fields in (spec.get("set") or {}).items():
-        _edit(root / rel, lambda d, fields=fields: [_set_dotted(d, k, _jsonable(v)) for k, v in fields.items()])
+        _edit(root / rel, lambda d, fields=fields: _set_all(d, fields))
     for rel, keys in (spec.get("unset") or {}).items():
-        _edit(root / rel, lambda d, keys=keys: [_unset_dotted(d, k) for k in keys])
+        _edit(root / rel, lambda d, keys=keys: _unset_all(d, keys))
     for rel, text in (spec.get("files") or {}).items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -118,7 +128,7 @@ def _edit(path: Path, change: Any) -> None:
 
 
 def matches(expect: dict[str, Any], finding: Any) -> bool:
-    return (
+    return bool(
         expect["code"] == finding.code
         and expect.get("path", finding.path) == finding.path
         and expect.get("line", finding.line) == finding.line

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from govmedia.checks.context import Context
 from govmedia.checks.demo import generate, write
 from govmedia.checks.engine import check
@@ -47,4 +46,4 @@ def make_register(demo_cache: Callable[[int, date], Path], tmp_path: Path) -> Ca
 
 def run_check(root: Path, today: date = BASE_TODAY, base: str | None = None) -> list[Finding]:
     _, findings = check(Context(root=root, today=today, base=base))
-    return findings
+    return list(findings)

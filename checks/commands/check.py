@@ -9,8 +9,9 @@ from pathlib import Path
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from ..context import Context
-from ..engine import check, has_errors
+from ..engine import check_findings, has_errors
 from ..findings import Finding
+from ..progress import progress_bar
 from ..reporters import REPORTERS
 
 
@@ -20,6 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--base", default=None, help="与该 git 版本比较，启用历史规则 GM6xx")
     p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式（默认 text）")
     p.add_argument("--verify-signatures", action="store_true", help="要求 --base 以来新增的审批文件有合规签名")
+    p.add_argument("--no-cache", action="store_true", help="不使用缓存（$XDG_CACHE_HOME/govmedia）")
     p.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或目录中的问题")
     p.set_defaults(func=run)
 
@@ -51,14 +53,15 @@ def run(args: argparse.Namespace) -> int:
         print(f"govmedia: 找不到名录目录 {root}", file=sys.stderr)
         return EXIT_USAGE
     ctx = Context(root=root, today=args.today or date.today(), base=args.base,
-                  verify_signatures=args.verify_signatures)
-    _, findings = check(ctx)
+                  verify_signatures=args.verify_signatures, cache=not args.no_cache)
+    with progress_bar(args.lang) as progress:
+        findings = check_findings(ctx, progress)
     prefixes = _selector(root, args.paths)
     shown = [f for f in findings if _selected(f, prefixes)]
     sys.stdout.write(REPORTERS[args.format](shown, args.lang))
     errors = sum(f.severity == "error" for f in shown)
     warnings = len(shown) - errors
-    if args.format == "text" and sys.stderr.isatty() or args.format == "text" and shown:
+    if (args.format == "text" and sys.stderr.isatty()) or (args.format == "text" and shown):
         if args.lang == "zh":
             print(f"共 {errors} 个错误，{warnings} 个警告。", file=sys.stderr)
         else:

@@ -1,0 +1,205 @@
+"""A content-keyed cache under ``$XDG_CACHE_HOME/govmedia`` (default ``~/.cache/govmedia``).
+
+Never stale by construction: every key is a hash of the bytes it stands for, salted with a hash of the
+code that produced the value. Two caches per register root:
+
+- the parse cache: file-content hash -> what checks/yamlload.py made of those bytes (plain data,
+  positions, path-free findings), so that a run re-parses only the files that changed;
+- the result cache: hash of every register file, the date and the code -> the findings of the whole run,
+  so that a run over an unchanged register does no parsing, validation or rule work at all.
+
+Files are written atomically; an unreadable or foreign cache file is ignored (treated as empty).
+The cache holds only what the register's own files say; it lives in the user's home, outside the repository.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+FORMAT = b"govmedia-cache-1"
+REGISTER_DIRS = ("accounts", "announcements", "policies")
+EXTRA_FILES = (".github/CODEOWNERS",)
+
+
+def cache_root() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "govmedia"
+
+
+def _folder(root: Path) -> Path:
+    digest = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
+    return cache_root() / digest
+
+
+@cache
+def code_salt(*modules: str) -> bytes:
+    """Hash of the source of the given package folders (checks/, schemas/ ...) and the Python version."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(FORMAT + sys.version.encode())
+    here = Path(__file__).resolve().parent
+    for name in modules:
+        folder = here if name == "checks" else here.parent / name
+        for path in sorted(folder.rglob("*.py")):
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+def content_key(salt: bytes, raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16, key=salt[:16]).digest()
+
+
+def _read(path: Path) -> Any:
+    try:
+        blob = path.read_bytes()
+        if not blob.startswith(FORMAT):
+            return None
+        return marshal.loads(blob[len(FORMAT):])
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _write(path: Path, value: Any) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(FORMAT + marshal.dumps(value))
+        os.replace(tmp, path)
+    except OSError:  # a read-only home or a full disk must not fail the check
+        pass
+
+
+class ParseCache:
+    """File-content hash -> parse result. Keeps, on save, only the entries this run used."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = _folder(root) / "parse.marshal"
+        loaded = _read(self.path)
+        self.old: dict[bytes, Any] = loaded if isinstance(loaded, dict) else {}
+        self.used: dict[bytes, Any] = {}
+        self.salt = code_salt("checks")
+        self.hits = 0
+        self.misses = 0
+
+    def key(self, raw: bytes) -> bytes:
+        return content_key(self.salt, raw)
+
+    def get(self, key: bytes) -> Any:
+        value = self.old.get(key)
+        if value is not None:
+            self.used[key] = value
+            self.hits += 1
+        else:
+            self.misses += 1
+        return value
+
+    def put(self, key: bytes, value: Any) -> None:
+        self.used[key] = value
+
+    def save(self) -> None:
+        if self.misses or len(self.used) != len(self.old):
+            _write(self.path, self.used)
+
+
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+FileMap = dict[str, tuple[StatKey, bytes]]
+# A file whose mtime is this close to the previous run may have changed within the clock's resolution
+# after it was hashed (git's "racy clean" problem): it is always hashed again.
+RACY_NS = 2_000_000_000
+
+
+def _hash_file(path: str) -> bytes:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            return hashlib.blake2b(f.read(), digest_size=16).digest()
+    except OSError as exc:
+        if os.path.islink(path):
+            return hashlib.blake2b(b"symlink\0" + os.readlink(path).encode("utf-8", "surrogateescape"),
+                                   digest_size=16).digest()
+        return hashlib.blake2b(f"unreadable {exc.errno}".encode(), digest_size=16).digest()
+
+
+def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
+    """Content hash of every file that can change a finding.
+
+    A file is read and hashed unless its size, mtime, ctime and inode equal those of the previous run and
+    it was not modified within RACY_NS of that run. Any write changes ctime, so a changed file is always
+    read again; an unchanged one costs one stat.
+    """
+    out: FileMap = {}
+    root_s = str(root)
+
+    def visit(rel: str, entry: os.DirEntry[str] | None, full: str) -> None:
+        try:
+            st = entry.stat(follow_symlinks=False) if entry is not None else os.lstat(full)
+        except OSError:
+            return
+        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        old = previous.get(rel)
+        if old is not None and old[0] == key and max(st.st_mtime_ns, st.st_ctime_ns) < previous_ns - RACY_NS:
+            out[rel] = old
+        else:
+            out[rel] = (key, _hash_file(full))
+
+    def walk(rel: str) -> None:
+        try:
+            with os.scandir(os.path.join(root_s, rel)) as it:
+                entries = list(it)
+        except OSError:
+            return
+        for entry in entries:
+            sub = f"{rel}/{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                walk(sub)
+            else:
+                visit(sub, entry, entry.path)
+
+    for top in REGISTER_DIRS:
+        walk(top)
+    for extra in EXTRA_FILES:
+        full = os.path.join(root_s, extra)
+        if os.path.lexists(full):
+            visit(extra, None, full)
+    return out
+
+
+def fingerprint(files: FileMap, *extra: str) -> bytes:
+    h = hashlib.blake2b(digest_size=20, key=code_salt("checks", "schemas"))
+    for part in extra:
+        h.update(part.encode() + b"\0")
+    for rel in sorted(files):
+        h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + files[rel][1])
+    return h.digest()
+
+
+class ResultCache:
+    """Fingerprint of the whole register -> the run's findings (as tuples), with the file map it was built on."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.path = _folder(root) / "result.marshal"
+        value = _read(self.path)
+        ok = isinstance(value, tuple) and len(value) == 4
+        self.key: bytes = value[0] if ok else b""
+        self.findings: list[tuple[Any, ...]] = list(value[1]) if ok else []
+        self.files: FileMap = value[2] if ok else {}
+        self.written_ns: int = value[3] if ok else 0
+
+    def lookup(self, *extra: str) -> tuple[bytes, FileMap, list[tuple[Any, ...]] | None]:
+        """(fingerprint now, file map now, cached findings if the fingerprint is unchanged)."""
+        now_ns = time.time_ns()
+        files = scan(self.root, self.files, self.written_ns)
+        key = fingerprint(files, *extra)
+        self._now_ns = now_ns
+        return key, files, (self.findings if key == self.key else None)
+
+    def store(self, key: bytes, files: FileMap, findings: list[tuple[Any, ...]]) -> None:
+        _write(self.path, (key, findings, files, getattr(self, "_now_ns", time.time_ns())))

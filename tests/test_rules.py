@@ -121,7 +121,7 @@ def inject_all(root: Path) -> set[tuple[str, str]]:
 
     # GM206: a unit-head approval in a change request.
     folder = _folder(root, "wangyi-culture-tourism/bilibili", "change")
-    _apply(root, {"files": {f"{folder}/unit_head.yaml": APPROVAL.format(day="2025-02-13", extra="")}})
+    _apply(root, {"files": {f"{folder}/unit_head.yaml": APPROVAL.format(day=folder.rsplit("/", 1)[1][:10], extra="")}})
     expected.add(("GM206", f"{folder}/unit_head.yaml"))
 
     # GM301: an active account loses its opening announcement.

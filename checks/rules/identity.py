@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+import ahocorasick
 from govmedia.schemas import Account
 from govmedia.schemas.account import LIVE_STATUSES, PUBLISHED_STATUSES
 
@@ -36,14 +37,11 @@ def _label(acc: AccountRec) -> str:
 
 
 def _url_key(url: str) -> str:
-    """A url for comparison: scheme and host lowercased, no trailing slash, no fragment."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return url
-    path = parts.path.rstrip("/")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}"
+    """A url for comparison: scheme and host lowercased, no fragment, no trailing slash."""
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    path = path.split("#", 1)[0].rstrip("/")
+    return f"{scheme.lower()}{sep}{host.lower()}{slash}{path}".rstrip("/")
 
 
 def gm101_duplicate_handle(reg: Registry, ctx: Context) -> Iterator[Finding]:
@@ -170,22 +168,24 @@ def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
             skel = skeleton(rec.model.name)
             if skel:
                 by_skel[skel][acc.unit_id].append(acc)
-    # Links between skeletons: equal, or one (>= MIN_CONTAINED long) inside another. Each name is
-    # cut into its substrings (names are at most 64 characters), so this stays linear in the register.
+    # Links between skeletons: equal, or one (at least MIN_CONTAINED long) inside another. An
+    # Aho-Corasick automaton of all skeletons finds every contained one in a single pass per name,
+    # so this stays linear in the total length of the names.
+    automaton = ahocorasick.Automaton()
+    for skel in by_skel:
+        if len(skel) >= MIN_CONTAINED:
+            automaton.add_word(skel, skel)
+    if len(automaton):
+        automaton.make_automaton()
     reported: set[tuple[str, str]] = set()
     for skel, units in by_skel.items():
         matches: list[tuple[str, dict[str, list[AccountRec]]]] = [(skel, units)]
-        if len(skel) > MIN_CONTAINED:
+        if len(skel) > MIN_CONTAINED and len(automaton):
             seen = {skel}
-            n = len(skel)
-            for length in range(MIN_CONTAINED, n):
-                for start in range(n - length + 1):
-                    sub = skel[start:start + length]
-                    if sub not in seen:
-                        seen.add(sub)
-                        inner = by_skel.get(sub)
-                        if inner is not None:
-                            matches.append((sub, inner))
+            for _, sub in automaton.iter(skel):
+                if sub not in seen:
+                    seen.add(sub)
+                    matches.append((sub, by_skel[sub]))
         for index, (_, inner_units) in enumerate(matches):
             if index == 0:  # the same skeleton: every unit but the first comer is reported
                 if len(units) < 2:

@@ -163,9 +163,13 @@ def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
     reported; when one name contains another, the longer name is reported. Both accounts are named.
     """
     by_skel: dict[str, dict[str, list[AccountRec]]] = defaultdict(lambda: defaultdict(list))
+    skeletons: dict[str, str] = {}  # names repeat across a unit's platforms: fold each once
     for acc, rec in reg.valid_accounts():
         if rec.model.status in LIVE_STATUSES:
-            skel = skeleton(rec.model.name)
+            name = rec.model.name
+            skel = skeletons.get(name)
+            if skel is None:
+                skel = skeletons[name] = skeleton(name)
             if skel:
                 by_skel[skel][acc.unit_id].append(acc)
     # Links between skeletons: equal, or one (at least MIN_CONTAINED long) inside another. An

@@ -52,10 +52,6 @@ def code_salt(*modules: str) -> bytes:
     return h.digest()
 
 
-def content_key(salt: bytes, raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16, key=salt[:16]).digest()
-
-
 def _read(path: Path) -> Any:
     try:
         blob = path.read_bytes()
@@ -76,20 +72,50 @@ def _write(path: Path, value: Any) -> None:
         pass
 
 
-class ParseCache:
-    """File-content hash -> parse result. Keeps, on save, only the entries this run used."""
+StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+FileMap = dict[str, tuple[StatKey, bytes]]
 
-    def __init__(self, root: Path) -> None:
+
+def file_hash(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+class ParseCache:
+    """File-content hash -> parse result. Keeps, on save, only the entries this run used.
+
+    The whole cache is discarded when the parsing code changes (its salt is stored with it).
+    ``known`` maps relative paths to the content hashes that :func:`scan` just established, so that an
+    unchanged file is not even read again.
+    """
+
+    def __init__(self, root: Path, known: FileMap | None = None, persist: bool = True) -> None:
         self.path = _folder(root) / "parse.marshal"
-        loaded = _read(self.path)
-        self.old: dict[bytes, Any] = loaded if isinstance(loaded, dict) else {}
-        self.used: dict[bytes, Any] = {}
         self.salt = code_salt("checks")
+        self.persist = persist
+        loaded: Any = _read(self.path) if persist else None
+        ok = isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.salt
+        self.old: dict[bytes, Any] = loaded[1] if ok else {}
+        self.used: dict[bytes, Any] = {}
+        self.known = known or {}
         self.hits = 0
         self.misses = 0
 
     def key(self, raw: bytes) -> bytes:
-        return content_key(self.salt, raw)
+        return file_hash(raw)
+
+    def known_key(self, rel: str) -> bytes | None:
+        entry = self.known.get(rel)
+        return entry[1] if entry is not None else None
+
+    def add_known(self, rel: str, key: bytes, suffix: bytes, result: Any) -> None:
+        """A parse done elsewhere (checks/parallel.py): trust it for ``rel`` only if the scan agrees."""
+        entry = self.known.get(rel)
+        if entry is None and not self.persist:
+            self.known[rel] = ((0, 0, 0, 0), key)
+        elif entry is None or entry[1] != key:
+            return  # changed since the scan, or not scanned: the loader reads it itself
+        self.old[key + suffix] = result
+        self.misses += 1
 
     def get(self, key: bytes) -> Any:
         value = self.old.get(key)
@@ -104,12 +130,10 @@ class ParseCache:
         self.used[key] = value
 
     def save(self) -> None:
-        if self.misses or len(self.used) != len(self.old):
-            _write(self.path, self.used)
+        if self.persist and (self.misses or len(self.used) != len(self.old)):
+            _write(self.path, (self.salt, self.used))
 
 
-StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-FileMap = dict[str, tuple[StatKey, bytes]]
 # A file whose mtime is this close to the previous run may have changed within the clock's resolution
 # after it was hashed (git's "racy clean" problem): it is always hashed again.
 RACY_NS = 2_000_000_000
@@ -119,7 +143,7 @@ def _hash_file(path: str) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         with os.fdopen(fd, "rb") as f:
-            return hashlib.blake2b(f.read(), digest_size=16).digest()
+            return file_hash(f.read())
     except OSError as exc:
         if os.path.islink(path):
             return hashlib.blake2b(b"symlink\0" + os.readlink(path).encode("utf-8", "surrogateescape"),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .cache import ParseCache, ResultCache
+from .cache import FileMap, ParseCache, ResultCache
 from .context import Context
 from .findings import Finding
 from .loader import Progress, load
+from .parallel import prefill
 from .registry import Registry
 from .rules import all_rules
 
@@ -17,12 +18,12 @@ def run_rules(registry: Registry, ctx: Context) -> list[Finding]:
     return sorted(set(findings), key=lambda f: f.sort_key)
 
 
-def check(ctx: Context, progress: Progress | None = None) -> tuple[Registry, list[Finding]]:
-    cache = ParseCache(ctx.root) if ctx.cache else None
+def check(ctx: Context, progress: Progress | None = None, known: FileMap | None = None) -> tuple[Registry, list[Finding]]:
+    cache = ParseCache(ctx.root, known, persist=ctx.cache)
+    prefill(cache, str(ctx.root))
     registry = load(ctx.root, cache, progress)
     findings = run_rules(registry, ctx)
-    if cache is not None:
-        cache.save()
+    cache.save()
     return registry, findings
 
 
@@ -37,7 +38,7 @@ def check_findings(ctx: Context, progress: Progress | None = None) -> list[Findi
     key, files, cached = results.lookup(ctx.today.isoformat())
     if cached is not None:
         return [Finding(*item) for item in cached]
-    findings = check(ctx, progress)[1]
+    findings = check(ctx, progress, files)[1]
     results.store(key, files, [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings])
     return findings
 

@@ -99,10 +99,21 @@ class Loader:
         self.cache.put(key, (doc.data if doc else None, doc.positions if doc else None, _storable(problems)))
         return doc, problems
 
+    def _markdown(self, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
+        hit = self._known(rel, b"md")
+        if hit is not None:
+            data, positions, body, body_line, items = hit
+            md = yamlload.MarkdownDoc(yamlload.Document(data, positions), body, body_line) if positions is not None else None
+            return md, _cached_findings(rel, items)
+        raw = self._read(rel)
+        if raw is None:
+            return None, []
+        return self._parse_markdown(raw, rel)
+
     def _parse_markdown(self, raw: bytes, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
         if self.cache is None:
             return yamlload.load_markdown(raw, rel)
-        key = self.cache.key(b"md\0" + raw)
+        key = self.cache.key(raw) + b"md"
         hit = self.cache.get(key)
         if hit is not None:
             data, positions, body, body_line, items = hit
@@ -129,7 +140,22 @@ class Loader:
             self.reg.findings.extend(findings_from(exc, doc, rel, kind, model))
             return None
 
+    def _known(self, rel: str, salt: bytes) -> Any:
+        """A cached parse of ``rel`` whose content hash the cache's scan has just established: no read."""
+        if self.cache is None:
+            return None
+        key = self.cache.known_key(rel)
+        return self.cache.get(key + salt) if key is not None else None
+
     def load_yaml(self, rel: str, model: type[M], kind: str) -> Record[M] | None:
+        hit = self._known(rel, b"")
+        if hit is not None:
+            data, positions, items = hit
+            self.reg.findings.extend(_cached_findings(rel, items))
+            record = self._model(rel, model, kind, yamlload.Document(data, positions)) if positions is not None else None
+            if record is None:
+                self.reg.broken.add(rel)
+            return record
         raw = self._read(rel)
         record = None
         if raw is not None:
@@ -314,10 +340,9 @@ class Loader:
                     rel, f"公告文件名 “{entry.name}” 不合规：应为 “发布日期-简称.md”，如 2024-05-01-wangyi-fabu-weibo.md。",
                     f"announcement file '{entry.name}' must be named '<YYYY-MM-DD>-<slug>.md'."))
                 continue
-            raw = self._read(rel)
-            if raw is None:
+            md, problems = self._markdown(rel)
+            if md is None and not problems:
                 continue
-            md, problems = self._parse_markdown(raw, rel)
             self.reg.findings.extend(problems)
             record = self._model(rel, Announcement, "announcement", md.front) if md else None
             if md is None or record is None:

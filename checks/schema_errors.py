@@ -81,6 +81,15 @@ def _zh(err: dict[str, Any], field: str, model: type[BaseModel] | None) -> str:
     return f"“{field}” 不符合要求：{err.get('msg', '')}。"
 
 
+def _problem(err: dict[str, Any]) -> tuple[str, str, str] | None:
+    """The (field, zh, en) of an error raised with schemas.common.problem(), else None."""
+    if err["type"] != "value_error":
+        return None
+    text = str((err.get("ctx") or {}).get("error", ""))
+    parts = text.split("::")
+    return (parts[0], parts[1], parts[2]) if len(parts) == 3 else None
+
+
 def findings_from(
     exc: ValidationError, doc: Document, path: str, kind: str, model: type[BaseModel] | None = None
 ) -> list[Finding]:
@@ -88,6 +97,15 @@ def findings_from(
     label = _LABEL.get(kind, kind)
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
+        known = _problem(dict(err))
+        if known is not None:
+            sub, zh_text, en_text = known
+            loc = (*loc, sub) if sub else loc
+            field = dotted(loc)
+            pos = doc.pos(loc)
+            out.append(make("GM010", path, pos.line, pos.column, f"{label}“{field}”：{zh_text}。",
+                            f"{kind}: {field}: {en_text}."))
+            continue
         field = dotted(loc)
         pos = doc.pos(loc)
         zh = f"{label}{_zh(dict(err), field, model)}"

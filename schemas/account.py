@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .common import HttpsUrl, IsoDate, Key, Line, ShortLine, Strict, Text, Uscc, public
+from .common import HttpsUrl, IsoDate, Key, Line, ShortLine, Strict, Text, Uscc, problem, public
 
 Status = Literal["applying", "rejected", "active", "changing", "exiting", "closing", "closed", "exited"]
 STATUSES: tuple[str, ...] = ("applying", "rejected", "active", "changing", "exiting", "closing", "closed", "exited")
@@ -80,5 +80,6 @@ class Account(Strict):
     @model_validator(mode="after")
     def _opened_when_open(self) -> Account:
         if self.status in OPEN_STATUSES and self.opened_on is None:
-            raise ValueError(f"opened_on is required when status is {self.status}")
+            raise problem("status", f"状态为 {self.status} 时必须填写开通日期 opened_on（最终批准的日期）",
+                          f"opened_on (the date of the final approval) is required when status is {self.status}")
         return self

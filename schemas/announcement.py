@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .common import IsoDate, Line, Strict, public
+from .common import IsoDate, Line, Strict, problem, public
 
 AccountRef = Annotated[
     str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$", max_length=129)
@@ -23,5 +23,6 @@ class Announcement(Strict):
     @model_validator(mode="after")
     def _window(self) -> Announcement:
         if self.display_until < self.published_on:
-            raise ValueError("display_until is before published_on")
+            raise problem("display_until", "展示截止日期 display_until 早于发布日期 published_on：请改正",
+                          "display_until is before published_on: correct it")
         return self

@@ -20,6 +20,14 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NAME_MAX = 64
 
 
+def problem(field: str, zh: str, en: str) -> ValueError:
+    """A validation error that names the field it is about and says the fix in both languages.
+
+    checks/schema_errors.py turns it into a finding at that field's line with the Chinese text.
+    """
+    return ValueError(f"{field}::{zh}::{en}")
+
+
 def _parse_iso_date(value: Any) -> Any:
     """Accept ``YYYY-MM-DD`` strings only (and dates built in code)."""
     if isinstance(value, date):
@@ -41,9 +49,9 @@ IsoDate = Annotated[
 
 def _single_line(value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise ValueError("must be a single line")
+        raise problem("", "只能写一行：请删除换行", "must be a single line: remove the line breaks")
     if value != value.strip():
-        raise ValueError("must not start or end with spaces")
+        raise problem("", "首尾不能有空格：请删除", "must not start or end with spaces: remove them")
     return value
 
 

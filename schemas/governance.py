@@ -7,14 +7,14 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .common import HttpsUrl, Key, Line, Reviewer, ShortLine, Strict
+from .common import HttpsUrl, Key, Line, Reviewer, ShortLine, Strict, problem
 
 
 def _valid_regex(value: str) -> str:
     try:
         re.compile(value)
     except re.error as exc:
-        raise ValueError(f"not a valid regular expression: {exc}") from exc
+        raise problem("", f"不是有效的正则表达式（{exc}）", f"not a valid regular expression: {exc}") from exc
     return value
 
 
@@ -73,9 +73,11 @@ class Governance(Strict):
             chain: list[str] = getattr(self.chains, action)
             for stage in chain:
                 if stage not in self.stages:
-                    raise ValueError(f"chains.{action} names unknown stage '{stage}'")
+                    raise problem("chains", f"审核链 chains.{action} 中的环节 “{stage}” 未在 stages 中定义：请先在 stages 中添加它或改正拼写",
+                                  f"chains.{action} names unknown stage '{stage}': define it under stages or fix the spelling")
             if len(set(chain)) != len(chain):
-                raise ValueError(f"chains.{action} lists a stage twice")
+                raise problem("chains", f"审核链 chains.{action} 中有重复的环节：每个环节只能出现一次",
+                              f"chains.{action} lists a stage twice: each stage appears once")
         return self
 
     def chain(self, action: str) -> list[str]:

@@ -92,10 +92,10 @@ def test_internal_error_is_exit_2_without_traceback(monkeypatch: pytest.MonkeyPa
                                                     capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     import govmedia.checks.commands.check as check_cmd
 
-    def boom(ctx: object) -> None:
+    def boom(ctx: object, progress: object = None) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(check_cmd, "check", boom)
+    monkeypatch.setattr(check_cmd, "check_findings", boom)
     assert main(["check", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "内部错误" in err and "Traceback" not in err

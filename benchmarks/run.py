@@ -1,0 +1,168 @@
+"""Benchmarks for issue 7: prints medians and ratios as a table. Not a test: run it by hand.
+
+    .venv/bin/python benchmarks/run.py                   # 1,000 and 10,000 accounts
+    .venv/bin/python benchmarks/run.py --sizes 1000 10000 100000 --repeat 3 --site
+
+For each size it generates a register with `govmedia demo`, then measures, each --repeat times:
+  cold      govmedia check --no-cache (every file parsed, validated and checked)
+  cjs       check-jsonschema validating the same files against schemas/json (schema only, no rules)
+  warm      govmedia check with the cache, nothing changed
+  one-file  govmedia check <one changed file> with the cache (what the pre-commit hook runs)
+  pre-commit  a real `pre-commit run --files <file>` with the repo's govmedia-check hook
+  site      mkdocs build (with --site)
+and prints medians, the ratio check-jsonschema / cold, and whether each target of issue 7 is met.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TODAY = "2026-06-01"
+BIN = Path(sys.executable).parent
+TARGETS = {  # (size, measurement) -> seconds
+    (10_000, "cold"): 15.0,
+    (10_000, "warm"): 1.0,
+    (10_000, "pre-commit"): 1.5,
+    (10_000, "site"): 60.0,
+    (100_000, "site"): 600.0,
+}
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
+    """Wall time and peak RSS (KB, of the largest child) of one command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    if proc.returncode not in ok:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}): {err.decode()[-2000:]}")
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, peak
+
+
+def median(cmd: list[str], cwd: Path, env: dict[str, str], repeat: int, before: object = None) -> float:
+    times = []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        times.append(timed(cmd, cwd, env)[0])
+    return statistics.median(times)
+
+
+def cjs_files(root: Path) -> list[tuple[str, list[str]]]:
+    groups: dict[str, list[str]] = {"unit": [], "account": [], "request": [], "approval": []}
+    for path in sorted((root / "accounts").rglob("*.yaml")):
+        rel = str(path.relative_to(root))
+        name = path.name
+        if name == "unit.yaml":
+            groups["unit"].append(rel)
+        elif name == "account.yaml":
+            groups["account"].append(rel)
+        elif name == "request.yaml":
+            groups["request"].append(rel)
+        else:
+            groups["approval"].append(rel)
+    return [(kind, files) for kind, files in groups.items() if files]
+
+
+def run_cjs(root: Path, env: dict[str, str]) -> float:
+    total = 0.0
+    for kind, files in cjs_files(root):
+        schema = root / "schemas" / "json" / f"{kind}.schema.json"
+        for i in range(0, len(files), 5000):  # stay under the argument-length limit
+            cmd = [str(BIN / "check-jsonschema"), "--schemafile", str(schema), *files[i:i + 5000]]
+            total += timed(cmd, root, env)[0]
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--site", action="store_true", help="also time mkdocs build")
+    parser.add_argument("--no-cjs", action="store_true", help="skip check-jsonschema (slow)")
+    parser.add_argument("--keep", help="generate registers under this folder and keep them")
+    args = parser.parse_args()
+
+    work = Path(args.keep or tempfile.mkdtemp(prefix="govmedia-bench-"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(work / "cache"), "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "GOVMEDIA_TODAY": TODAY}
+    env.pop("CI", None)
+    rows = []
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.platform()}")
+    for size in args.sizes:
+        root = work / f"reg-{size}"
+        if not root.exists():
+            subprocess.run([str(BIN / "govmedia"), "demo", "--accounts", str(size), "--out", str(root),
+                            "--today", TODAY], check=True, env=env, stderr=subprocess.DEVNULL)
+        files = sum(1 for p in root.rglob("*") if p.is_file() and "schemas" not in p.parts)
+        check = [str(BIN / "govmedia"), "check", "--today", TODAY]
+        shutil.rmtree(work / "cache", ignore_errors=True)
+        cold = median([*check, "--no-cache"], root, env, args.repeat)
+        timed(check, root, env)  # fill the cache
+        warm = median(check, root, env, args.repeat)
+        target = root / "accounts" / sorted(os.listdir(root / "accounts"))[-1] / "unit.yaml"
+        original = target.read_bytes()
+        counter = iter(range(10**6))
+
+        def touch(target: Path = target, original: bytes = original) -> None:
+            target.write_bytes(original + f"# edit {next(counter)}\n".encode())  # noqa: B023
+
+        one = median([*check, str(target.relative_to(root))], root, env, args.repeat, before=touch)
+        # A real pre-commit run of the repository's hook on one changed file.
+        subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+        (root / ".pre-commit-config.yaml").write_text(
+            "repos:\n- repo: local\n  hooks:\n  - id: govmedia-check\n    name: govmedia check\n"
+            "    entry: govmedia check\n    language: system\n    files: ^(accounts|announcements|policies)/\n"
+            "    require_serial: true\n", encoding="utf-8")
+        pc = median([str(BIN / "pre-commit"), "run", "--files", str(target.relative_to(root))], root, env,
+                    args.repeat, before=touch)
+        target.write_bytes(original)
+        cjs = float("nan") if args.no_cjs else run_cjs(root, env)
+        site = float("nan")
+        peak = 0
+        if args.site:
+            site, peak = timed([str(BIN / "mkdocs"), "build", "-q", "-d", str(work / f"site-{size}")], root, env)
+        rows.append((size, files, cold, cjs, warm, one, pc, site, peak))
+
+    print()
+    print("| accounts | files | cold check | check-jsonschema | ratio | warm | one file | pre-commit | mkdocs build |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, files, cold, cjs, warm, one, pc, site, peak in rows:
+        ratio = cjs / cold if cold else float("nan")
+        site_s = f"{site:.1f} s ({peak / 1024:.0f} MB)" if site == site else "—"
+        print(f"| {size:,} | {files:,} | {cold:.2f} s | {cjs:.1f} s | {ratio:.1f}× | {warm:.2f} s | {one:.2f} s "
+              f"| {pc:.2f} s | {site_s} |")
+    print()
+    for size, _files, cold, cjs, warm, _one, pc, site, _peak in rows:
+        measured = {"cold": cold, "warm": warm, "pre-commit": pc, "site": site}
+        for (tsize, name), limit in TARGETS.items():
+            if tsize == size and measured[name] == measured[name]:
+                verdict = "met" if measured[name] < limit else "NOT met"
+                print(f"target {name} at {size:,} accounts < {limit:g} s: {measured[name]:.2f} s — {verdict}")
+        if size == 10_000 and cjs == cjs:
+            print(f"target cold >= 10× faster than check-jsonschema: {cjs / cold:.1f}× — "
+                  f"{'met' if cjs / cold >= 10 else 'NOT met'}")
+    if len(rows) > 1:
+        base = rows[0]
+        for row in rows[1:]:
+            print(f"growth {base[0]:,} -> {row[0]:,} accounts: cold ×{row[2] / base[2]:.1f} "
+                  f"(accounts ×{row[0] / base[0]:.0f})")
+    print(f"\nregisters in {work}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

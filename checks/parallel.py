@@ -1,0 +1,88 @@
+"""Parse many files on every core before the (sequential) loader runs.
+
+The loader builds the register in one pass, but reading and parsing YAML is most of a cold run's time
+and needs no shared state: worker processes read, hash and parse files, and hand back plain data in the
+parse cache's format, keyed by content hash. The loader then finds every file in the cache.
+Only used for large registers (a worker costs more to start than a small register takes to parse).
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any
+
+from . import yamlload
+from .cache import ParseCache, file_hash
+
+MIN_FILES = 4000
+CHUNK = 500
+
+Parsed = tuple[str, bytes, str, Any]  # rel, content hash, cache-key suffix, parse result
+
+
+def _storable(findings: list[Any]) -> list[tuple[Any, ...]]:
+    return [(f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings]
+
+
+def parse_files(root: str, rels: list[str]) -> list[Parsed]:
+    """Worker: read, hash and parse each file (YAML, or Markdown with front matter)."""
+    out: list[Parsed] = []
+    nofollow = getattr(os, "O_NOFOLLOW", 0)
+    for rel in rels:
+        try:
+            fd = os.open(os.path.join(root, rel), os.O_RDONLY | nofollow)
+            with os.fdopen(fd, "rb") as f:
+                raw = f.read()
+        except OSError:
+            continue  # the loader reads it again and reports the problem
+        key = file_hash(raw)
+        if rel.endswith(".md"):
+            md, problems = yamlload.load_markdown(raw, rel)
+            result: Any = (md.front.data if md else None, md.front.positions if md else None,
+                           md.body if md else None, md.body_line if md else 0, _storable(problems))
+            out.append((rel, key, "md", result))
+        else:
+            doc, problems = yamlload.load_bytes(raw, rel)
+            out.append((rel, key, "", (doc.data if doc else None, doc.positions if doc else None,
+                                       _storable(problems))))
+    return out
+
+
+def jobs() -> int:
+    wanted = os.environ.get("GOVMEDIA_JOBS")
+    if wanted and wanted.isdigit():
+        return max(1, int(wanted))
+    return min(os.cpu_count() or 1, 8)
+
+
+def register_documents(root: str) -> list[str]:
+    """Relative paths of the files the loader will parse: every .yaml under accounts/, announcements/*.md."""
+    out: list[str] = []
+    for top, suffix in (("accounts", ".yaml"), ("announcements", ".md")):
+        for dirpath, _dirs, filenames in os.walk(os.path.join(root, top)):
+            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            out.extend(f"{rel_dir}/{name}" for name in filenames if name.endswith(suffix))
+    return out
+
+
+def prefill(cache: ParseCache, root: str) -> int:
+    """Parse in worker processes every document the cache does not know yet; returns how many."""
+    workers = jobs()
+    if workers < 2:
+        return 0
+    todo = []
+    for rel in register_documents(root):
+        known = cache.known_key(rel)
+        tail = b"md" if rel.endswith(".md") else b""
+        if known is None or (known + tail) not in cache.old:
+            todo.append(rel)
+    if len(todo) < MIN_FILES:
+        return 0
+    chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        for parsed in pool.map(parse_files, [root] * len(chunks), chunks):
+            for rel, key, suffix, result in parsed:
+                cache.add_known(rel, key, suffix.encode(), result)
+    return len(todo)

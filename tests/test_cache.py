@@ -1,0 +1,109 @@
+"""The content-keyed cache is never stale: a changed file is always read again."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from govmedia.checks import cache
+from govmedia.checks.context import Context
+from govmedia.checks.engine import check_findings
+
+TODAY = date(2026, 6, 1)
+ACCOUNT = "accounts/wangyi-education/weibo/account.yaml"
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.setattr(cache, "RACY_NS", 0)  # trust stat data at once, so the fast path is exercised
+    return home
+
+
+def run(root: Path, use_cache: bool = True) -> list[str]:
+    findings = check_findings(Context(root=root, today=TODAY, cache=use_cache))
+    return [f"{f.path}:{f.line}:{f.code}" for f in findings]
+
+
+def test_warm_equals_cold(make_register: Callable[..., Path], cache_home: Path) -> None:
+    root = make_register()
+    (root / "accounts/wangyi-health/unit.yaml").write_text("name: [\n", encoding="utf-8")
+    cold = run(root, use_cache=False)
+    assert not cache_home.exists()
+    first = run(root)
+    assert cache_home.exists()
+    assert run(root) == first == cold
+
+
+def test_same_size_same_mtime_edit_is_seen(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    assert run(root) == []
+    path = root / ACCOUNT
+    text = path.read_text(encoding="utf-8")
+    stat = path.stat()
+    edited = text.replace("status: active", "status: activ3")  # same length, not a status
+    assert len(edited.encode()) == len(text.encode())
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # hide the edit from mtime
+    assert run(root) == run(root, use_cache=False) != []
+
+
+def test_added_and_removed_files(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    assert run(root) == []
+    stray = root / "accounts/wangyi-health/notes.txt"
+    stray.write_text("x", encoding="utf-8")
+    assert run(root) == ["accounts/wangyi-health/notes.txt:1:GM020"]
+    stray.unlink()
+    assert run(root) == []
+
+
+def test_parse_cache_serves_identical_content_at_two_paths(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    bad = "name: 王益\nname: 王益\n"
+    (root / "accounts/wangyi-health/unit.yaml").write_text(bad, encoding="utf-8")
+    (root / "accounts/wangyi-education/unit.yaml").write_text(bad, encoding="utf-8")
+    expected = run(root, use_cache=False)
+    assert run(root) == expected
+    (root / "accounts/huangbao-town/unit.yaml").write_text("# x\n", encoding="utf-8")  # force a partial rerun
+    again = run(root)
+    assert "accounts/wangyi-health/unit.yaml:2:GM003" in again
+    assert "accounts/wangyi-education/unit.yaml:2:GM003" in again
+
+
+def test_corrupt_cache_is_ignored(make_register: Callable[..., Path], cache_home: Path) -> None:
+    root = make_register()
+    expected = run(root)
+    for path in cache_home.rglob("*.marshal"):
+        path.write_bytes(b"govmedia-cache-1\x00garbage")
+    assert run(root) == expected
+
+
+def test_today_is_part_of_the_key(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    results = cache.ResultCache(root)
+    assert results.lookup("2026-06-01")[0] != results.lookup("2020-01-01")[0]
+
+
+def test_parallel_parse_gives_the_same_findings(make_register: Callable[..., Path],
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from govmedia.checks import parallel
+
+    root = make_register()
+    (root / "accounts/wangyi-health/unit.yaml").write_text("name: a\nname: b\n", encoding="utf-8")
+    (root / "announcements/2026-05-01-bad.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    monkeypatch.setenv("GOVMEDIA_JOBS", "1")
+    serial = run(root, use_cache=False)
+    monkeypatch.setenv("GOVMEDIA_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 40)
+    calls: list[int] = []
+    original = parallel.prefill
+    monkeypatch.setattr("govmedia.checks.engine.prefill", lambda c, r: calls.append(original(c, r)) or calls[-1])
+    assert run(root, use_cache=False) == serial
+    assert calls and calls[0] > 100  # the workers really parsed the register

@@ -28,8 +28,9 @@ def _title(gov: Governance, stage: str) -> str:
     return spec.title if spec else stage
 
 
-def _arrow(chain: list[str]) -> str:
-    return " → ".join(chain)
+def _arrow(chain: list[str], gov: Governance | None = None) -> str:
+    """The chain as ``a → b → c``: stage titles when ``gov`` is given (Chinese), ids otherwise."""
+    return " → ".join(_title(gov, s) if gov else s for s in chain)
 
 
 def _requests(reg: Registry) -> Iterator[tuple[AccountRec, RequestRec]]:
@@ -69,7 +70,7 @@ def gm201_gm204_order(reg: Registry, ctx: Context) -> Iterator[Finding]:
                     "GM201", approval, ("decision",),
                     f"申请 {req.folder} 在“{_title(gov, stage)}”环节已有审批，但前一环节"
                     f"“{_title(gov, missing)}”尚无审批文件"
-                    f"（应为 {req.folder}/{missing}.yaml）：须按 {_arrow(chain)} 的顺序逐级审批，请先补齐前"
+                    f"（应为 {req.folder}/{missing}.yaml）：须按“{_arrow(chain, gov)}”的顺序逐级审批，请先补齐前"
                     "一环节的审批。",
                     f"request {req.folder} has a decision at {stage} but none at the earlier stage {missing} "
                     f"({req.folder}/{missing}.yaml): stages decide in the order {_arrow(chain)}.")
@@ -176,7 +177,7 @@ def gm206_stage_in_chain(reg: Registry, ctx: Context) -> Iterator[Finding]:
             yield finding(
                 "GM206", approval, ("decision",),
                 f"{approval.path}：“{_title(gov, stage)}”不属于{ACTION_ZH[req.action]}申请的审核链"
-                f"（{_arrow(chain)}）："
+                f"（{_arrow(chain, gov)}）："
                 "请删除此文件，或把审批放到正确的环节文件中。",
                 f"{approval.path}: stage {stage} is not part of the {req.action} chain ({_arrow(chain)}): "
                 "remove the file or record the decision at the right stage.")

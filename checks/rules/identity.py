@@ -211,7 +211,7 @@ def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 reported.add(key)
                 yield finding(
                     "GM105", acc.record, ("name",),
-                    f"账号 {_label(acc)} 的名称与单位 {owner.unit_id} 的账号 {_label(owner)} 易混淆（去除空"
+                    f"账号 {_label(acc)}的名称与单位 {owner.unit_id} 的账号 {_label(owner)} 易混淆（去除空"
                     "格、标点、"
                     "全角半角、繁简和形近字差异后相同或包含）：疑似仿冒。请核实申请单位，改用能体现本单位名"
                     "称的账号名称，"

@@ -278,3 +278,29 @@ def test_disguise_and_skeleton() -> None:
 ])
 def test_host_fits(host: str, fits: bool) -> None:
     assert host_fits(host, ["weibo.com"]) is fits
+
+
+def test_rules_read_only_the_registry(make_register: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Load once, check many: with file access switched off, every rule still runs on the loaded register."""
+    import builtins
+    from datetime import date
+
+    from govmedia.checks.context import Context
+    from govmedia.checks.loader import load
+    from govmedia.checks.rules import all_rules
+
+    root = make_register()
+    _apply(root, {"set": {"accounts/huangbao-town/douyin/account.yaml": {"name": "王益發佈"}}})
+    reg = load(root)
+    skeleton("预热")  # the folding tables are library data, loaded once
+
+    def no_files(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a rule read a file")
+
+    monkeypatch.setattr(builtins, "open", no_files)
+    monkeypatch.setattr(Path, "read_text", no_files)
+    monkeypatch.setattr(Path, "read_bytes", no_files)
+    ctx = Context(root=root, today=date(2026, 6, 1))
+    found = [f for rule in all_rules() if rule.__module__.rsplit(".", 1)[1] in
+             ("identity", "chains", "announcements", "operations") for f in rule(reg, ctx)]
+    assert {f.code for f in found} == {"GM103", "GM105"}

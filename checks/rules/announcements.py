@@ -56,7 +56,10 @@ def gm302_display_days(reg: Registry, ctx: Context) -> Iterator[Finding]:
         days = displayed_days(m.published_on, m.display_until)
         if days >= need:
             continue
-        until = date.fromordinal(m.published_on.toordinal() + need - 1)
+        try:
+            until: date | str = date.fromordinal(m.published_on.toordinal() + need - 1)
+        except (OverflowError, ValueError):  # published in the year 9999
+            until = f"{m.published_on} 之后第 {need - 1} 天"
         yield finding(
             "GM302", ann.record, ("display_until",),
             f"公告 {ann.record.path}「{m.title}」只展示 {days} 天（{m.published_on} 至 {m.display_until}）"

@@ -25,7 +25,7 @@ from typing import Any
 
 FORMAT = b"govmedia-cache-1"
 REGISTER_DIRS = ("accounts", "announcements", "policies")
-EXTRA_FILES = (".github/CODEOWNERS",)
+EXTRA_FILES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GM604 reads the first that exists
 
 
 def cache_root() -> Path:

@@ -14,8 +14,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
 from pydantic import BaseModel, ValidationError
+
+from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
 
 from . import yamlload
 from .cache import ParseCache

@@ -7,8 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
 from pydantic import BaseModel
+
+from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
 
 from .findings import Finding
 from .yamlload import Document, Pos

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from govmedia.checks.context import Context
 from govmedia.checks.demo import generate, write
 from govmedia.checks.engine import check

@@ -104,6 +104,11 @@ def test_parallel_parse_gives_the_same_findings(make_register: Callable[..., Pat
     monkeypatch.setattr(parallel, "CHUNK", 40)
     calls: list[int] = []
     original = parallel.prefill
-    monkeypatch.setattr("govmedia.checks.engine.prefill", lambda c, r: calls.append(original(c, r)) or calls[-1])
+
+    def counting(cache: object, root: str) -> int:
+        calls.append(original(cache, root))  # type: ignore[arg-type]
+        return calls[-1]
+
+    monkeypatch.setattr("govmedia.checks.engine.prefill", counting)
     assert run(root, use_cache=False) == serial
     assert calls and calls[0] > 100  # the workers really parsed the register

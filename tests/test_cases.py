@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from govmedia.checks.codes import CODES
 
 from .casefile import Case, all_cases, apply, matches

@@ -16,7 +16,7 @@ from govmedia.checks.yamlload import load_bytes, load_markdown, parse
 
 
 def codes(text: str) -> list[tuple[str, int]]:
-    doc, findings = parse(text, "x.yaml")
+    _doc, findings = parse(text, "x.yaml")
     return [(f.code, f.line) for f in findings]
 
 
@@ -170,7 +170,7 @@ def test_positions() -> None:
 
 
 def test_markdown_front_matter_lines() -> None:
-    raw = "---\ntitle: x\nkind: &a opening\n---\nbody\n".encode()
+    raw = b"---\ntitle: x\nkind: &a opening\n---\nbody\n"
     md, findings = load_markdown(raw, "a.md")
     assert md is None and [(f.code, f.line) for f in findings] == [("GM004", 3)]
     md, findings = load_markdown("---\ntitle: x\n---\n\n正文\n".encode(), "a.md")
@@ -185,7 +185,7 @@ def test_markdown_without_front_matter() -> None:
 # --- properties -----------------------------------------------------------------------------------
 
 yaml_text = st.text(
-    alphabet=st.sampled_from(list("ab: -[]{},'\"&*!<>|#?\n\t 0123456789.~王益%@`\\") + ["\u200b", "\ufeff"]),
+    alphabet=st.sampled_from([*list("ab: -[]{},'\"&*!<>|#?\n\t 0123456789.~王益%@`\\"), "\u200b", "\ufeff"]),
     max_size=200,
 )
 

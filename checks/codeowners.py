@@ -1,0 +1,193 @@
+"""CODEOWNERS: who must approve a merge request that touches a path.
+
+Two halves:
+
+* :func:`generate` writes ``.github/CODEOWNERS`` from governance.yaml and each unit.yaml
+  (``govmedia codeowners``). Order matters because the last matching pattern wins: a default
+  owner first, then each unit's folder, then each stage's approval files, then the per-unit
+  lines of ``from_unit`` stages, then the files that define the rules.
+* :func:`parse` and :func:`owners` replay GitHub's semantics for GM604: gitignore-style patterns
+  (a leading or inner ``/`` anchors to the root, ``*`` and ``?`` never cross ``/``, ``**`` spans
+  folders, a pattern names a file or everything below a folder — except that a last segment with a
+  wildcard, as in ``docs/*``, names only that level), the last matching line wins,
+  and lines GitHub would skip as invalid (``!`` negation, ``[...]`` ranges, ``\\`` escapes,
+  malformed owners) are skipped here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from govmedia.schemas import Governance
+
+from .registry import Registry
+
+LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GitHub's search order
+TARGET = ".github/CODEOWNERS"
+HEADER = "# generated — run `govmedia codeowners` (from policies/governance.yaml and accounts/*/unit.yaml); do not edit"
+# Files that define who approves and what is checked: owned by the district office.
+RULE_FILES = ("/policies/", "/schemas/", "/checks/", "/website/", "/announcements/", "/mkdocs.yml",
+              "/.github/", "/.github/CODEOWNERS", "/.gitlab-ci.yml", "/.pre-commit-config.yaml",
+              "/.pre-commit-hooks.yaml", "/pyproject.toml")
+
+_OWNER = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    line: int  # 1-based line in the CODEOWNERS file
+    pattern: str
+    owners: tuple[str, ...]
+    regex: re.Pattern[str]
+
+
+def office_stage(gov: Governance) -> str:
+    """The stage that speaks for the district office: ``district_office``, or else the first stage
+    of the open chain that is not a unit's own (from_unit) stage, or else the first stage."""
+    if "district_office" in gov.stages:
+        return "district_office"
+    for stage in gov.chain("open"):
+        if not gov.stages[stage].from_unit:
+            return stage
+    return next(iter(gov.stages))
+
+
+def unit_reviewers(registry: Registry) -> dict[str, list[str]]:
+    return {uid: list(u.record.model.reviewers) for uid, u in sorted(registry.units.items())
+            if u.record is not None}
+
+
+def generate(gov: Governance, units: dict[str, list[str]]) -> str:
+    """The text of .github/CODEOWNERS for this governance and these units' reviewers."""
+    office = " ".join(gov.stages[office_stage(gov)].reviewers)
+    out = [HEADER, "# GitHub applies the LAST matching line. Review follows paths (审核随路径)：", "",
+           "# Default: the district office (区政府办公室) owns everything not named below.",
+           f"* {office}", "", "# Each host unit owns its folder: unit.yaml, accounts and requests (第七条（一）)."]
+    for uid, reviewers in units.items():
+        out.append(f"/accounts/{uid}/ {' '.join(reviewers)}")
+    out += ["", "# Each stage owns its approval files (第七条（二）、第八条)."]
+    for stage_id, stage in gov.stages.items():
+        out.append(f"/accounts/**/requests/*/{stage_id}.yaml {' '.join(stage.reviewers)}".rstrip())
+    for stage_id, stage in gov.stages.items():
+        if stage.from_unit:
+            out += ["", f"# {stage_id} ({stage.title}) speaks for each unit: that unit's reviewers."]
+            for uid, reviewers in units.items():
+                out.append(f"/accounts/{uid}/**/requests/*/{stage_id}.yaml {' '.join(reviewers)}")
+    out += ["", "# What decides who approves and what is checked: the district office."]
+    out += [f"{path} {office}" for path in RULE_FILES]
+    return "\n".join(out) + "\n"
+
+
+def _translate(pattern: str) -> str | None:
+    """A regular expression for a CODEOWNERS pattern (matching a path or a folder above it)."""
+    if pattern.startswith("!") or any(ch in pattern for ch in "[]\\") or "***" in pattern:
+        return None
+    directory = pattern.endswith("/")
+    body = pattern.strip("/") if pattern != "/" else ""
+    if not body:
+        return None
+    anchored = pattern.startswith("/") or "/" in body
+    parts = body.split("/")
+    regex = ""
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            regex += ".*" if last else "(?:.*/)?"
+            continue
+        if "**" in part:  # a ** inside a name acts like *
+            part = part.replace("**", "*")
+        piece = "".join("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in part)
+        regex += piece + ("" if last else "/")
+    prefix = "" if anchored else "(?:.*/)?"
+    # A pattern names a file, or a folder and everything below it; with a trailing / only a folder.
+    # GitHub: ``docs/*`` names the files directly in docs/, not those in its subfolders.
+    wild_last = any(ch in parts[-1] for ch in "*?")
+    suffix = "/.*" if directory else "" if wild_last else "(?:/.*)?"
+    if regex.endswith(".*") and parts[-1] == "**":
+        suffix = ""
+    return f"^{prefix}{regex}{suffix}$"
+
+
+def parse(text: str) -> tuple[list[Rule], list[int]]:
+    """The valid rules in file order, and the line numbers GitHub would skip as invalid."""
+    rules: list[Rule] = []
+    invalid: list[int] = []
+    for no, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        tokens = line.split()
+        for i, tok in enumerate(tokens):
+            if tok.startswith("#"):
+                tokens = tokens[:i]
+                break
+        pattern, owners = tokens[0], tuple(tokens[1:])
+        regex = _translate(pattern)
+        if regex is None or not all(_OWNER.match(o) for o in owners):
+            invalid.append(no)
+            continue
+        rules.append(Rule(no, pattern, owners, _compiled(regex)))
+    return rules, invalid
+
+
+@lru_cache(maxsize=4096)
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.DOTALL)
+
+
+def match(rules: list[Rule], path: str) -> Rule | None:
+    """The rule GitHub applies to ``path``: the last one that matches."""
+    for rule in reversed(rules):
+        if rule.regex.match(path):
+            return rule
+    return None
+
+
+def _literal_head(rule: Rule) -> tuple[str, ...]:
+    """The leading folder names an anchored pattern spells out without wildcards (() otherwise)."""
+    body = rule.pattern.strip("/")
+    if not (rule.pattern.startswith("/") or "/" in body):
+        return ()
+    head: list[str] = []
+    for part in body.split("/"):
+        if any(ch in part for ch in "*?"):
+            break
+        head.append(part)
+    return tuple(head)
+
+
+class Matcher:
+    """:func:`match` for many paths: rules indexed by their literal leading folders, so a path is
+    only tried against the lines that could name it (one line per unit stays cheap)."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.by_head: dict[tuple[str, ...], list[Rule]] = {}
+        for rule in rules:
+            self.by_head.setdefault(_literal_head(rule), []).append(rule)
+
+    def __call__(self, path: str) -> Rule | None:
+        parts = path.split("/")
+        best: Rule | None = None
+        for k in range(len(parts) + 1):
+            for rule in reversed(self.by_head.get(tuple(parts[:k]), ())):
+                if best is not None and rule.line < best.line:
+                    break
+                if rule.regex.match(path):
+                    best = rule
+                    break
+        return best
+
+
+def instances(rule: Rule) -> Iterable[str]:
+    """Concrete paths a rule names, with wildcards filled in: lets GM604 test lines that target
+    approval files no account has yet (``/accounts/x/y/requests/2031-*/city_office.yaml``)."""
+    body = rule.pattern.strip("/")
+    seen = set()
+    for deep in ("x", "x/x", "x/x/x"):
+        filled = re.sub(r"\?", "x", re.sub(r"\*+", "x", body.replace("**", deep)))
+        if filled and filled not in seen and rule.regex.match(filled):
+            seen.add(filled)
+            yield filled

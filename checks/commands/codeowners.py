@@ -1,0 +1,61 @@
+"""``govmedia codeowners [--root DIR] [--check]``: write .github/CODEOWNERS from governance.yaml.
+
+Each stage's approval files go to that stage's reviewers, a ``from_unit`` stage's files to each
+unit's own reviewers, each unit folder to the unit, and the files that decide who approves (policies/,
+schemas/, checks/, website/, mkdocs.yml, .github/ ...) to the district office. ``--check`` only
+compares (pre-commit and CI): exit 1 when the file is missing or differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+from ..codeowners import TARGET, generate, unit_reviewers
+from ..loader import load
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("codeowners", help="由 governance.yaml 生成 .github/CODEOWNERS",
+                       description="由 governance.yaml 与各单位 unit.yaml 生成 .github/CODEOWNERS（审核随路径）。")
+    add_common(p, today=False)
+    p.add_argument("--check", action="store_true", help="只检查 .github/CODEOWNERS 是否最新，不写文件")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    zh = args.lang == "zh"
+    if not root.is_dir():
+        print(f"govmedia: 找不到名录目录 {root}" if zh else f"govmedia: no register at {root}", file=sys.stderr)
+        return EXIT_USAGE
+    registry = load(root)
+    if registry.governance is None:
+        print("govmedia: policies/governance.yaml 缺失或有错误，无法生成 CODEOWNERS：请先运行 govmedia check 修正。"
+              if zh else "govmedia: policies/governance.yaml is missing or invalid: run govmedia check first.",
+              file=sys.stderr)
+        return EXIT_FINDINGS
+    broken = sorted(u.path for u in registry.units.values() if u.record is None)
+    if broken:
+        print(("以下 unit.yaml 有错误，其单位的审核人无法写入 CODEOWNERS，请先修正：\n" if zh else
+               "these unit.yaml files are invalid, so their reviewers are missing: fix them first:\n")
+              + "\n".join(broken), file=sys.stderr)
+        return EXIT_FINDINGS
+    text = generate(registry.governance.model, unit_reviewers(registry))
+    target = root / TARGET
+    if args.check:
+        try:
+            current = target.read_text(encoding="utf-8") if target.is_file() else None
+        except (OSError, UnicodeDecodeError):
+            current = None
+        if current != text:
+            print(f"{TARGET} 与 governance.yaml / unit.yaml 不一致：请运行 govmedia codeowners 并提交结果。" if zh
+                  else f"{TARGET} is out of date: run `govmedia codeowners` and commit it.", file=sys.stderr)
+            return EXIT_FINDINGS
+        return EXIT_OK
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8", newline="\n")
+    print(f"已写入 {target}" if zh else f"wrote {target}")
+    return EXIT_OK

@@ -1,0 +1,235 @@
+"""The register at a git revision (``govmedia check --base REF``), read from git objects.
+
+Nothing is checked out: ``git ls-tree`` lists the register's files at REF, ``git cat-file --batch``
+reads their blobs, they are written into a temporary directory and the ordinary loader builds a
+:class:`~checks.registry.Registry` from it. This works in a shallow CI clone as long as REF itself
+was fetched. Only regular files are materialised (symbolic links and submodules at REF are
+skipped), and every path is checked to stay inside the temporary directory.
+
+The snapshot is built once per run and cached (see :func:`snapshot`), so the history rules
+(``checks/rules/history.py``) can all read it without loading the base again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .context import Context
+from .loader import load
+from .registry import Registry
+
+TREES = ("accounts", "announcements", "policies")
+_TIMEOUT = 300  # seconds for one git command: a hang is worse than an error
+
+
+class BaseError(Exception):
+    """REF cannot be used as a base: a usage error (exit 2), reported in Chinese and English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``root`` with a predictable environment; a missing git is a :class:`BaseError`."""
+    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
+    env.pop("GIT_DIR", None)
+    env.pop("GIT_WORK_TREE", None)
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "-c", "core.quotepath=off", *args], input=stdin,
+                              capture_output=True, env=env, timeout=_TIMEOUT, check=False)
+    except FileNotFoundError:
+        raise BaseError("找不到 git 命令：使用 --base 需要安装 git。",
+                        "git is not installed: --base needs git.") from None
+    except subprocess.TimeoutExpired:
+        raise BaseError(f"git {args[0]} 超时（{_TIMEOUT} 秒）。", f"git {args[0]} timed out.") from None
+    if check and proc.returncode != 0:
+        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        last = detail[-1] if detail else f"exit {proc.returncode}"
+        raise BaseError(f"git {args[0]} 失败：{last}", f"git {args[0]} failed: {last}")
+    return proc
+
+
+def resolve(root: Path, ref: str) -> str:
+    """The commit id that ``ref`` names, or a :class:`BaseError` saying what to do."""
+    if not ref or ref.startswith("-") or any(ch in ref for ch in "\0\n\r"):
+        raise BaseError(f"--base 的值 “{ref}” 不是 git 版本名：请写分支名、标签或提交号，如 origin/main。",
+                        f"--base '{ref}' is not a git revision: give a branch, tag or commit, e.g. origin/main.")
+    inside = git(root, "rev-parse", "--is-inside-work-tree", check=False)
+    if inside.returncode != 0 or inside.stdout.strip() != b"true":
+        raise BaseError(f"{root} 不在 git 仓库中：--base 只能在名录的 git 仓库里使用。",
+                        f"{root} is not inside a git work tree: --base needs the register's git repository.")
+    proc = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
+    if proc.returncode != 0:
+        raise BaseError(
+            f"找不到 git 版本 “{ref}”：请确认名称正确并已获取（CI 中先运行 git fetch origin <目标分支>）。",
+            f"git revision '{ref}' not found: check the name and fetch it first (in CI: git fetch origin <base>).")
+    return proc.stdout.decode("ascii").strip()
+
+
+def blob_id(data: bytes) -> str:
+    """Git's object id (SHA-1) of a blob with these bytes."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def _safe_rel(rel: str) -> PurePosixPath | None:
+    """``rel`` as a relative path that cannot leave its directory, or None."""
+    p = PurePosixPath(rel)
+    if p.is_absolute() or not p.parts or "\\" in rel:
+        return None
+    if any(part in ("", ".", "..", ".git") for part in p.parts):
+        return None
+    return p
+
+
+def list_tree(root: Path, commit: str, paths: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+    """``path -> (mode, object id)`` of every entry under ``paths`` at ``commit`` (relative to root)."""
+    proc = git(root, "ls-tree", "-r", "-z", commit, "--", *paths)
+    out: dict[str, tuple[str, str]] = {}
+    for entry in proc.stdout.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name = entry.partition(b"\t")
+        mode, _kind, oid = meta.decode("ascii").split(" ")
+        out[name.decode("utf-8", "surrogateescape")] = (mode, oid)
+    return out
+
+
+def read_blobs(root: Path, oids: list[str]) -> dict[str, bytes]:
+    """The contents of these blobs, in one ``git cat-file --batch`` call."""
+    if not oids:
+        return {}
+    unique = sorted(set(oids))
+    proc = git(root, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in unique).encode("ascii"))
+    data, pos, out = proc.stdout, 0, {}
+    for oid in unique:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].decode("ascii").split(" ")
+        if len(header) != 3:
+            raise BaseError(f"git cat-file 无法读取对象 {oid}。", f"git cat-file cannot read object {oid}.")
+        size = int(header[2])
+        out[oid] = data[end + 1:end + 1 + size]
+        pos = end + 1 + size + 1
+    return out
+
+
+def read_file_at(root: Path, commit: str, rel: str) -> bytes | None:
+    """One file at ``commit`` (path relative to root), or None when it is not a regular file there."""
+    safe = _safe_rel(rel)
+    if safe is None:
+        return None
+    entries = list_tree(root, commit, (safe.as_posix(),))
+    found = entries.get(safe.as_posix())
+    if found is None or not found[0].startswith("100"):
+        return None
+    return read_blobs(root, [found[1]])[found[1]]
+
+
+@dataclass
+class BaseSnapshot:
+    """The register at the base revision."""
+
+    ref: str  # as given on the command line
+    commit: str  # the commit id it names
+    registry: Registry
+    files: dict[str, bytes] = field(default_factory=dict)  # every regular file of the register at REF
+
+    def is_request_file(self, rel: str) -> bool:
+        parts = rel.split("/")
+        return len(parts) == 6 and parts[0] == "accounts" and parts[3] == "requests"
+
+    def request_files(self) -> dict[str, bytes]:
+        """Files inside request folders at REF: the append-only evidence (GM601)."""
+        return {p: b for p, b in self.files.items() if self.is_request_file(p)}
+
+
+def _scratch() -> str | None:
+    """Where to unpack the base: memory-backed /dev/shm when there is one (writing and removing
+    thousands of small files on a busy disk costs seconds), else the system's temporary directory."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+def _materialise(top: Path, regular: dict[str, str], blobs: dict[str, bytes]) -> dict[str, bytes]:
+    """Write the regular files under ``top``; paths that could leave it are skipped."""
+    files: dict[str, bytes] = {}
+    made: set[Path] = set()
+    for rel, oid in regular.items():
+        safe = _safe_rel(rel)
+        if safe is None:
+            continue
+        target = top.joinpath(*safe.parts)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        # O_EXCL|O_NOFOLLOW: never write through a link, never overwrite (no path is listed twice).
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(blobs[oid])
+        files[safe.as_posix()] = blobs[oid]
+    return files
+
+
+def build(root: Path, ref: str) -> BaseSnapshot:
+    """Read the register at ``ref`` from git objects and load it with the ordinary loader."""
+    commit = resolve(root, ref)
+    entries = list_tree(root, commit, TREES)
+    regular = {p: oid for p, (mode, oid) in entries.items() if mode in ("100644", "100755")}
+    blobs = read_blobs(root, list(regular.values()))
+    for where in dict.fromkeys([_scratch(), None]):
+        try:
+            with tempfile.TemporaryDirectory(prefix="govmedia-base-", dir=where) as tmp:
+                files = _materialise(Path(tmp), regular, blobs)
+                registry = load(Path(tmp))
+            return BaseSnapshot(ref, commit, registry, files)
+        except OSError as exc:  # e.g. a small /dev/shm in a container: try the ordinary temp dir
+            error = exc
+    raise BaseError(f"无法在临时目录中展开基准版本 {ref}：{error}", f"cannot unpack {ref} into a temporary directory: {error}")
+
+
+_cache: dict[tuple[str, str], BaseSnapshot] = {}
+_last: list[tuple[Context, BaseSnapshot]] = []
+
+
+def snapshot(ctx: Context) -> BaseSnapshot | None:
+    """The base snapshot of this run (None without --base), built once and shared by every rule.
+
+    Keyed by the commit REF names (not REF itself), so a branch that moved is read again.
+    """
+    if ctx.base is None:
+        return None
+    if _last and _last[0][0] is ctx:  # the same run: no git call at all
+        return _last[0][1]
+    root = ctx.root.resolve()
+    commit = resolve(root, ctx.base)
+    key = (str(root), commit)
+    if key not in _cache:
+        _cache.clear()  # one run at a time: keeps memory flat in long test sessions
+        _cache[key] = build(root, ctx.base)
+    _last[:] = [(ctx, _cache[key])]
+    return _cache[key]
+
+
+def worktree_file(root: Path, rel: str) -> bytes | None:
+    """A regular file of the working tree (not a link), or None when there is none."""
+    full = root / rel
+    try:
+        if full.is_symlink() or not full.is_file():
+            return None
+        return full.read_bytes()
+    except OSError:
+        return None
+
+
+def same_content(a: bytes, b: bytes) -> bool:
+    """Equal bytes, ignoring CRLF/LF differences that core.autocrlf checkouts introduce."""
+    return a == b or a.replace(b"\r\n", b"\n") == b.replace(b"\r\n", b"\n")

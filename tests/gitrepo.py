@@ -1,0 +1,95 @@
+"""A real git repository around a demo register, for the history rules (GM6xx) and signatures."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from govmedia.checks.codeowners import TARGET, generate, unit_reviewers
+from govmedia.checks.context import Context
+from govmedia.checks.engine import check
+from govmedia.checks.findings import Finding
+from govmedia.checks.loader import load
+
+from .conftest import BASE_TODAY
+
+GIT_ENV = {
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_DATE": "2026-06-01T08:00:00+08:00",
+    "GIT_COMMITTER_DATE": "2026-06-01T08:00:00+08:00",
+}
+
+
+def approval(decided_on: date, name: str = "审核人", title: str = "主任", document_no: str | None = None) -> str:
+    doc: dict[str, Any] = {"decision": "approved", "decided_on": decided_on.isoformat(),
+                           "approver": {"name": name, "title": title}}
+    if document_no:
+        doc["document_no"] = document_no
+    return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+@dataclass
+class Repo:
+    root: Path
+
+    def git(self, *args: str, check: bool = True) -> str:
+        env = {**os.environ, **GIT_ENV, "HOME": str(self.root.parent)}
+        proc = subprocess.run(["git", *args], cwd=self.root, env=env, capture_output=True, text=True,
+                              check=False)
+        if check and proc.returncode != 0:
+            raise AssertionError(f"git {' '.join(args)} failed: {proc.stderr}")
+        return proc.stdout
+
+    def write(self, rel: str, text: str) -> None:
+        target = self.root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_text(encoding="utf-8")
+
+    def edit(self, rel: str, **fields: Any) -> None:
+        data = yaml.safe_load(self.read(rel))
+        data.update(fields)
+        self.write(rel, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+    def commit(self, message: str, *extra: str) -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message, *extra)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def commit_signed(self, message: str, key: Path) -> str:
+        """Commit signed with the ssh private key ``key`` (git's gpg.format=ssh)."""
+        self.git("add", "-A")
+        self.git("-c", "gpg.format=ssh", "-c", f"user.signingkey={key}", "commit", "-q", "-S", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def findings(self, base: str | None = "main", today: date = BASE_TODAY, signatures: bool = False,
+                 codes: str = "GM6") -> list[Finding]:
+        ctx = Context(root=self.root, today=today, base=base, verify_signatures=signatures)
+        _, found = check(ctx)
+        return [f for f in found if f.code.startswith(codes)]
+
+    def codes(self, **kw: Any) -> list[str]:
+        return sorted(f.code for f in self.findings(**kw))
+
+
+def make_repo(root: Path) -> Repo:
+    """``root`` (a demo register) committed on main, with its CODEOWNERS, then branch ``mr`` checked out."""
+    repo = Repo(root)
+    repo.git("init", "-q", "-b", "main")
+    for key, value in (("user.name", "测试"), ("user.email", "test@example.org"), ("commit.gpgsign", "false"),
+                       ("tag.gpgsign", "false"), ("core.autocrlf", "false")):
+        repo.git("config", key, value)
+    registry = load(root)
+    assert registry.governance is not None
+    repo.write(TARGET, generate(registry.governance.model, unit_reviewers(registry)))
+    repo.commit("base register")
+    repo.git("checkout", "-q", "-b", "mr")
+    return repo

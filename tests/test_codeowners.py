@@ -1,0 +1,170 @@
+"""`govmedia codeowners` and GM604: CODEOWNERS replayed with GitHub's semantics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from govmedia.checks.cli import main
+from govmedia.checks.codeowners import TARGET, Matcher, match, parse
+
+from .conftest import run_check
+from .gitrepo import make_repo
+
+REPO = Path(__file__).resolve().parents[1]
+CITY = "@wangyi-gov/city-office"
+
+
+PATTERNS = [
+    ("*", "accounts/a/b/account.yaml", True),
+    ("*.yaml", "accounts/a/b/account.yaml", True),  # no slash: any depth
+    ("/*.yaml", "accounts/a/b/account.yaml", False),
+    ("/*.yaml", "mkdocs.yaml", True),
+    ("apps/", "x/apps/y.txt", True),  # trailing slash only: a folder anywhere
+    ("apps/", "apps", False),
+    ("/docs/", "docs/a/b.md", True),
+    ("docs/*", "docs/a.md", True),
+    ("docs/*", "docs/build/a.md", False),  # * does not cross /
+    ("docs/*", "x/docs/a.md", False),  # an inner slash anchors
+    ("**/logs", "deeply/nested/logs/x.log", True),
+    ("/accounts/**/requests/*/city_office.yaml", "accounts/u/a/requests/2026-01-01-open/city_office.yaml", True),
+    ("/accounts/**/requests/*/city_office.yaml", "accounts/u/a/requests/d/x/city_office.yaml", False),
+    ("/accounts/u/**/requests/*/unit_head.yaml", "accounts/u/a/requests/d/unit_head.yaml", True),
+    ("/accounts/u/**/requests/*/unit_head.yaml", "accounts/uu/a/requests/d/unit_head.yaml", False),
+    ("accounts/**", "accounts/u/unit.yaml", True),
+    ("/accounts/u", "accounts/u/unit.yaml", True),  # a folder and everything below
+    ("/accounts/u", "accounts/uu/unit.yaml", False),
+    ("a?c", "abc", True),
+    ("a?c", "a/c", False),
+    ("/Accounts/", "accounts/u/unit.yaml", False),  # case sensitive
+]
+
+
+@pytest.mark.parametrize(("pattern", "path", "hit"), PATTERNS)
+def test_patterns(pattern: str, path: str, hit: bool) -> None:
+    rules, invalid = parse(f"{pattern} @o\n")
+    assert invalid == []
+    assert (match(rules, path) is not None) is hit
+
+
+def test_indexed_matcher_agrees_with_the_plain_replay() -> None:
+    patterns = [p for p, _, _ in PATTERNS] + ["/accounts/u/", "/accounts/u/a/requests/*/x.yaml", "/x/**/y"]
+    paths = [path for _, path, _ in PATTERNS] + ["accounts/u/a/requests/d/x.yaml", "x/y", "x/a/b/y/z"]
+    rules, _ = parse("".join(f"{p} @o{i}\n" for i, p in enumerate(patterns)))
+    for n in range(len(rules) + 1):  # every prefix of the file: the last matching line must agree
+        fast = Matcher(rules[:n])
+        for path in paths:
+            assert fast(path) is match(rules[:n], path), (n, path)
+
+
+@pytest.mark.parametrize("line", ["!/accounts/ @o", "/acc[ou]nts/ @o", "\\#x @o", "/x not-an-owner"])
+def test_invalid_lines_are_skipped(line: str) -> None:
+    rules, invalid = parse(f"# comment\n\n{line}\n")
+    assert rules == [] and invalid == [3]
+
+
+def test_last_match_wins_and_comments() -> None:
+    rules, _ = parse("* @a\n/accounts/ @b # unit\n/accounts/x/ @c\n")
+    assert match(rules, "accounts/x/y").owners == ("@c",)  # type: ignore[union-attr]
+    assert match(rules, "accounts/y/z").owners == ("@b",)  # type: ignore[union-attr]
+    assert match(rules, "README.md").owners == ("@a",)  # type: ignore[union-attr]
+
+
+def test_shipped_codeowners_is_current() -> None:
+    assert main(["codeowners", "--root", str(REPO), "--check"]) == 0
+    text = (REPO / TARGET).read_text(encoding="utf-8")
+    assert text.startswith("# generated — run `govmedia codeowners`")
+
+
+def test_shipped_register_passes_gm604() -> None:
+    from datetime import date
+
+    assert [f for f in run_check(REPO, date(2026, 11, 30)) if f.code == "GM604"] == []
+
+
+def test_pre_commit_runs_the_codeowners_check() -> None:
+    import yaml
+
+    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
+    hook = hooks["govmedia-codeowners"]
+    assert hook["entry"] == "govmedia codeowners --check" and hook["pass_filenames"] is False
+
+
+@pytest.fixture
+def register(make_register: Callable[..., Path]) -> Path:
+    root = make_register()
+    assert main(["codeowners", "--root", str(root)]) == 0
+    return root
+
+
+def _gm604(root: Path, base: str | None = None) -> list[tuple[str, int]]:
+    return [(f.path, f.line) for f in run_check(root, base=base) if f.code == "GM604"]
+
+
+def _append(root: Path, line: str) -> int:
+    path = root / TARGET
+    text = path.read_text(encoding="utf-8") + line + "\n"
+    path.write_text(text, encoding="utf-8")
+    return len(text.splitlines())
+
+
+def test_generated_file_is_clean(register: Path) -> None:
+    assert _gm604(register) == []
+    assert main(["codeowners", "--root", str(register), "--check"]) == 0
+
+
+@pytest.mark.parametrize("line", [
+    "/accounts/**/requests/*/city_office.yaml @evil",
+    "/accounts/wangyi-health/weibo/requests/2031-*/city_office.yaml @evil",  # a future file only
+    "/accounts/wangyi-health/ @wangyi-gov/wangyi-health",  # unit folder after the stage lines
+    "*.yaml @wangyi-gov/district-office",
+    f"/accounts/wangyi-health/**/requests/*/unit_head.yaml {CITY}",  # another unit_head
+    f"/accounts/*/new-account/requests/*/province_office.yaml {CITY} @wangyi-gov/province-office",
+    "/policies/governance.yaml @wangyi-gov/wangyi-health",
+    "/.github/ @someone",
+])
+def test_gm604_fires_at_the_line_that_wins(register: Path, line: str) -> None:
+    no = _append(register, line)
+    assert (TARGET, no) in _gm604(register)
+
+
+def test_gm604_ignores_lines_github_skips(register: Path) -> None:
+    _append(register, "!/accounts/**/requests/*/city_office.yaml @evil")
+    _append(register, "/accounts/**/requests/*/[c]ity_office.yaml @evil")
+    assert _gm604(register) == []
+
+
+def test_gm604_without_codeowners(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    assert _gm604(root) == []  # a plain register: nothing to replay
+    repo = make_repo(root)
+    (root / TARGET).unlink()
+    repo.commit("drop CODEOWNERS")
+    assert _gm604(root, base="main") == [(TARGET, 1)]
+
+
+def test_gm604_in_a_merge_request(make_register: Callable[..., Path]) -> None:
+    repo = make_repo(make_register())
+    _append(repo.root, f"/accounts/wangyi-education/ {CITY}")
+    repo.commit("take over")
+    assert [f.code for f in repo.findings()] == ["GM604"] * len(repo.findings()) != []
+
+
+def test_check_reports_drift(register: Path) -> None:
+    unit = register / "accounts/wangyi-health/unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("'@wangyi-gov/wangyi-health'", "'@wangyi-gov/health2'"),
+                    encoding="utf-8")
+    assert main(["codeowners", "--root", str(register), "--check"]) == 1
+    assert (TARGET, 1) not in _gm604(register)  # stale owners of unit_head files are GM604 findings
+    assert _gm604(register)
+    assert main(["codeowners", "--root", str(register)]) == 0
+    assert main(["codeowners", "--root", str(register), "--check"]) == 0
+    assert _gm604(register) == []
+
+
+def test_codeowners_on_a_broken_register(tmp_path: Path) -> None:
+    assert main(["codeowners", "--root", str(tmp_path), "--check"]) == 1
+    assert main(["codeowners", "--root", str(tmp_path / "missing")]) == 2

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
 from govmedia.checks.cli import main
 from govmedia.checks.context import Context
 from govmedia.checks.engine import check

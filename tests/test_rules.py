@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from govmedia.checks.codes import CODES
 from govmedia.checks.rules.identity import disguise, host_fits
 from govmedia.checks.textfold import skeleton

@@ -15,6 +15,7 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 import ahocorasick
+
 from govmedia.schemas import Account
 from govmedia.schemas.account import LIVE_STATUSES, PUBLISHED_STATUSES
 

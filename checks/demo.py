@@ -303,7 +303,7 @@ def generate(n_accounts: int, today: date) -> dict[str, str]:
                 openings.setdefault(opened, []).append((unit, account_id))
                 later = opened + timedelta(days=30)
                 if status == "changing":
-                    w.chain(base, "change", min(later, today - timedelta(days=10)), CHAINS["change"][:1], unit,
+                    w.chain(base, "change", max(later, today - timedelta(days=12)), CHAINS["change"][:1], unit,
                             {"reason": "账号名称统一为本单位简称，与其他平台保持一致（第九条）。",
                              "changes": {"positioning": f"发布{unit.short_name}文化旅游资讯与政策解读。"}})
                 elif status == "exiting":

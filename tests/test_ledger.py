@@ -276,6 +276,8 @@ def test_row_problems_name_row_and_column(tmp_path: Path, capsys: pytest.Capture
             _variant_row(开设日期="去年", 原始ID=5088888888, 主页地址="https://weibo.com/u/5088888888"),
             _variant_row(),  # the same account twice
             _variant_row(开设日期=None, 批准文号=None, 原始ID=5077777777, 主页地址="https://weibo.com/u/5077777777"),
+            _variant_row(平台类型="哔哩哔哩", 开设日期=None, 批准文号=None, 原始ID=5066666666,
+                         主页地址="https://space.bilibili.com/5066666666"),
         ],
     )
     out = tmp_path / "out"
@@ -285,8 +287,9 @@ def test_row_problems_name_row_and_column(tmp_path: Path, capsys: pytest.Capture
     assert "第 4 行，“主页地址”列：微博的网址应以 https:// 开头且域名为" in err
     assert "第 5 行，“开设日期”列：“去年”不是有效日期" in err
     assert "第 6 行，“原始ID”列：与第 2 行是同一个账号" in err
-    assert "第 7 行：台账中的状态是“正常运行”，但缺少开通日期、开设批准文号：已按“申请中”导入" in err
-    assert "有 4 行没有导入" in err
+    assert "第 7 行，“平台类型”列：本单位在微博已有在用账号（第 2 行）：原则上一个单位在同一平台只开设一个账号（第七条（一））" in err
+    assert "第 8 行：台账中的状态是“正常运行”，但缺少开通日期、开设批准文号：已按“申请中”导入" in err
+    assert "有 5 行没有导入" in err
     registry = load(out)
     statuses = {a.record.model.status for a in registry.accounts.values() if a.record}
     assert statuses == {"active", "applying"}

@@ -439,12 +439,12 @@ class Importer:
                         f"与第 {self.seen[dup]} 行是同一个账号（平台和账号ID相同）：请删除重复的一行。",
                     )
                 )
-            live = (unit.unit_id, platform)
-            if declared not in ("closed", "exited", "rejected") and live in self.live:
+            unit_platform = (unit.unit_id, platform)
+            if declared not in ("closed", "exited", "rejected") and unit_platform in self.live:
                 label = self.gov.platforms[platform].label
                 problems.append(_problem(
                     row, "platform",
-                    f"本单位在{label}已有在用账号（第 {self.live[live]} 行）：原则上一个单位在同一平台只开设一个账号"
+                    f"本单位在{label}已有在用账号（第 {self.live[unit_platform]} 行）：原则上一个单位在同一平台只开设一个账号"
                     "（第七条（一））。请把两个账号合并为一行，或把其中已停用的一个的状态写为“已注销关停”。",
                 ))
         if any(p.error for p in problems):

@@ -46,7 +46,8 @@ def code_salt(*modules: str) -> bytes:
     here = Path(__file__).resolve().parent
     for name in modules:
         folder = here if name == "checks" else here.parent / name
-        for path in sorted(folder.rglob("*.py")):
+        # *.txt: data files that change findings, e.g. the built-in templates/policies/banned-terms.txt (GM501)
+        for path in sorted([*folder.rglob("*.py"), *folder.rglob("*.txt")]):
             h.update(path.name.encode())
             h.update(path.read_bytes())
     return h.digest()

@@ -170,6 +170,7 @@ def handle(unit_id: str, platform: str) -> tuple[str, str]:
 
 
 def dump(data: dict[str, Any], schema: str, depth: int) -> str:
+    """YAML text with the editor's schema line; ``depth`` = folders between the root and the file."""
     header = f"# yaml-language-server: $schema={'../' * depth}schemas/json/{schema}.schema.json\n"
     body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
                      width=1000)
@@ -195,7 +196,7 @@ class _Writer:
             "applicant": {"name": unit.leader[0], "title": unit.leader[1]},
             **extra,
         }
-        self.add(f"{folder}/request.yaml", dump(request, "request", 6))
+        self.add(f"{folder}/request.yaml", dump(request, "request", 5))
         day = start
         for stage in stages:
             day = day + timedelta(days=3)
@@ -211,7 +212,7 @@ class _Writer:
                 approval["document_no"] = f"{prefix}〔{day.year}〕{self.seq % 97 + 1}号"
             if stage == reject_at:
                 approval["comment"] = "同一平台已有本单位账号，请整合后再申请（第七条（一））。"
-            self.add(f"{folder}/{stage}.yaml", dump(approval, "approval", 6))
+            self.add(f"{folder}/{stage}.yaml", dump(approval, "approval", 5))
         return day
 
 
@@ -277,7 +278,7 @@ def generate(n_accounts: int, today: date) -> dict[str, str]:
             "leader_in_charge": {"name": unit.leader[0], "title": unit.leader[1]},
             "reviewers": [f"@wangyi-gov/{unit.unit_id}"],
         }
-        w.add(f"accounts/{unit.unit_id}/unit.yaml", dump(unit_doc, "unit", 3))
+        w.add(f"accounts/{unit.unit_id}/unit.yaml", dump(unit_doc, "unit", 2))
         for pi, platform in enumerate(unit.platforms):
             if count >= n_accounts:
                 break
@@ -303,7 +304,7 @@ def generate(n_accounts: int, today: date) -> dict[str, str]:
                 openings.setdefault(opened, []).append((unit, account_id))
                 later = opened + timedelta(days=30)
                 if status == "changing":
-                    w.chain(base, "change", min(later, today - timedelta(days=10)), CHAINS["change"][:1], unit,
+                    w.chain(base, "change", max(later, today - timedelta(days=12)), CHAINS["change"][:1], unit,
                             {"reason": "账号名称统一为本单位简称，与其他平台保持一致（第九条）。",
                              "changes": {"positioning": f"发布{unit.short_name}文化旅游资讯与政策解读。"}})
                 elif status == "exiting":
@@ -319,7 +320,7 @@ def generate(n_accounts: int, today: date) -> dict[str, str]:
                                    {"reason": "本单位账号整合，无力继续维护（第八条（三））。"})
                     closings.append((done, unit, account_id, "close"))
             doc = _account_doc(unit, platform, status, opened, today, name, labels)
-            w.add(f"{base}/account.yaml", dump(doc, "account", 4))
+            w.add(f"{base}/account.yaml", dump(doc, "account", 3))
     for day, accounts in sorted(openings.items()):
         _announce(w, day, accounts, "opening", labels)
     for day, unit, account_id, kind in closings:
@@ -346,8 +347,11 @@ def _announce(w: _Writer, day: date, accounts: list[tuple[UnitSpec, str]], kind:
     slug = f"{slug_src}-{kind}"
     if len(accounts) > 1 or len(slug) > 64:
         slug = f"{unit.unit_id[:40]}-{kind}-{hashlib.sha256(slug_src.encode()).hexdigest()[:8]}"
-    names = "、".join(sorted({u.account_name for u, _ in accounts}))
-    title = f"关于「{names}」政务新媒体账号{_KIND_WORD[kind]}的公告"
+    all_names = sorted({u.account_name for u, _ in accounts})
+    if len(all_names) > 3:
+        title = f"关于「{'、'.join(all_names[:3])}」等 {len(all_names)} 个政务新媒体账号{_KIND_WORD[kind]}的公告"
+    else:
+        title = f"关于「{'、'.join(all_names)}」政务新媒体账号{_KIND_WORD[kind]}的公告"
     front = {
         "title": title,
         "kind": kind,
@@ -355,11 +359,14 @@ def _announce(w: _Writer, day: date, accounts: list[tuple[UnitSpec, str]], kind:
         "published_on": day.isoformat(),
         "display_until": (day + timedelta(days=44)).isoformat(),
     }
-    lines = [f"经审核批准，{unit.name}以下政务新媒体{_KIND_WORD[kind]}，现予公告。", ""]
+    owners = {u.unit_id for u, _ in accounts}
+    who = f"{unit.name}的" if len(owners) == 1 else ""
+    lines = [f"经审核批准，{who}以下政务新媒体账号{_KIND_WORD[kind]}，现予公告。", ""]
     for u, a in accounts:
         platform = a.replace("-", "_")
         _, url = handle(u.unit_id, platform)
-        lines.append(f"- {labels[platform]}「{u.account_name}」：<{url}>")
+        owner = "" if len(owners) == 1 else f"{u.name} "
+        lines.append(f"- {owner}{labels[platform]}「{u.account_name}」：<{url}>")
     lines += ["", "欢迎广大群众关注。如发现冒用政务新媒体名义的账号，请向区政府办公室反映。", ""]
     body = "\n".join(lines)
     text = "---\n" + yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n" + body

@@ -97,6 +97,7 @@ class Registry:
     accounts: dict[str, AccountRec] = field(default_factory=dict)  # "<unit>/<account>" -> rec
     announcements: list[AnnouncementRec] = field(default_factory=list)
     policies: list[TextFile] = field(default_factory=list)
+    banned_terms: TextFile | None = None  # policies/banned-terms.txt, when present and readable
     findings: list[Finding] = field(default_factory=list)  # found while loading
     broken: set[str] = field(default_factory=set)  # paths that did not load
 

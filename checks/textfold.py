@@ -95,3 +95,13 @@ def skeleton(text: str) -> str:
     for pair, single in _ASCII_PAIRS:
         out = out.replace(pair, single)
     return out
+
+
+def skeleton_chars(folded: str) -> str:
+    """Per-character skeleton of already folded text: same length, so ``fold_map`` origins still apply.
+
+    Like :func:`skeleton` without the two-letter pairs (``rn`` -> ``m``), which change the length.
+    Used by GM501 to match look-alike letters (Cyrillic ``е``, ``о``; ``0``/``o``, ``1``/``l``).
+    """
+    table = _to_ascii()
+    return "".join(table.get(c, c) for c in folded).translate(_ASCII_LOOKALIKE)

@@ -273,6 +273,8 @@ def parse(text: str, path: str, line_offset: int = 0) -> tuple[Document | None, 
         return None, [stop.finding]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            mark = exc.context_mark  # an unclosed quote or bracket: point at where it was opened
         line = (mark.line + 1 if mark is not None else 1) + line_offset
         col = mark.column + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "syntax error"

@@ -36,3 +36,23 @@ def test_demo_checks_clean(tmp_path: Path) -> None:
     write(generate(120, today), tmp_path)
     findings = run_check(tmp_path, today=today)
     assert [f"{f.path}:{f.line} {f.code} {f.en}" for f in findings] == []
+
+
+def test_schema_lines_resolve(tmp_path: Path) -> None:
+    """Every generated YAML file names its JSON Schema by a relative path that exists."""
+    write(generate(21, date(2026, 6, 1)), tmp_path)
+    checked = 0
+    for path in tmp_path.rglob("*.yaml"):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        if first.startswith("# yaml-language-server: $schema="):
+            target = (path.parent / first.split("=", 1)[1]).resolve()
+            assert target.is_file(), f"{path.relative_to(tmp_path)}: {first}"
+            checked += 1
+    assert checked > 100
+
+
+def test_large_register_titles_stay_short() -> None:
+    files = generate(3000, date(2026, 6, 1))
+    titles = [line for rel, text in files.items() if rel.startswith("announcements/")
+              for line in text.splitlines() if line.startswith("title: ")]
+    assert titles and max(len(t) for t in titles) < 120

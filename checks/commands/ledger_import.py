@@ -1,0 +1,98 @@
+"""``govmedia import``: turn an existing ledger (台账, .xlsx/.csv/.json) into a register.
+
+The way most districts start. Every row that cannot be imported is reported with its row number
+and column, in Chinese; the rows that are fine are written. See docs/ledger.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from govmedia.schemas import Governance
+
+from .. import ledger
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, iso_date
+from ..demo import TEMPLATES, write
+from ..importer import Importer
+from ..lifecycle import STATUS_LABELS
+from ..loader import load
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "import",
+        help="把现有台账（Excel）导入为名录",
+        description="把现有台账（.xlsx，也可以是 .csv/.json）导入为名录文件。"
+        "表头可以是 govmedia export 导出的格式，也可以是常见的写法；列的顺序不限。",
+    )
+    p.add_argument("ledger", metavar="LEDGER.xlsx", help="台账文件")
+    p.add_argument("--out", required=True, help="输出目录（应为空或不存在）")
+    p.add_argument(
+        "--governance",
+        default=None,
+        help="本地区的 governance.yaml（默认：王益区模板；也可以是已有名录的根目录）",
+    )
+    p.add_argument("--today", type=iso_date, default=None, help="导入日期，YYYY-MM-DD（默认：今天）")
+    p.set_defaults(func=run)
+
+
+def _governance(arg: str | None) -> tuple[Governance | None, str, str]:
+    """(model, text, problem) of the governance.yaml to use."""
+    path = TEMPLATES / "governance.yaml" if arg is None else Path(arg)
+    if path.is_dir():
+        path = path / "policies" / "governance.yaml"
+    if not path.is_file():
+        return None, "", f"找不到 {path}：--governance 应指向 governance.yaml 或名录根目录。"
+    text = path.read_text(encoding="utf-8")
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "policies").mkdir()
+        (Path(tmp) / "policies" / "governance.yaml").write_text(text, encoding="utf-8")
+        registry = load(Path(tmp))
+    if registry.governance is None:
+        return None, "", f"{path} 有错误：请先在原名录中运行 govmedia check 修正。"
+    return registry.governance.model, text, ""
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        print(
+            f"govmedia import：输出目录 {out} 不是空的：请换一个新目录，导入不会覆盖已有文件。",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    gov, gov_text, problem = _governance(args.governance)
+    if gov is None:
+        print(f"govmedia import：{problem}", file=sys.stderr)
+        return EXIT_USAGE
+    sheet = ledger.read_ledger(Path(args.ledger))
+    if not sheet.rows:
+        for p in sheet.problems:
+            print(f"govmedia import：{p.text()}", file=sys.stderr)
+        print("没有写入任何文件。", file=sys.stderr)
+        return EXIT_USAGE
+    org = next((r[1:].split("/")[0] for s in gov.stages.values() for r in s.reviewers if "/" in r), "org")
+    result = Importer(gov, args.today or date.today(), org).run(sheet.rows)
+    files = {"policies/governance.yaml": gov_text, **result.files}
+    write(files, out)
+    problems = sheet.problems + result.problems
+    errors = [p for p in problems if p.error]
+    for p in sorted(problems, key=lambda p: (p.sheet or "", p.row or 0)):
+        print(("错误 " if p.error else "提示 ") + p.text(), file=sys.stderr)
+    counts = "，".join(f"{STATUS_LABELS[s][0]} {n} 个" for s, n in sorted(result.statuses.items()))
+    imported = sum(result.statuses.values())
+    print(f"\n已导入 {result.units} 个单位、{imported} 个账号（{counts or '无'}）到 {out}。", file=sys.stderr)
+    if result.skipped_rows:
+        print(
+            f"有 {result.skipped_rows} 行没有导入：按上面的提示修正台账后，导入到一个新的空目录。",
+            file=sys.stderr,
+        )
+    print(
+        f"下一步：govmedia check --root {out}，核对无误后把 {out} 中的文件提交到名录仓库。", file=sys.stderr
+    )
+    return EXIT_FINDINGS if errors else EXIT_OK

@@ -1,0 +1,418 @@
+"""``govmedia export`` / ``govmedia import``: the ledger round-trips; a bad file is a report, not a crash."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook, load_workbook
+
+from govmedia.checks import ledger
+from govmedia.checks.cli import main
+from govmedia.checks.lifecycle import APPROVED_STATUS
+from govmedia.checks.loader import load
+
+from .conftest import BASE_TODAY, run_check
+
+T = ["--today", BASE_TODAY.isoformat()]
+# What the ledger says -> what the import writes (docs/ledger.md).
+IMPORTED_STATUS = {
+    "active": "active",
+    "changing": "active",
+    "exiting": "active",
+    "closing": "active",
+    "applying": "applying",
+    "rejected": "rejected",
+    "closed": "closed",
+    "exited": "exited",
+}
+
+
+def errors(root: Path) -> list[str]:
+    return [f"{f.path}:{f.line} {f.code} {f.en}" for f in run_check(root) if f.severity == "error"]
+
+
+def export(root: Path, out: Path) -> None:
+    assert main(["export", "--root", str(root), "--out", str(out)]) == 0
+
+
+def import_(ledger_path: Path, out: Path, *extra: str) -> int:
+    code: int = main(["import", str(ledger_path), "--out", str(out), *T, *extra])
+    return code
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv", "json"])
+def test_round_trip(make_register: Callable[..., Path], tmp_path: Path, fmt: str) -> None:
+    src = make_register()
+    path = tmp_path / f"ledger.{fmt}"
+    export(src, path)
+    out = tmp_path / "imported"
+    assert import_(path, out) == 0
+    assert errors(out) == []
+    before, after = load(src), load(out)
+    assert sorted(before.accounts) == sorted(after.accounts)
+    for ref, acc in before.accounts.items():
+        old, new = acc.record, after.accounts[ref].record
+        assert old is not None and new is not None, ref
+        a, b = old.model.model_dump(), new.model.model_dump()
+        assert b.pop("status") == IMPORTED_STATUS[a.pop("status")], ref
+        if a["opened_on"] is not None and new.model.status == "applying":
+            a["opened_on"] = None
+        if old.model.status in ("applying", "rejected"):
+            a.pop("opened_on"), b.pop("opened_on")
+        assert a == b, ref
+        if new.model.status in ("active", "closed", "exited"):
+            comments = {r.model.comment for req in after.accounts[ref].requests for r in req.approvals.values()}
+            assert comments == {"依据原台账导入"}
+    for unit_id, unit in before.units.items():
+        assert unit.record is not None
+        imported = after.units[unit_id].record
+        assert imported is not None and imported.model == unit.record.model
+
+
+def test_round_trip_statuses_are_supported(make_register: Callable[..., Path], tmp_path: Path) -> None:
+    src = make_register()
+    export(src, tmp_path / "l.xlsx")
+    assert import_(tmp_path / "l.xlsx", tmp_path / "out") == 0
+    registry = load(tmp_path / "out")
+    gov = registry.governance
+    assert gov is not None
+    for acc in registry.accounts.values():
+        assert acc.record is not None
+        if acc.record.model.status == "active":
+            assert any(r.action == "open" and len(r.approvals) == len(gov.model.chain("open")) for r in acc.requests)
+            assert any(acc.ref in a.record.model.accounts for a in registry.announcements)
+        if acc.record.model.status in ("closed", "exited"):
+            action = {v: k for k, v in APPROVED_STATUS.items() if k in ("close", "exit")}[acc.record.model.status]
+            assert any(r.action == action for r in acc.requests)
+
+
+def test_xlsx_layout(make_register: Callable[..., Path], tmp_path: Path) -> None:
+    export(make_register(), tmp_path / "l.xlsx")
+    wb = load_workbook(tmp_path / "l.xlsx")
+    assert wb.sheetnames[0] == "台账"
+    assert len(wb.sheetnames) == 1 + 8  # one sheet per unit
+    ws = wb["台账"]
+    headers = [c.value for c in ws[1]]
+    for header in (
+        "序号",
+        "账号名称",
+        "平台",
+        "账号ID/原始ID",
+        "网址",
+        "主办单位",
+        "主办单位统一社会信用代码",
+        "单位性质",
+        "主管单位",
+        "承办单位",
+        "认证主体",
+        "开通日期",
+        "状态",
+        "功能定位",
+        "更新周期（天）",
+        "总负责人",
+        "互动功能",
+        "ICP备案号",
+        "等保级别",
+    ):
+        assert header in headers
+    assert ws.freeze_panes == "A2"
+    assert ws.column_dimensions["B"].width == 18
+    assert ws.max_row == 22
+    assert wb["区教育局"].max_row == 4
+
+
+def test_formula_injection_is_text(tmp_path: Path) -> None:
+    row = {c.key: "" for c in ledger.COLUMNS} | {
+        "name": '=HYPERLINK("http://x","点我")',
+        "positioning": "+1+2",
+        "overall": "@SUM(A1)",
+        "backup": "-3",
+    }
+    ledger.to_xlsx([row], tmp_path / "x.xlsx")
+    ws = load_workbook(tmp_path / "x.xlsx")["台账"]
+    names = {ws.cell(1, i).value: ws.cell(2, i) for i in range(1, ws.max_column + 1)}
+    assert names["账号名称"].data_type == "s" and names["账号名称"].value.startswith("=HYPERLINK")
+    assert names["功能定位"].value == "+1+2"
+    data = ledger.to_csv([row])
+    assert data.startswith("\ufeff".encode())
+    cells = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))[1]
+    assert cells[1].startswith("'=") and "'+1+2" in cells and "'@SUM(A1)" in cells and "'-3" in cells
+    assert ledger.text_of(cells[1]) == row["name"]
+
+
+def _workbook(path: Path, rows: list[list[Any]], title: str = "Sheet") -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+
+
+VARIANT_HEADERS = [
+    "单位名称",
+    "统一社会信用代码",
+    "单位类型",
+    "分管领导",
+    "分管领导职务",
+    "平台类型",
+    "账号名",
+    "原始ID",
+    "主页地址",
+    "账号定位",
+    "更新频率",
+    "负责人",
+    "栏目责任人",
+    "备岗人",
+    "先审后发",
+    "互动",
+    "开设日期",
+    "账号状态",
+    "批准文号",
+]
+
+
+def _variant_row(**over: Any) -> list[Any]:
+    base: dict[str, Any] = {
+        "单位名称": "铜川市王益区黄堡镇人民政府",
+        "统一社会信用代码": "116102029361466215",
+        "单位类型": "行政机关",
+        "分管领导": "何军",
+        "分管领导职务": "镇长",
+        "平台类型": "新浪微博",
+        "账号名": "黄堡镇发布",
+        "原始ID": 5012345678,
+        "主页地址": "https://weibo.com/u/5012345678",
+        "账号定位": "发布黄堡镇政务信息。",
+        "更新频率": "每周",
+        "负责人": "黄堡镇办公室主任",
+        "栏目责任人": "政务信息栏目责任人",
+        "备岗人": "黄堡镇办公室副主任",
+        "先审后发": "是",
+        "互动": "评论、留言、私信",
+        "开设日期": datetime(2025, 3, 1),
+        "账号状态": "正常",
+        "批准文号": "陕政办函〔2025〕9号",
+    }
+    base.update(over)
+    return [base[h] for h in VARIANT_HEADERS]
+
+
+def test_header_variants_title_row_and_excel_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "old.xlsx"
+    _workbook(
+        path,
+        [
+            ["王益区政务新媒体台账（2025年）"],
+            VARIANT_HEADERS,
+            _variant_row(),
+            _variant_row(
+                平台类型="抖音",
+                账号名="黄堡镇发布",
+                原始ID="MS4wLjABAAAA" + "x" * 30,
+                主页地址="https://www.douyin.com/user/MS4wLjABAAAA" + "x" * 30,
+                开设日期="2025年4月2日",
+            ),
+        ],
+    )
+    out = tmp_path / "out"
+    assert import_(path, out) == 0
+    assert errors(out) == []
+    registry = load(out)
+    weibo = registry.accounts["unit-01/weibo"].record
+    douyin = registry.accounts["unit-01/douyin"].record
+    assert weibo is not None and douyin is not None
+    assert weibo.model.platform_id == "5012345678" and weibo.model.opened_on == date(2025, 3, 1)
+    assert weibo.model.operations.update_cycle_days == 7 and weibo.model.status == "active"
+    assert douyin.model.opened_on == date(2025, 4, 2)
+
+
+def test_merged_cells_fill_every_row(tmp_path: Path) -> None:
+    path = tmp_path / "merged.xlsx"
+    second = _variant_row(
+        平台类型="抖音",
+        原始ID="MS4wLjABAAAA" + "y" * 30,
+        主页地址="https://www.douyin.com/user/MS4wLjABAAAA" + "y" * 30,
+    )
+    _workbook(path, [VARIANT_HEADERS, _variant_row(), second])
+    wb = load_workbook(path)
+    ws = wb.active
+    for col in (1, 2, 3, 4, 5):  # the unit's cells merged over both rows
+        ws.cell(3, col).value = None
+        ws.merge_cells(start_row=2, end_row=3, start_column=col, end_column=col)
+    wb.save(path)
+    out = tmp_path / "out"
+    assert import_(path, out) == 0
+    assert sorted(load(out).accounts) == ["unit-01/douyin", "unit-01/weibo"]
+
+
+def test_formula_without_cached_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "f.xlsx"
+    _workbook(path, [VARIANT_HEADERS, _variant_row(账号名='=CONCAT("黄堡","发布")')])
+    assert import_(path, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "第 2 行，“账号名”列：公式 =CONCAT" in err and "没有保存计算结果" in err
+
+
+def test_row_problems_name_row_and_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.xlsx"
+    _workbook(
+        path,
+        [
+            VARIANT_HEADERS,
+            _variant_row(),
+            _variant_row(平台类型="脸书", 原始ID="1"),
+            _variant_row(主页地址="https://evil.example.com/u/1", 原始ID=5099999999),
+            _variant_row(开设日期="去年", 原始ID=5088888888, 主页地址="https://weibo.com/u/5088888888"),
+            _variant_row(),  # the same account twice
+            _variant_row(开设日期=None, 批准文号=None, 原始ID=5077777777, 主页地址="https://weibo.com/u/5077777777"),
+            _variant_row(平台类型="哔哩哔哩", 开设日期=None, 批准文号=None, 原始ID=5066666666,
+                         主页地址="https://space.bilibili.com/5066666666"),
+        ],
+    )
+    out = tmp_path / "out"
+    assert import_(path, out) == 1
+    err = capsys.readouterr().err
+    assert "第 3 行，“平台类型”列：平台“脸书”无法识别" in err
+    assert "第 4 行，“主页地址”列：微博的网址应以 https:// 开头且域名为" in err
+    assert "第 5 行，“开设日期”列：“去年”不是有效日期" in err
+    assert "第 6 行，“原始ID”列：与第 2 行是同一个账号" in err
+    assert "第 7 行，“平台类型”列：本单位在微博已有在用账号（第 2 行）：原则上一个单位在同一平台只开设一个账号（第七条（一））" in err
+    assert "第 8 行：台账中的状态是“正常运行”，但缺少开通日期、开设批准文号：已按“申请中”导入" in err
+    assert "有 5 行没有导入" in err
+    registry = load(out)
+    statuses = {a.record.model.status for a in registry.accounts.values() if a.record}
+    assert statuses == {"active", "applying"}
+    assert errors(out) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("not.xlsx", b"this is not a workbook", "不是可读取的 Excel 工作簿"),
+        ("empty.xlsx", None, "没有找到表头"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "旧版 .xls 格式"),
+        ("missing.xlsx", "absent", "找不到台账文件"),
+        ("bad.csv", b"\xff\xfe\x00garbage\x81", "编码无法识别"),
+        ("bad.json", b"{not json", "不是有效的 JSON"),
+    ],
+)
+def test_malformed_ledgers_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes | str | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content is None:
+        _workbook(path, [])
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    assert import_(path, tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and "内部错误" not in err
+
+
+def test_import_refuses_non_empty_out(
+    make_register: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = make_register()
+    export(src, tmp_path / "l.json")
+    assert import_(tmp_path / "l.json", src) == 2
+    assert "不是空的" in capsys.readouterr().err
+
+
+def test_json_export_uses_chinese_headers(make_register: Callable[..., Path], tmp_path: Path) -> None:
+    export(make_register(), tmp_path / "l.json")
+    data = json.loads((tmp_path / "l.json").read_text(encoding="utf-8"))
+    assert len(data) == 21 and list(data[0])[:3] == ["序号", "账号名称", "平台"]
+
+
+def test_every_column_documented() -> None:
+    doc = (Path(__file__).parent.parent / "docs" / "ledger.md").read_text(encoding="utf-8")
+    for column in ledger.COLUMNS:
+        assert f"| {column.header} |" in doc, column.header
+
+
+def test_future_dates_and_long_document_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.xlsx"
+    _workbook(path, [VARIANT_HEADERS, _variant_row(开设日期="2099-01-01"), _variant_row(批准文号="号" * 80)])
+    assert import_(path, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "第 2 行，“开设日期”列：日期 2099-01-01 晚于今天" in err
+    assert "第 3 行，“批准文号”列：文号应为一行、不超过 64 个字符" in err
+    assert "内部错误" not in err
+
+
+@functools.cache
+def _governance() -> Any:
+    gov = load(Path(__file__).parent.parent).governance
+    assert gov is not None
+    return gov.model
+
+
+CELL = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-10, 10**12),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=80),
+    st.sampled_from(["是", "否", "=SUM(A1)", "2025-13-40", "每周", "微信", "已注销", "无"]),
+    st.datetimes(min_value=datetime(1900, 1, 1), max_value=datetime(2100, 1, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.lists(CELL, min_size=len(VARIANT_HEADERS), max_size=len(VARIANT_HEADERS)), max_size=4),
+    st.lists(st.sampled_from(VARIANT_HEADERS), min_size=1, max_size=5),
+)
+def test_any_cells_give_a_report_not_a_crash(rows: list[list[Any]], blanked: list[str]) -> None:
+    """Whatever the cells hold, the importer reports problems; every file it writes is valid."""
+    from govmedia.checks.importer import Importer
+    from govmedia.schemas import Governance
+
+    gov: Governance = _governance()
+    grid: list[list[Any]] = [VARIANT_HEADERS, _variant_row(), *rows]
+    for name in blanked:
+        grid[1][VARIANT_HEADERS.index(name)] = None
+    table = ledger._table(grid, "台账", [])
+    result = Importer(gov, BASE_TODAY, "wangyi-gov").run(table)
+    assert all(p.text() for p in result.problems)
+    assert sum(result.statuses.values()) + result.skipped_rows == len(table)
+
+
+def test_damaged_sheet_inside_a_real_workbook(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    _workbook(good, [VARIANT_HEADERS, _variant_row()])
+    bad = tmp_path / "bad.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(bad, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.endswith("sheet1.xml"):
+                data = data[: len(data) // 2]  # truncated XML
+            dst.writestr(item, data)
+    assert import_(bad, tmp_path / "out") == 2
+    err = capsys.readouterr().err
+    assert "不是可读取的 Excel 工作簿" in err and "Traceback" not in err
+
+
+def test_every_problem_of_a_row_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A newcomer fixes a row once: unit and account problems are reported together, in column words."""
+    path = tmp_path / "x.xlsx"
+    _workbook(path, [VARIANT_HEADERS, _variant_row(单位类型=None, 统一社会信用代码="ABC", 账号定位=None, 更新频率="x")])
+    assert import_(path, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "第 2 行，“单位类型”列：单位性质未填写" in err
+    assert "第 2 行，“统一社会信用代码”列：“ABC”：统一社会信用代码应为 18 位" in err
+    assert "第 2 行，“账号定位”列：“账号定位” 不能为空" in err
+    assert "第 2 行，“更新频率”列：更新周期“x”应为天数" in err

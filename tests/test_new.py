@@ -1,0 +1,415 @@
+"""``govmedia new``: flags for scripts, prompts for people, valid files in place, never an overwrite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from govmedia.checks.cli import main
+from govmedia.checks.loader import load
+
+from .conftest import run_check
+
+T = ["--today", "2026-06-01"]
+UNIT = [
+    "new",
+    "unit",
+    "--yes",
+    *T,
+    "--id",
+    "wangyi-sports",
+    "--name",
+    "铜川市王益区体育运动中心",
+    "--short-name",
+    "区体育中心",
+    "--uscc",
+    "12610202MB12345679",
+    "--kind",
+    "public_institution",
+    "--parent",
+    "wangyi-gov-office",
+    "--leader-name",
+    "王强",
+    "--leader-title",
+    "主任",
+]
+DOUYIN_ID = "MS4wLjABAAAAabcdefghijklmnopqrstuvwxyz"
+ACCOUNT = [
+    "new",
+    "account",
+    "--yes",
+    *T,
+    "--unit",
+    "wangyi-sports",
+    "--platform",
+    "douyin",
+    "--name",
+    "王益体育",
+    "--platform-id",
+    DOUYIN_ID,
+    "--url",
+    f"https://www.douyin.com/user/{DOUYIN_ID}",
+    "--positioning",
+    "发布全民健身和体育赛事信息。",
+    "--overall",
+    "中心主任",
+    "--columns",
+    "赛事栏目责任人,健身栏目责任人",
+    "--backup",
+    "中心副主任",
+]
+OPEN = "accounts/wangyi-sports/douyin/requests/2026-06-01-open"
+
+
+@pytest.fixture
+def reg(make_register: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    root = make_register()
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GOVMEDIA_INTERACTIVE", raising=False)
+    yield root
+
+
+def errors(root: Path) -> list[str]:
+    return [f"{f.path}:{f.line} {f.code} {f.en}" for f in run_check(root) if f.severity == "error"]
+
+
+def test_unit_and_account_from_flags(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(UNIT) == 0
+    assert main(ACCOUNT) == 0
+    out = capsys.readouterr().out
+    assert "下一步" in out and f"git add accounts/wangyi-sports/douyin/account.yaml {OPEN}/request.yaml" in out
+    unit_text = (reg / "accounts/wangyi-sports/unit.yaml").read_text(encoding="utf-8")
+    assert unit_text.startswith("# yaml-language-server: $schema=../../schemas/json/unit.schema.json\n")
+    account_text = (reg / "accounts/wangyi-sports/douyin/account.yaml").read_text(encoding="utf-8")
+    assert account_text.startswith("# yaml-language-server: $schema=../../../schemas/json/account.schema.json\n")
+    assert (
+        (reg / f"{OPEN}/request.yaml")
+        .read_text(encoding="utf-8")
+        .startswith("# yaml-language-server: $schema=../../../../../schemas/json/request.schema.json\n")
+    )
+    registry = load(reg)
+    acc = registry.accounts["wangyi-sports/douyin"]
+    assert acc.record is not None and acc.record.model.status == "applying"
+    assert acc.record.model.verification.subject == "铜川市王益区体育运动中心"
+    assert acc.record.model.operations.responsible.columns == ["赛事栏目责任人", "健身栏目责任人"]
+    assert errors(reg) == []
+
+
+def test_missing_flags_are_listed_in_chinese(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "account", "--yes", *T, "--unit", "wangyi-sports"]) == 2
+    err = capsys.readouterr().err
+    assert "--unit wangyi-sports：单位 wangyi-sports 不在名录中：请先运行 govmedia new unit" in err
+    assert main(["new", "account", "--yes", *T, "--unit", "huangbao-town"]) == 2
+    err = capsys.readouterr().err
+    assert "缺少以下必填项" in err
+    for flag in ("--platform", "--platform-id", "--url", "--positioning", "--overall"):
+        assert flag in err
+    assert "微信公众号" in err  # the choices are listed with their labels
+    assert "没有写入任何文件" in err
+    assert not (reg / "accounts/huangbao-town/wechat-official/requests").joinpath("2026-06-01-open").exists()
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--platform-id", "not-a-douyin-id", "抖音的账号 ID 格式应符合"),
+        ("--url", "https://evil.example.com/x", "抖音的网址应以 https:// 开头且域名为 douyin.com"),
+        ("--url", "http://www.douyin.com/user/x", "网址必须以 https:// 开头"),
+        ("--update-cycle", "seven", "请填写一个整数"),
+        ("--comments", "maybe", "请回答 是 或 否"),
+        ("--platform", "myspace", "平台应为以下之一"),
+    ],
+)
+def test_invalid_flag_values(
+    reg: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str, message: str
+) -> None:
+    assert main(UNIT) == 0
+    argv = list(ACCOUNT)
+    if flag in argv:
+        argv[argv.index(flag) + 1] = value
+    else:
+        argv += [flag, value]
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert not (reg / "accounts/wangyi-sports/douyin").exists()
+
+
+def test_never_overwrites(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = (reg / "accounts/huangbao-town/unit.yaml").read_bytes()
+    argv = [*UNIT]
+    argv[argv.index("wangyi-sports")] = "huangbao-town"
+    assert main(argv) == 2
+    assert "已存在" in capsys.readouterr().err
+    assert (reg / "accounts/huangbao-town/unit.yaml").read_bytes() == before
+
+
+def test_full_open_chain_then_announcement(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(UNIT) == 0 and main(ACCOUNT) == 0
+    ask = ["new", "approval", "--yes", *T, "--request", OPEN, "--decision", "approved"]
+    # The next pending stage is unit_head: district_office may not decide first.
+    assert main([*ask, "--stage", "district_office", "--approver-name", "刘晓明", "--approver-title", "主任"]) == 2
+    assert "现在轮到「本单位主要负责同志」（unit_head）审批" in capsys.readouterr().err
+    assert main([*ask, "--approver-name", "王强", "--approver-title", "主任"]) == 0
+    assert main([*ask, "--approver-name", "刘晓明", "--approver-title", "区政府办公室主任"]) == 0
+    # city_office requires an official document number.
+    assert main([*ask, "--approver-name", "陈建国", "--approver-title", "副主任"]) == 2
+    assert "--document-no" in capsys.readouterr().err
+    assert (
+        main(
+            [
+                *ask,
+                "--approver-name",
+                "陈建国",
+                "--approver-title",
+                "副主任",
+                "--document-no",
+                "铜政办函〔2026〕12号",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                *ask,
+                "--approver-name",
+                "赵文华",
+                "--approver-title",
+                "主任",
+                "--document-no",
+                "陕政办函〔2026〕34号",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert (
+        "这是最后一级审批" in out and "govmedia new announcement --kind opening --account wangyi-sports/douyin" in out
+    )
+    assert main([*ask, "--approver-name", "x", "--approver-title", "y"]) == 2
+    assert "已经全部批准" in capsys.readouterr().err
+    # Follow the printed next step: status active with opened_on, then the announcement.
+    path = reg / "accounts/wangyi-sports/douyin/account.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("status: applying", "status: active\nopened_on: '2026-06-01'"),
+        encoding="utf-8",
+    )
+    assert main(["new", "announcement", "--yes", *T, "--kind", "opening", "--account", "wangyi-sports/douyin"]) == 0
+    text = (reg / "announcements/2026-06-01-wangyi-sports-douyin-opening.md").read_text(encoding="utf-8")
+    assert "title: 关于「王益体育」政务新媒体账号开通的公告" in text and "display_until: '2026-07-01'" in text
+    assert errors(reg) == []
+
+
+def test_change_request_fills_changes(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = [
+        "new",
+        "request",
+        "--yes",
+        *T,
+        "--account",
+        "huangbao-town/douyin",
+        "--action",
+        "change",
+        "--reason",
+        "与其他平台统一名称（第九条）。",
+    ]
+    assert main([*base, "--set", "status=closed"]) == 2
+    assert "字段 status 不能通过变更申请修改" in capsys.readouterr().err
+    assert main([*base, "--set", "url=https://evil.example.com/"]) == 2
+    assert "网址应以 https:// 开头且域名为" in capsys.readouterr().err
+    assert main([*base, "--set", "name=黄堡发布", "--set", "operations.update_cycle_days=3"]) == 0
+    registry = load(reg)
+    acc = registry.accounts["huangbao-town/douyin"]
+    assert acc.record is not None and acc.record.model.status == "changing"
+    req = acc.requests[-1].request
+    assert req is not None and req.model.changes is not None
+    assert req.model.changes["name"] == "黄堡发布"
+    assert req.model.changes["operations"]["update_cycle_days"] == 3
+    assert req.model.changes["operations"]["responsible"]["overall"] == "黄堡镇办公室主任"
+    assert errors(reg) == []
+
+
+def test_exit_request_needs_basis_document(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = [
+        "new",
+        "request",
+        "--yes",
+        *T,
+        "--account",
+        "huangbao-town/wechat-official",
+        "--action",
+        "exit",
+        "--reason",
+        "机构改革。",
+    ]
+    assert main(base) == 2
+    err = capsys.readouterr().err
+    assert "--basis-title" in err and "--basis-no" in err and "--basis-date" in err
+    assert (
+        main(
+            [
+                *base,
+                "--basis-title",
+                "关于调整机构职能的批复",
+                "--basis-no",
+                "王编发〔2026〕3号",
+                "--basis-date",
+                "2026-05-20",
+            ]
+        )
+        == 0
+    )
+    assert errors(reg) == []
+
+
+def test_interactive_reasks_until_valid(
+    reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOVMEDIA_INTERACTIVE", "1")
+    answers = iter(
+        [
+            "Wangyi Sports!",  # invalid id: re-asked
+            "wangyi-sports",
+            "铜川市王益区体育运动中心",
+            "区体育中心",
+            "12610202MB12345679",
+            "9",
+            "2",  # kind: 9 is not a choice, 2 = public_institution
+            "",  # parent: none
+            "",  # division code: default from governance.yaml
+            "王强",
+            "主任",
+            "",  # reviewers: default @wangyi-gov/wangyi-sports
+        ]
+    )
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["new", "unit", *T]) == 0
+    out = capsys.readouterr().out
+    assert "✗ 编号只能用小写英文字母、数字和连字符" in out
+    assert "✗ 单位性质应为以下之一" in out
+    assert "2) public_institution  事业单位" in out
+    registry = load(reg)
+    unit = registry.units["wangyi-sports"].record
+    assert unit is not None and unit.model.kind == "public_institution" and unit.model.parent is None
+    assert unit.model.reviewers == ["@wangyi-gov/wangyi-sports"]
+
+
+def test_interactive_end_of_input_writes_nothing(
+    reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOVMEDIA_INTERACTIVE", "1")
+
+    def eof(prompt: str = "") -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", eof)
+    assert main(["new", "unit", *T, "--id", "wangyi-sports"]) == 2
+    assert "输入结束" in capsys.readouterr().err
+    assert not (reg / "accounts/wangyi-sports").exists()
+
+
+def test_interactive_subprocess(reg: Path) -> None:
+    """A real process fed on stdin: the account prompts, with a wrong platform id retyped."""
+    assert main(UNIT) == 0
+    answers = (
+        "\n".join(
+            [
+                "wangyi-sports",
+                "douyin",
+                "",
+                "王益体育",
+                "wrong-id",
+                DOUYIN_ID,
+                f"https://www.douyin.com/user/{DOUYIN_ID}",
+                "发布全民健身信息。",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "",
+                "中心主任",
+                "赛事栏目责任人、健身栏目责任人",
+                "中心副主任",
+                "",
+                "",
+                "",
+                "",
+            ]
+        )
+        + "\n"
+    )
+    env = {**os.environ, "GOVMEDIA_INTERACTIVE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "govmedia", "new", "account", *T],
+        input=answers,
+        text=True,
+        capture_output=True,
+        cwd=reg,
+        env=env,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "✗ 抖音的账号 ID 格式应符合" in proc.stdout
+    assert (reg / f"{OPEN}/request.yaml").is_file()
+    assert errors(reg) == []
+
+
+def test_interactive_change_request_asks_for_edits(
+    reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GOVMEDIA_INTERACTIVE", "1")
+    answers = iter(["huangbao-town/douyin", "1", "", "", "统一名称（第九条）。", "", "name=黄堡发布", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["new", "request", *T]) == 0
+    assert "1) change  变更" in capsys.readouterr().out
+    acc = load(reg).accounts["huangbao-town/douyin"]
+    req = acc.requests[-1].request
+    assert req is not None and req.model.changes == {"name": "黄堡发布"}
+    assert req.model.applicant.name == "何军"  # default: the unit's leader
+
+
+def test_interactive_approval_defaults_to_next_stage(
+    reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(UNIT) == 0 and main(ACCOUNT) == 0
+    monkeypatch.setenv("GOVMEDIA_INTERACTIVE", "1")
+    answers = iter([OPEN, "", "同意", "approved", "王强", "主任", "", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    assert main(["new", "approval", *T]) == 0
+    out = capsys.readouterr().out
+    assert "✗ 审批意见应为以下之一" in out
+    assert (reg / f"{OPEN}/unit_head.yaml").is_file()
+
+
+def test_one_account_per_platform_and_the_usual_name(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["new", "account", "--yes", *T, "--unit", "huangbao-town", "--positioning", "发布政务信息。"]
+    base += ["--overall", "镇办公室主任", "--columns", "政务栏目责任人", "--backup", "镇办公室副主任"]
+    assert (
+        main(
+            [
+                *base,
+                "--platform",
+                "douyin",
+                "--platform-id",
+                DOUYIN_ID,
+                "--url",
+                f"https://www.douyin.com/user/{DOUYIN_ID}",
+            ]
+        )
+        == 2
+    )
+    assert "同一单位在同一平台只能开设一个账号（第七条（一））" in capsys.readouterr().err
+    assert (
+        main([*base, "--platform", "weibo", "--platform-id", "5012345678", "--url", "https://weibo.com/u/5012345678"])
+        == 0
+    )
+    acc = load(reg).accounts["huangbao-town/weibo"].record
+    assert acc is not None and acc.model.name == "黄堡镇发布"  # the name the unit uses elsewhere (第九条)

@@ -255,14 +255,17 @@ def test_register_with_an_error_does_not_build(make_register: Callable[..., Path
     assert not (out / "index.html").exists()
 
 
-def test_site_command_builds(make_register: Callable[..., Path], tmp_path: Path) -> None:
+def test_site_command_builds_a_real_register_without_banner(make_register: Callable[..., Path], tmp_path: Path) -> None:
     from govmedia.checks.cli import main
 
     root = make_register(n=3)
+    gov = root / "policies" / "governance.yaml"
+    gov.write_text(gov.read_text(encoding="utf-8").replace("demo: true", "demo: false"), encoding="utf-8")
     out = tmp_path / "built"
     assert main(["site", "build", "--root", str(root), "--today", BASE_TODAY.isoformat(),
                  "--site-dir", str(out), "--strict"]) == 0
     assert (out / "verify" / "index.html").is_file()
+    assert "演示数据" not in (out / "index.html").read_text(encoding="utf-8")  # a real register: no banner
     assert main(["site", "build", "--root", str(tmp_path / "nowhere")]) == 2
 
 

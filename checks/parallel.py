@@ -73,7 +73,11 @@ def prefill(cache: ParseCache, root: str) -> int:
     if workers < 2:
         return 0
     todo = []
-    for rel in register_documents(root):
+    # The cache's scan already listed every file; walk the tree only when there was no scan.
+    candidates = ([rel for rel in cache.known if (rel.startswith("accounts/") and rel.endswith(".yaml"))
+                   or (rel.startswith("announcements/") and rel.endswith(".md"))]
+                  if cache.known else register_documents(root))
+    for rel in candidates:
         known = cache.known_key(rel)
         tail = b"md" if rel.endswith(".md") else b""
         if known is None or (known + tail) not in cache.old:

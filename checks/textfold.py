@@ -29,7 +29,9 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=65536)
 def _fold_char(ch: str) -> str:
+    """One character folded (memoised: a register uses a few thousand distinct characters)."""
     out = []
     for c in unicodedata.normalize("NFKC", ch).casefold():
         if c in _KEEP or unicodedata.category(c) not in _DROP_CATEGORIES:
@@ -41,10 +43,16 @@ def fold_map(text: str) -> tuple[str, list[int]]:
     """Folded text and, for each folded character, the index in ``text`` it comes from."""
     chars: list[str] = []
     origin: list[int] = []
+    fold_char = _fold_char
     for i, ch in enumerate(text):
-        for c in _fold_char(ch):
-            chars.append(c)
+        folded_ch = fold_char(ch)
+        if len(folded_ch) == 1:
+            chars.append(folded_ch)
             origin.append(i)
+        else:
+            for c in folded_ch:
+                chars.append(c)
+                origin.append(i)
     folded = "".join(chars)
     if not folded:
         return folded, origin

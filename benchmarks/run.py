@@ -37,7 +37,8 @@ TARGETS = {  # (size, measurement) -> seconds
 }
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0, 1)) -> tuple[float, int]:
+def timed(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
+    """The demo registers are clean, so every command must succeed (exit 0), or the figure is worthless."""
     """Wall time and peak RSS (KB, of the largest child) of one command."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -82,7 +83,7 @@ def run_cjs(root: Path, env: dict[str, str]) -> float:
         schema = root / "schemas" / "json" / f"{kind}.schema.json"
         for i in range(0, len(files), 5000):  # stay under the argument-length limit
             cmd = [str(BIN / "check-jsonschema"), "--schemafile", str(schema), *files[i:i + 5000]]
-            total += timed(cmd, root, env)[0]
+            total += timed(cmd, root, env, ok=(0, 1))[0]  # its date format checks differ from ours
     return total
 
 

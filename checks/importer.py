@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from govmedia.schemas import Account, Announcement, Approval, Request, Unit
+from govmedia.schemas.account import OPEN_STATUSES
 from govmedia.schemas.governance import Governance
 
 from . import ledger as lg
@@ -59,15 +60,6 @@ FIELD_COLUMN = {
     "app.icp_filing": "icp",
     "app.mlps_level": "mlps",
     "app": "icp",
-    "name_unit": "unit_name",
-    "short_name": "unit_short_name",
-    "uscc": "unit_uscc",
-    "kind": "unit_kind",
-    "division_code": "division_code",
-    "leader_in_charge.name": "leader_name",
-    "leader_in_charge.title": "leader_title",
-    "reviewers": "unit_reviewers",
-    "parent": "parent",
 }
 UNIT_FIELD_COLUMN = {
     "name": "unit_name",
@@ -80,7 +72,6 @@ UNIT_FIELD_COLUMN = {
     "reviewers": "unit_reviewers",
     "parent": "parent",
 }
-OPEN_LIKE = {"active", "changing", "exiting", "closing"}
 
 
 @dataclass
@@ -350,7 +341,7 @@ class Importer:
                     f"更新周期“{cycle_text}”应为天数，如 7。" if cycle_text else "更新周期未填写：请填写天数，如 7。",
                 )
             )
-        live = declared in OPEN_LIKE or declared in ("closed", "exited")
+        live = declared in OPEN_STATUSES or declared in ("closed", "exited")
         verified = self._bool(row, "verified", live, problems)
         review = self._bool(row, "review", None, problems)
         unit_name = str(unit.doc["name"])
@@ -590,7 +581,7 @@ class Importer:
             files |= self._chain_files(folder, action, ended_on, leader, end_no, extra)
             doc["opened_on"] = opened_on
             status = declared
-        elif declared in OPEN_LIKE and open_ok:
+        elif declared in OPEN_STATUSES and open_ok:
             assert opened_on
             files |= self._chain_files(f"{base}/requests/{opened_on}-open", "open", opened_on, leader, open_no, {})
             doc["opened_on"] = opened_on

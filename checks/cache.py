@@ -21,7 +21,7 @@ import sys
 import time
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 FORMAT = b"govmedia-cache-1"
 REGISTER_DIRS = ("accounts", "announcements", "policies")
@@ -228,3 +228,51 @@ class ResultCache:
 
     def store(self, key: bytes, files: FileMap, findings: list[tuple[Any, ...]]) -> None:
         _write(self.path, (key, findings, files, getattr(self, "_now_ns", time.time_ns())))
+
+
+class CleanMemo:
+    """Texts that a content rule has already scanned and found clean, under one configuration.
+
+    Only *clean* results are remembered (a digest of the rule, its configuration, the code and the
+    text), so a text with a finding is always scanned again and reported again; a changed text, term
+    list or allowed-domain list has another digest. One file per register root, shared by the rules of
+    a run.
+    """
+
+    _open: ClassVar[dict[Path, CleanMemo]] = {}
+
+    def __init__(self, root: Path) -> None:
+        self.path = _folder(root) / "clean.marshal"
+        self.salt = code_salt("checks")
+        loaded: Any = _read(self.path)
+        ok = isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.salt
+        self.old: set[bytes] = loaded[1] if ok else set()
+        self.used: set[bytes] = set()
+
+    @classmethod
+    def for_root(cls, root: Path) -> CleanMemo:
+        key = root.resolve()
+        if key not in cls._open:
+            cls._open[key] = cls(root)
+        return cls._open[key]
+
+    def key(self, scope: bytes, text: str) -> bytes:
+        h = hashlib.blake2b(digest_size=16, key=self.salt[:16])
+        h.update(scope)
+        h.update(text.encode("utf-8", "surrogatepass"))
+        return h.digest()
+
+    def clean(self, key: bytes) -> bool:
+        if key in self.old:
+            self.used.add(key)
+            return True
+        return False
+
+    def mark(self, key: bytes) -> None:
+        self.used.add(key)
+
+    def save(self) -> None:
+        """Keeps only what this run saw clean, so the file never grows beyond the register."""
+        if self.used != self.old:
+            _write(self.path, (self.salt, self.used))
+            self.old = set(self.used)

@@ -112,3 +112,27 @@ def test_parallel_parse_gives_the_same_findings(make_register: Callable[..., Pat
     monkeypatch.setattr("govmedia.checks.engine.prefill", counting)
     assert run(root, use_cache=False) == serial
     assert calls and calls[0] > 100  # the workers really parsed the register
+
+
+def test_clean_text_memo_never_hides_a_finding(make_register: Callable[..., Path]) -> None:
+    """Content rules remember only clean texts; new terms, domains or texts are scanned again."""
+    root = make_register()
+    assert run(root) == []
+    assert run(root) == []  # the memo of clean texts is now filled
+    gov = root / "policies/governance.yaml"
+    # A new banned term that an existing, memoised text contains must be found.
+    gov.write_text(gov.read_text(encoding="utf-8").replace("banned_terms: []", "banned_terms: [便民服务]"),
+                   encoding="utf-8")
+    first = run(root)
+    assert any(":GM501" in f for f in first)
+    assert run(root) == first  # and found again on the next run, cache or not
+    assert run(root, use_cache=False) == first
+
+
+def test_clean_text_memo_sees_edited_text(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    assert run(root) == []
+    path = root / ACCOUNT
+    path.write_text(path.read_text(encoding="utf-8").replace("positioning: ", "positioning: 咨询请拨 13912345678。"),
+                    encoding="utf-8")
+    assert f"{ACCOUNT}:8:GM504" in run(root)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..cache import CleanMemo
 from ..contentscan import (
     Matcher,
     Term,
@@ -141,12 +142,42 @@ def allowed_domains(reg: Registry) -> list[str]:
 _ART_11 = "第十一条（二）规定政务新媒体不得刊登商业广告或链接商业广告页面"
 
 
+class _Memo:
+    """The run's memo of texts a rule found clean (checks/cache.CleanMemo), when the cache is on."""
+
+    def __init__(self, ctx: Context, rule: str, *config: object) -> None:
+        self.memo = CleanMemo.for_root(ctx.root) if ctx.cache else None
+        self.scope = repr((rule, config)).encode()
+
+    def texts(self, reg: Registry, markdown_only: bool = False) -> Iterator[tuple[Source, bytes | None]]:
+        for src in published_texts(reg):
+            if markdown_only and not src.markdown:
+                continue
+            key = self.memo.key(self.scope + (b"md" if src.markdown else b""), src.text) if self.memo else None
+            if key is not None and self.memo is not None and self.memo.clean(key):
+                continue
+            yield src, key
+
+    def clean(self, key: bytes | None) -> None:
+        if key is not None and self.memo is not None:
+            self.memo.mark(key)
+
+    def save(self) -> None:
+        if self.memo is not None:
+            self.memo.save()
+
+
 def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM501: gambling, advertising and spam terms, after NFKC/casefold/space/script folding."""
-    found, problems = matcher(reg)
+    terms, problems = load_terms(reg)
+    found = matcher_for(tuple(terms))
     yield from problems
-    for src in published_texts(reg):
-        for hit in found.find(src.text):
+    memo = _Memo(ctx, "GM501", sorted((t.text, t.kind) for t in terms))
+    for src, key in memo.texts(reg):
+        hits = found.find(src.text)
+        if not hits:
+            memo.clean(key)
+        for hit in hits:
             line, col = src.at(hit.start)
             shown, term = show(src.text[hit.start : hit.end]), hit.term
             yield make(
@@ -160,6 +191,7 @@ def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"to it, and gambling or spam text must not be published. Delete the text; if it is "
                 f"legitimate "
                 f"government prose, add an allowed phrase (!phrase) to {TERMS_FILE} and say why.")
+    memo.save()
 
 
 def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
@@ -172,12 +204,13 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
     fix_en = ("article 11(2) forbids links to commercial advertising: links must use https and a host "
               "equal to or under an entry of content.allowed_link_domains in governance.yaml. Delete the "
               "link or point it at an https page of a government site.")
-    for src in published_texts(reg):
-        if not src.markdown:
-            continue
+    memo = _Memo(ctx, "GM502", sorted(allowed))
+    for src, key in memo.texts(reg, markdown_only=True):
         seen: set[tuple[int, str]] = set()
-        for link in markdown_links(src.text):
-            problem = check_url(link.url, allowed)
+        problems = [(link, check_url(link.url, allowed)) for link in markdown_links(src.text)]
+        if not any(problem for _, problem in problems):
+            memo.clean(key)
+        for link, problem in problems:
             if problem is None:
                 continue
             line, col = src.at(link.offset)
@@ -188,6 +221,7 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
             yield make("GM502", src.path, line, col,
                        f"{src.what_zh}中的链接 “{url}”：{problem.zh}。{fix_zh}",
                        f"{src.what_en}: the link '{url}': {problem.en}. {fix_en}")
+    memo.save()
     url_allowed = list(allowed)
     gov = reg.governance
     if gov is not None:
@@ -215,8 +249,11 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
 
 def html(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM503: raw HTML, attribute lists, snippet/template syntax; ``<>"&`` in plain-text fields."""
-    for src in published_texts(reg):
+    memo = _Memo(ctx, "GM503")
+    for src, key in memo.texts(reg):
         found = markdown_markup(src.text) if src.markdown else plain_markup(src.text)
+        if not found:
+            memo.clean(key)
         for m in found:
             line, col = src.at(m.offset)
             shown = show(m.text, 40)
@@ -235,6 +272,7 @@ def html(reg: Registry, ctx: Context) -> Iterator[Finding]:
                       "titles must not contain < > \" & or template syntax (article 17, network security). "
                       "Delete it or use the full-width forms (＜＞“”＆) or words.")
             yield make("GM503", src.path, line, col, zh, en)
+    memo.save()
 
 
 _KIND = {"mobile": ("手机号码", "a mobile phone number"), "id": ("居民身份证号码", "a resident ID number"),
@@ -243,8 +281,12 @@ _KIND = {"mobile": ("手机号码", "a mobile phone number"), "id": ("居民身�
 
 def personal(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM504: mobile numbers, resident ID numbers (valid check digit) and e-mail addresses."""
-    for src in published_texts(reg):
-        for item in personal_data(src.text):
+    memo = _Memo(ctx, "GM504")
+    for src, key in memo.texts(reg):
+        items = personal_data(src.text)
+        if not items:
+            memo.clean(key)
+        for item in items:
             line, col = src.at(item.offset)
             zh_kind, en_kind = _KIND[item.kind]
             shown = show(mask(item.text, item.kind), 60)
@@ -256,6 +298,7 @@ def personal(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"{src.what_en} contains personal data: {en_kind} '{shown}'. Published government text must "
                 "not carry personal mobile numbers, ID numbers or e-mail addresses (article 11(2), personal "
                 "information protection). Delete it; give the office landline (e.g. 0919-2181509) instead.")
+    memo.save()
 
 
 RULES = [banned_terms, links, html, personal]

@@ -248,6 +248,7 @@ class CleanMemo:
         ok = isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.salt
         self.old: set[bytes] = loaded[1] if ok else set()
         self.used: set[bytes] = set()
+        self.on_disk: set[bytes] = self.old  # what the file holds now
 
     @classmethod
     def for_root(cls, root: Path) -> CleanMemo:
@@ -272,7 +273,10 @@ class CleanMemo:
         self.used.add(key)
 
     def save(self) -> None:
-        """Keeps only what this run saw clean, so the file never grows beyond the register."""
-        if self.used != self.old:
+        """Keeps only what this run saw clean, so the file never grows beyond the register.
+
+        Each content rule saves when it is done; the last one's save holds every rule's keys.
+        """
+        if self.used != self.on_disk:
             _write(self.path, (self.salt, self.used))
-            self.old = set(self.used)
+            self.on_disk = set(self.used)

@@ -136,3 +136,16 @@ def test_clean_text_memo_sees_edited_text(make_register: Callable[..., Path]) ->
     path.write_text(path.read_text(encoding="utf-8").replace("positioning: ", "positioning: 咨询请拨 13912345678。"),
                     encoding="utf-8")
     assert f"{ACCOUNT}:8:GM504" in run(root)
+
+
+def test_clean_memo_file_keeps_every_rule(make_register: Callable[..., Path], cache_home: Path) -> None:
+    """After a run that found everything clean, the memo file still holds every content rule's texts."""
+    root = make_register()
+    run(root)
+    memo_file = next(cache_home.rglob("clean.marshal"))
+    full = cache._read(memo_file)[1]
+    cache.CleanMemo._open.clear()  # a new process
+    (root / "accounts/huangbao-town/unit.yaml").write_text(
+        (root / "accounts/huangbao-town/unit.yaml").read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
+    run(root)
+    assert cache._read(memo_file)[1] == full

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
@@ -100,6 +100,9 @@ class Registry:
     banned_terms: TextFile | None = None  # policies/banned-terms.txt, when present and readable
     findings: list[Finding] = field(default_factory=list)  # found while loading
     broken: set[str] = field(default_factory=set)  # paths that did not load
+    # Indexes that rules derive from the register, computed once per run and shared (e.g. the list of
+    # published texts that all four content rules scan). Keyed by the deriving function's name.
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def valid_accounts(self) -> list[tuple[AccountRec, Record[Account]]]:
         return [(a, a.record) for a in self.accounts.values() if a.record is not None]

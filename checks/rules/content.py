@@ -65,7 +65,15 @@ def _field(record: Record[Any], path: str, text: str, zh: str, en: str, *loc: st
     return Source(path, p.line, p.column, text, False, zh, en)
 
 
-def published_texts(reg: Registry) -> Iterator[Source]:
+def published_texts(reg: Registry) -> list[Source]:
+    """Every text the site publishes, with where it is written; computed once per run."""
+    cached: list[Source] | None = reg.derived.get("published_texts")
+    if cached is None:
+        cached = reg.derived["published_texts"] = list(_published_texts(reg))
+    return cached
+
+
+def _published_texts(reg: Registry) -> Iterator[Source]:
     gov = reg.governance
     if gov is not None:
         g = gov.model

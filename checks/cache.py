@@ -1,12 +1,14 @@
 """A content-keyed cache under ``$XDG_CACHE_HOME/govmedia`` (default ``~/.cache/govmedia``).
 
 Never stale by construction: every key is a hash of the bytes it stands for, salted with a hash of the
-code that produced the value. Two caches per register root:
+code (and library versions) that produced the value. Three caches per register root:
 
 - the parse cache: file-content hash -> what checks/yamlload.py made of those bytes (plain data,
   positions, path-free findings), so that a run re-parses only the files that changed;
 - the result cache: hash of every register file, the date and the code -> the findings of the whole run,
-  so that a run over an unchanged register does no parsing, validation or rule work at all.
+  so that a run over an unchanged register does no parsing, validation or rule work at all;
+- the clean-text memo: the texts each content rule (GM501–GM504) found clean under its configuration,
+  so that a run scans only new or changed texts (a text with a finding is always scanned again).
 
 Files are written atomically; an unreadable or foreign cache file is ignored (treated as empty).
 The cache holds only what the register's own files say; it lives in the user's home, outside the repository.
@@ -41,8 +43,11 @@ def _folder(root: Path) -> Path:
 @cache
 def code_salt(*modules: str) -> bytes:
     """Hash of the source of the given package folders (checks/, schemas/ ...) and the Python version."""
+    import pydantic
+    import yaml
+
     h = hashlib.blake2b(digest_size=16)
-    h.update(FORMAT + sys.version.encode())
+    h.update(FORMAT + sys.version.encode() + pydantic.VERSION.encode() + yaml.__version__.encode())
     here = Path(__file__).resolve().parent
     for name in modules:
         folder = here if name == "checks" else here.parent / name

@@ -44,21 +44,33 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"govmedia: 用法错误 / usage error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_modules(argv: Sequence[str] | None) -> list[str]:
+    """The command modules to import: only the one named on the command line when it can be told
+    (``check`` -> check.py, ``import`` -> ledger_import.py), else all of them (for help and errors).
+    A pre-commit run of ``govmedia check`` then imports nothing it does not use."""
+    names = sorted(i.name for i in pkgutil.iter_modules(commands.__path__) if not i.name.startswith("_"))
+    words = [a for a in (sys.argv[1:] if argv is None else argv) if not a.startswith("-")]
+    if words:
+        hit = [n for n in names if n == words[0] or n.endswith("_" + words[0])]
+        if len(hit) == 1:
+            return hit
+    return names
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="govmedia", description="政务新媒体名录：检查、生成与发布。")
     from govmedia import __version__
 
     parser.add_argument("--version", action="version", version=f"govmedia {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda i: i.name):
-        if not info.name.startswith("_"):
-            importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+    for name in _command_modules(argv):
+        importlib.import_module(f"{commands.__name__}.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)

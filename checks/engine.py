@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .cache import FileMap, ParseCache, ResultCache
 from .context import Context
 from .findings import Finding
-from .loader import Progress, load
-from .parallel import prefill
-from .registry import Registry
-from .rules import all_rules
+
+if TYPE_CHECKING:  # the loader, the models and the rules are imported only when a run needs them
+    from .loader import Progress
+    from .registry import Registry
 
 
 def run_rules(registry: Registry, ctx: Context) -> list[Finding]:
+    from .rules import all_rules
+
     findings = list(registry.findings)
     for rule in all_rules():
         findings.extend(rule(registry, ctx))
@@ -19,6 +23,9 @@ def run_rules(registry: Registry, ctx: Context) -> list[Finding]:
 
 
 def check(ctx: Context, progress: Progress | None = None, known: FileMap | None = None) -> tuple[Registry, list[Finding]]:
+    from .loader import load
+    from .parallel import prefill
+
     cache = ParseCache(ctx.root, known, persist=ctx.cache)
     prefill(cache, str(ctx.root))
     registry = load(ctx.root, cache, progress)

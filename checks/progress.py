@@ -7,9 +7,10 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .loader import Progress
+if TYPE_CHECKING:
+    from .loader import Progress
 
 DELAY = 1.0
 

@@ -109,7 +109,7 @@ def test_parallel_parse_gives_the_same_findings(make_register: Callable[..., Pat
         calls.append(original(cache, root))  # type: ignore[arg-type]
         return calls[-1]
 
-    monkeypatch.setattr("govmedia.checks.engine.prefill", counting)
+    monkeypatch.setattr(parallel, "prefill", counting)
     assert run(root, use_cache=False) == serial
     assert calls and calls[0] > 100  # the workers really parsed the register
 

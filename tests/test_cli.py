@@ -136,3 +136,18 @@ def test_shipped_register_is_clean() -> None:
     root = Path(__file__).resolve().parents[1]
     result = govmedia("check", "--root", str(root), "--today", "2026-11-30")
     assert result.returncode == 0, result.stdout
+
+
+def test_only_the_named_command_is_imported() -> None:
+    """`govmedia check` imports neither the models nor the site; help still lists every command."""
+    code = ("import sys; from govmedia.checks.cli import build_parser; build_parser(['check', '--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'govmedia.checks.commands', "
+            "'govmedia.schemas', 'openpyxl', 'mkdocs'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "govmedia.checks.commands.check" in out
+    assert "govmedia.checks.commands.new" not in out and "govmedia.schemas" not in out and "openpyxl" not in out
+    listing = govmedia("--help").stdout
+    for command in ("check", "demo", "schema", "codeowners", "new", "report", "export", "import", "site"):
+        assert command in listing
+    assert govmedia("import", "--help").returncode == 0
+    assert govmedia("nosuchcommand").returncode == 2

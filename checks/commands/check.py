@@ -11,7 +11,6 @@ from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from ..context import Context
 from ..engine import check_findings, has_errors
 from ..findings import Finding
-from ..gitbase import BaseError, snapshot
 from ..progress import progress_bar
 from ..reporters import REPORTERS
 
@@ -59,11 +58,14 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     ctx = Context(root=root, today=args.today or date.today(), base=args.base,
                   verify_signatures=args.verify_signatures, cache=not args.no_cache)
-    try:
-        snapshot(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
-    except BaseError as exc:
-        print(f"govmedia: {exc.message(args.lang)}", file=sys.stderr)
-        return EXIT_USAGE
+    if ctx.base is not None:
+        from ..gitbase import BaseError, snapshot
+
+        try:
+            snapshot(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
+        except BaseError as exc:
+            print(f"govmedia: {exc.message(args.lang)}", file=sys.stderr)
+            return EXIT_USAGE
     with progress_bar(args.lang) as progress:
         findings = check_findings(ctx, progress)
     prefixes = _selector(root, args.paths)

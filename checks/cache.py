@@ -25,6 +25,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
 
+from . import yamlload
+from .findings import Finding
+
 FORMAT = b"govmedia-cache-1"
 REGISTER_DIRS = ("accounts", "announcements", "policies")
 EXTRA_FILES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GM604 reads the first that exists
@@ -82,6 +85,42 @@ StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 FileMap = dict[str, tuple[StatKey, bytes]]
 
 
+# -- the parse cache's entry for one file: what yamlload made of its bytes, without the path ---------
+YamlEntry = tuple[Any, Any, list[tuple[Any, ...]]]  # data, positions (None: not parsed), findings
+MarkdownEntry = tuple[Any, Any, Any, int, list[tuple[Any, ...]]]  # + body, body line
+
+
+def _items(findings: list[Finding]) -> list[tuple[Any, ...]]:
+    return [(f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings]
+
+
+def _findings(rel: str, items: list[tuple[Any, ...]]) -> list[Finding]:
+    return [Finding(rel, *item) for item in items]
+
+
+def parse_yaml(raw: bytes, rel: str) -> tuple[yamlload.Document | None, list[Finding], YamlEntry]:
+    doc, problems = yamlload.load_bytes(raw, rel)
+    return doc, problems, (doc.data if doc else None, doc.positions if doc else None, _items(problems))
+
+
+def parse_markdown(raw: bytes, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding], MarkdownEntry]:
+    md, problems = yamlload.load_markdown(raw, rel)
+    entry = (md.front.data if md else None, md.front.positions if md else None,
+             md.body if md else None, md.body_line if md else 0, _items(problems))
+    return md, problems, entry
+
+
+def yaml_from(entry: YamlEntry, rel: str) -> tuple[yamlload.Document | None, list[Finding]]:
+    data, positions, items = entry
+    return (yamlload.Document(data, positions) if positions is not None else None), _findings(rel, items)
+
+
+def markdown_from(entry: MarkdownEntry, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
+    data, positions, body, body_line, items = entry
+    md = yamlload.MarkdownDoc(yamlload.Document(data, positions), body, body_line) if positions is not None else None
+    return md, _findings(rel, items)
+
+
 def file_hash(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
@@ -133,7 +172,8 @@ class ParseCache:
         return value
 
     def put(self, key: bytes, value: Any) -> None:
-        self.used[key] = value
+        if self.persist:  # a run without the cache keeps nothing it will not read again
+            self.used[key] = value
 
     def save(self) -> None:
         if self.persist and (self.misses or len(self.used) != len(self.old)):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
 
 from . import yamlload
-from .cache import ParseCache
+from .cache import ParseCache, markdown_from, parse_markdown, parse_yaml, yaml_from
 from .findings import Finding, make
 from .registry import AccountRec, AnnouncementRec, Record, Registry, RequestRec, TextFile, UnitRec
 from .schema_errors import findings_from
@@ -52,14 +52,6 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 Progress = Callable[[int, int], None]
 
 
-def _cached_findings(rel: str, items: list[tuple[Any, ...]]) -> list[Finding]:
-    return [Finding(rel, *item) for item in items]
-
-
-def _storable(findings: list[Finding]) -> list[tuple[Any, ...]]:
-    return [(f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings]
-
-
 class Loader:
     def __init__(self, root: Path, cache: ParseCache | None = None, progress: Progress | None = None) -> None:
         self.root = root
@@ -87,44 +79,43 @@ class Loader:
                                               f"cannot read the file: {exc.strerror}."))
             return None
 
-    def _parse_yaml(self, raw: bytes, rel: str) -> tuple[yamlload.Document | None, list[Finding]]:
+    def _known(self, rel: str, suffix: bytes) -> Any:
+        """A cached parse of ``rel`` whose content hash the cache's scan has just established: no read."""
+        key = self.cache.known_key(rel) if self.cache is not None else None
+        return self.cache.get(key + suffix) if self.cache is not None and key is not None else None
+
+    def _yaml(self, rel: str) -> tuple[yamlload.Document | None, list[Finding]]:
+        hit = self._known(rel, b"")
+        if hit is not None:
+            return yaml_from(hit, rel)
+        raw = self._read(rel)
+        if raw is None:
+            return None, []
         if self.cache is None:
             return yamlload.load_bytes(raw, rel)
         key = self.cache.key(raw)
         hit = self.cache.get(key)
         if hit is not None:
-            data, positions, items = hit
-            return (yamlload.Document(data, positions) if positions is not None else None,
-                    _cached_findings(rel, items))
-        doc, problems = yamlload.load_bytes(raw, rel)
-        self.cache.put(key, (doc.data if doc else None, doc.positions if doc else None, _storable(problems)))
+            return yaml_from(hit, rel)
+        doc, problems, entry = parse_yaml(raw, rel)
+        self.cache.put(key, entry)
         return doc, problems
 
     def _markdown(self, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
         hit = self._known(rel, b"md")
         if hit is not None:
-            data, positions, body, body_line, items = hit
-            md = yamlload.MarkdownDoc(yamlload.Document(data, positions), body, body_line) if positions is not None else None
-            return md, _cached_findings(rel, items)
+            return markdown_from(hit, rel)
         raw = self._read(rel)
         if raw is None:
             return None, []
-        return self._parse_markdown(raw, rel)
-
-    def _parse_markdown(self, raw: bytes, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
         if self.cache is None:
             return yamlload.load_markdown(raw, rel)
         key = self.cache.key(raw) + b"md"
         hit = self.cache.get(key)
         if hit is not None:
-            data, positions, body, body_line, items = hit
-            md = None
-            if positions is not None:
-                md = yamlload.MarkdownDoc(yamlload.Document(data, positions), body, body_line)
-            return md, _cached_findings(rel, items)
-        md, problems = yamlload.load_markdown(raw, rel)
-        self.cache.put(key, (md.front.data if md else None, md.front.positions if md else None,
-                             md.body if md else None, md.body_line if md else 0, _storable(problems)))
+            return markdown_from(hit, rel)
+        md, problems, entry = parse_markdown(raw, rel)
+        self.cache.put(key, entry)
         return md, problems
 
     def _model(self, rel: str, model: type[M], kind: str, doc: yamlload.Document) -> Record[M] | None:
@@ -141,29 +132,10 @@ class Loader:
             self.reg.findings.extend(findings_from(exc, doc, rel, kind, model))
             return None
 
-    def _known(self, rel: str, salt: bytes) -> Any:
-        """A cached parse of ``rel`` whose content hash the cache's scan has just established: no read."""
-        if self.cache is None:
-            return None
-        key = self.cache.known_key(rel)
-        return self.cache.get(key + salt) if key is not None else None
-
     def load_yaml(self, rel: str, model: type[M], kind: str) -> Record[M] | None:
-        hit = self._known(rel, b"")
-        if hit is not None:
-            data, positions, items = hit
-            self.reg.findings.extend(_cached_findings(rel, items))
-            record = self._model(rel, model, kind, yamlload.Document(data, positions)) if positions is not None else None
-            if record is None:
-                self.reg.broken.add(rel)
-            return record
-        raw = self._read(rel)
-        record = None
-        if raw is not None:
-            doc, problems = self._parse_yaml(raw, rel)
-            self.reg.findings.extend(problems)
-            if doc is not None:
-                record = self._model(rel, model, kind, doc)
+        doc, problems = self._yaml(rel)
+        self.reg.findings.extend(problems)
+        record = self._model(rel, model, kind, doc) if doc is not None else None
         if record is None:
             self.reg.broken.add(rel)
         return record
@@ -182,11 +154,24 @@ class Loader:
         return reg
 
     def _entries(self, rel: str) -> list[os.DirEntry[str]]:
+        """A folder's entries. A folder that is missing is simply empty; one that is a file, a symlink
+        or unreadable is a finding: otherwise replacing accounts/ by a file would empty the register."""
+        full = os.path.join(self.root_s, rel)
         try:
-            with os.scandir(os.path.join(self.root_s, rel)) as it:
+            if os.path.islink(full):
+                raise NotADirectoryError(errno.ENOTDIR, "symlink")
+            with os.scandir(full) as it:
                 return sorted(it, key=lambda e: e.name)
-        except OSError:
+        except FileNotFoundError:
             return []
+        except NotADirectoryError:
+            self.reg.findings.append(_layout(
+                rel, f"{rel} 应为文件夹，现在是文件或符号链接：请恢复为普通文件夹。",
+                f"{rel} must be a folder; it is a file or a symbolic link: restore the folder."))
+        except OSError as exc:
+            self.reg.findings.append(make("GM001", rel, 1, 1, f"无法读取文件夹 {rel}：{exc.strerror}。",
+                                          f"cannot read the folder {rel}: {exc.strerror}."))
+        return []
 
     def _policies(self) -> None:
         for entry in self._entries("policies"):

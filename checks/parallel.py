@@ -13,17 +13,12 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import Any
 
-from . import yamlload
-from .cache import ParseCache, file_hash
+from .cache import ParseCache, file_hash, parse_markdown, parse_yaml
 
 MIN_FILES = 4000
 CHUNK = 500
 
 Parsed = tuple[str, bytes, str, Any]  # rel, content hash, cache-key suffix, parse result
-
-
-def _storable(findings: list[Any]) -> list[tuple[Any, ...]]:
-    return [(f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings]
 
 
 def parse_files(root: str, rels: list[str]) -> list[Parsed]:
@@ -39,14 +34,9 @@ def parse_files(root: str, rels: list[str]) -> list[Parsed]:
             continue  # the loader reads it again and reports the problem
         key = file_hash(raw)
         if rel.endswith(".md"):
-            md, problems = yamlload.load_markdown(raw, rel)
-            result: Any = (md.front.data if md else None, md.front.positions if md else None,
-                           md.body if md else None, md.body_line if md else 0, _storable(problems))
-            out.append((rel, key, "md", result))
+            out.append((rel, key, "md", parse_markdown(raw, rel)[2]))
         else:
-            doc, problems = yamlload.load_bytes(raw, rel)
-            out.append((rel, key, "", (doc.data if doc else None, doc.positions if doc else None,
-                                       _storable(problems))))
+            out.append((rel, key, "", parse_yaml(raw, rel)[2]))
     return out
 
 

@@ -12,7 +12,6 @@ The snapshot is built once per run and cached (see :func:`snapshot`), so the his
 
 from __future__ import annotations
 
-import hashlib
 import os
 import subprocess
 import tempfile
@@ -74,11 +73,6 @@ def resolve(root: Path, ref: str) -> str:
             f"找不到 git 版本 “{ref}”：请确认名称正确并已获取（CI 中先运行 git fetch origin <目标分支>）。",
             f"git revision '{ref}' not found: check the name and fetch it first (in CI: git fetch origin <base>).")
     return proc.stdout.decode("ascii").strip()
-
-
-def blob_id(data: bytes) -> str:
-    """Git's object id (SHA-1) of a blob with these bytes."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
 def _safe_rel(rel: str) -> PurePosixPath | None:

@@ -715,11 +715,6 @@ def apply_changes(current: dict[str, Any], changes: dict[str, Any]) -> dict[str,
 # ---------------------------------------------------------------- files
 
 
-def schema_line(rel: str, kind: str) -> str:
-    """The first line of every YAML file: its JSON Schema, relative to the file itself."""
-    return f"# yaml-language-server: $schema={'../' * rel.count('/')}schemas/json/{kind}.schema.json\n"
-
-
 def render(rel: str, data: dict[str, Any], kind: str) -> str:
     """A document as the register writes it: the schema line, then block-style YAML."""
     return dump(data, kind, rel.count("/"))
@@ -802,9 +797,3 @@ def pending_status(action: str) -> str:
 def set_status(text: str, status: str) -> str:
     """Rewrite the ``status:`` line of an account.yaml, keeping every other byte."""
     return re.sub(r"(?m)^status:[^\n#]*", f"status: {status}", text, count=1)
-
-
-def open_chain_done(env: Env, req: RequestRec) -> bool:
-    from .lifecycle import request_state
-
-    return request_state(req, env.governance.chain(req.action)).state == "approved"

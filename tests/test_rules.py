@@ -305,3 +305,13 @@ def test_rules_read_only_the_registry(make_register: Callable[..., Path], monkey
     found = [f for rule in all_rules() if rule.__module__.rsplit(".", 1)[1] in
              ("identity", "chains", "announcements", "operations") for f in rule(reg, ctx)]
     assert {f.code for f in found} == {"GM103", "GM105"}
+
+
+def test_uscc_check_digit_on_real_codes() -> None:
+    """The real codes quoted in ARTICLES.md pass GB 32100's check; one changed character fails."""
+    from govmedia.checks.identifiers import uscc_check_ok
+
+    for code in ("11610429016021738F", "11331002002673575G", "11441700007280420Y"):
+        assert uscc_check_ok(code)
+    assert not uscc_check_ok("11610429016021738G")
+    assert not uscc_check_ok("1161042901602173")

@@ -16,12 +16,13 @@ import ipaddress
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from .identifiers import host_in
 from .textfold import fold_map, skeleton_chars
 
 MAX_HITS = 20  # per text and scanner: enough to show the problem, bounded for hostile input
@@ -194,8 +195,7 @@ def _host_forms(host: str) -> tuple[str, str] | None:
     return ascii_form.lower(), unicode_form
 
 
-def host_allowed(host: str, allowed: Iterable[str]) -> bool:
-    return any(host == d or host.endswith("." + d) for d in allowed)
+host_allowed = host_in  # GM502's name for the shared rule in checks/identifiers.py
 
 
 def check_url(url: str, allowed: Sequence[str]) -> LinkProblem | None:

@@ -23,6 +23,7 @@ from govmedia.schemas.governance import Governance
 from govmedia.schemas.request import CHANGEABLE_FIELDS
 
 from .demo import dump
+from .identifiers import host_in
 from .lifecycle import ACTION_LABELS, PENDING_STATUS
 from .registry import Registry, RequestRec
 from .schema_errors import _zh as _explain  # the same Chinese wording as GM010 findings
@@ -215,11 +216,11 @@ def platform_problems(gov: Governance, platform: str, platform_id: str | None, u
     if p is None:
         return [f"平台 {platform} 不在 policies/governance.yaml 的 platforms 中。"]
     out = []
-    if platform_id is not None and not re.search(p.id_pattern, platform_id):
+    if platform_id is not None and not re.fullmatch(p.id_pattern, platform_id):  # as GM107 does
         out.append(f"{p.label}的账号 ID 格式应符合 {p.id_pattern}：请从平台后台复制原始 ID。")
     if url is not None:
         host = (urlsplit(url).hostname or "").lower()
-        if not any(host == h or host.endswith("." + h) for h in p.url_hosts):
+        if not host_in(host, p.url_hosts):
             out.append(f"{p.label}的网址应以 https:// 开头且域名为 {'、'.join(p.url_hosts)}，现在是 {host or url}。")
     return out
 

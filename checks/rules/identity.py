@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -21,6 +21,7 @@ from govmedia.schemas.account import LIVE_STATUSES, PUBLISHED_STATUSES
 
 from ..context import Context
 from ..findings import Finding
+from ..identifiers import host_in
 from ..registry import AccountRec, Record, Registry
 from ..textfold import fold, skeleton
 from ._common import finding
@@ -249,8 +250,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def host_fits(host: str, hosts: Iterable[str]) -> bool:
-    return any(host == h or host.endswith("." + h) for h in hosts)
+host_fits = host_in  # GM107's name for the shared rule in checks/identifiers.py
 
 
 def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:

@@ -82,7 +82,9 @@ def _write(path: Path, value: Any) -> None:
 
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-FileMap = dict[str, tuple[StatKey, bytes]]
+# rel path -> (token, content hash). The token is a StatKey (checks/cache.scan, or a file git reports
+# changed) or bytes: the mode and blob id of a file git reports unchanged (checks/gitscan.git_scan).
+FileMap = dict[str, tuple[StatKey | bytes, bytes]]
 
 
 # -- the parse cache's entry for one file: what yamlload made of its bytes, without the path ---------
@@ -202,7 +204,8 @@ def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
 
     A file is read and hashed unless its size, mtime, ctime and inode equal those of the previous run and
     it was not modified within RACY_NS of that run. Any write changes ctime, so a changed file is always
-    read again; an unchanged one costs one stat.
+    read again; an unchanged one costs one stat. A token from :func:`checks.gitscan.git_scan` (bytes)
+    never equals a stat key, so such a file is hashed again here.
     """
     out: FileMap = {}
     root_s = str(root)
@@ -265,8 +268,12 @@ class ResultCache:
 
     def lookup(self, *extra: str) -> tuple[bytes, FileMap, list[tuple[Any, ...]] | None]:
         """(fingerprint now, file map now, cached findings if the fingerprint is unchanged)."""
+        from .gitscan import git_scan
+
         now_ns = time.time_ns()
-        files = scan(self.root, self.files, self.written_ns)
+        files = git_scan(self.root, self.files)
+        if files is None:  # not the top of a git work tree, or git cannot tell for sure
+            files = scan(self.root, self.files, self.written_ns)
         key = fingerprint(files, *extra)
         self._now_ns = now_ns
         return key, files, (self.findings if key == self.key else None)

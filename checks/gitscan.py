@@ -1,0 +1,221 @@
+"""Which register files changed, asked of git instead of stat-scanning every file.
+
+:func:`git_scan` returns the same file map as :func:`checks.cache.scan` (the same paths, the same
+content hashes), but lets git compare the work tree with its index in C: a tracked file that git
+reports unchanged is neither stat()ed nor read here; its token is its mode and blob id, and its
+content hash is reused from the previous run when that run saw the same token. Everything else
+(modified, untracked, ignored, type-changed, skip-worktree or assume-unchanged entries) is lstat()ed
+and hashed exactly as ``scan`` does.
+
+The blob id is never used as the content hash: equal blob ids reported by git (whose sha1 detects
+collisions) only mean "unchanged". Whenever git cannot answer for sure (not a work tree's top level,
+no git, a failure or a timeout, an unmerged entry, a submodule or a nested repository, unparsable
+output, or an attribute or setting that converts content between work tree and index, so that two
+different files could have one blob id) the answer is None and the caller scans.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from . import cache
+from .cache import EXTRA_FILES, REGISTER_DIRS, FileMap
+
+TIMEOUT = 30.0  # seconds, for each git command
+_MODES = {"100644", "100755", "120000"}  # anything else (160000 gitlink, 040000 sparse dir): no answer
+# Attributes that make the work-tree bytes differ from what git hashes (eol conversion, filters, ...)
+_CONVERTING = re.compile(rb"\b(text|eol|crlf|filter|ident|working-tree-encoding)\b|\[attr\]")
+# Variables that point git at another repository or index, or change how pathspecs match
+_DROP = ("GIT_DIR", "GIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_PREFIX",
+         "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS")
+# Make git compare every stat field and trust nothing but the work tree itself
+_CONFIG = ("-c", "core.trustctime=true", "-c", "core.checkStat=default", "-c", "core.fsmonitor=false",
+           "-c", "core.untrackedCache=false")
+
+
+class _NoAnswer(Exception):
+    pass
+
+
+def _env(index_file: str | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in _DROP}
+    env.update(GIT_LITERAL_PATHSPECS="1", GIT_OPTIONAL_LOCKS="0")
+    if index_file is not None:
+        env["GIT_INDEX_FILE"] = index_file
+    return env
+
+
+def _start(root: str, env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(["git", *_CONFIG, *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
+def _finish(proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (0,)) -> bytes:
+    try:
+        out, _ = proc.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise _NoAnswer from None
+    if proc.returncode not in ok:
+        raise _NoAnswer
+    return out
+
+
+def _index_file(git_dir: Path, root: Path) -> str | None:
+    """The index a hook was given (``git commit`` sets GIT_INDEX_FILE), if it belongs to this repository."""
+    given = os.environ.get("GIT_INDEX_FILE")
+    if not given:
+        return None
+    path = Path(given) if os.path.isabs(given) else root / given
+    try:
+        resolved = path.resolve()
+        return str(resolved) if resolved.is_relative_to(git_dir) else None
+    except (OSError, RuntimeError):
+        return None
+
+
+def _converting(root: Path, attr_files: list[str], config: bytes) -> bool:
+    """True if an attribute or core.autocrlf may make different work-tree bytes hash to one blob."""
+    values: dict[bytes, bytes] = {}
+    for item in config.split(b"\0"):
+        key, newline, value = item.partition(b"\n")
+        values[key] = value if newline else b"true"  # "[core] autocrlf" alone means true
+    if values.get(b"core.autocrlf", b"false").strip().lower() not in (b"false", b"no", b"off", b"0"):
+        return True
+    candidates = [str(root / rel) for rel in attr_files]
+    global_file = values.get(b"core.attributesfile")
+    if global_file is not None:
+        candidates.append(os.path.expanduser(os.fsdecode(global_file.strip())))
+    else:
+        xdg = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        candidates.append(os.path.join(xdg, "git", "attributes"))
+    if not os.environ.get("GIT_ATTR_NOSYSTEM"):
+        candidates.append("/etc/gitattributes")
+    for path in candidates:
+        try:
+            with open(path, "rb") as f:
+                if _CONVERTING.search(f.read()):
+                    return True
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return True
+    return False
+
+
+def git_scan(root: Path, previous: FileMap) -> FileMap | None:
+    """The file map :func:`checks.cache.scan` would return, from git's index; None if git cannot tell."""
+    try:
+        return _git_scan(root, previous)
+    except (_NoAnswer, OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def _git_scan(root: Path, previous: FileMap) -> FileMap | None:
+    if shutil.which("git") is None:
+        return None
+    root_s = str(root)
+    real_root = os.path.realpath(root_s)
+    for top in REGISTER_DIRS:  # scan() follows a linked top folder and skips a file; git would list it
+        try:
+            mode = os.lstat(os.path.join(root_s, top)).st_mode
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISDIR(mode):
+            return None
+    env = _env()
+    out = _finish(_start(root_s, env, "rev-parse", "--show-toplevel", "--absolute-git-dir",
+                         "--git-path", "info/attributes"))
+    lines = out.split(b"\n")
+    if len(lines) != 4 or lines[3] != b"":
+        return None
+    toplevel, git_dir, info_attributes = (os.fsdecode(x) for x in lines[:3])
+    if os.path.realpath(toplevel) != real_root:
+        return None
+    git_dir_path = Path(git_dir).resolve()
+    env = _env(_index_file(git_dir_path, root))
+    tops = list(REGISTER_DIRS)
+    listed = _start(root_s, env, "ls-files", "-s", "-v", "-z", "--", *tops, *EXTRA_FILES)
+    changed = _start(root_s, env, "diff-files", "--name-only", "-z", "--", *tops, *EXTRA_FILES)
+    others = _start(root_s, env, "ls-files", "--others", "-z", "--", *tops)
+    config = _start(root_s, env, "config", "-z", "--get-regexp", r"^core\.(autocrlf|attributesfile)$")
+    try:
+        listed_out = _finish(listed)
+        changed_out = _finish(changed)
+        others_out = _finish(others)
+        config_out = _finish(config, ok=(0, 1))
+    finally:
+        for proc in (listed, changed, others, config):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+    enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # as os.fsdecode does
+
+    def names(out: bytes) -> list[str]:  # NUL never occurs inside a multibyte character: decode at once
+        parts = out.decode(enc, errors).split("\0")
+        if parts[-1] != "":
+            raise _NoAnswer  # not terminated: cut off
+        parts.pop()
+        return parts
+
+    dirty = set(names(changed_out))
+    clean: dict[str, bytes] = {}  # rel path -> token: mode and blob id
+    for line in names(listed_out):
+        meta, tab, rel = line.partition("\t")
+        if not tab or not rel:
+            raise _NoAnswer
+        # "H 100644 <blob id> 0": tag (H: git compares it with the work tree), mode, blob id, stage
+        if meta[:2] == "H " and meta[-2:] == " 0" and meta[2:8] in _MODES and rel not in dirty:
+            clean[rel] = meta[2:-2].encode("ascii")
+            continue
+        fields = meta.split(" ")
+        if len(fields) != 4 or fields[3] != "0" or fields[1] not in _MODES:
+            return None  # an unmerged entry, a submodule, a sparse folder, or something unknown
+        dirty.add(rel)  # changed, or skip-worktree / assume-unchanged: git does not look, so we do
+    for rel in names(others_out):
+        if rel.endswith("/"):
+            return None  # a nested repository: scan() would walk into it
+        dirty.add(rel)
+
+    attr_files = [".gitattributes", ".github/.gitattributes", "docs/.gitattributes", info_attributes]
+    attr_files += [rel for rel in (*clean, *dirty) if rel.endswith("/.gitattributes")]
+    if _converting(root, attr_files, config_out):
+        return None
+
+    out_map: FileMap = {}
+    extras = set(EXTRA_FILES)
+    for rel, token in clean.items():
+        old = previous.get(rel)
+        if old is not None and old[0] == token:
+            out_map[rel] = old
+        else:
+            out_map[rel] = (token, cache._hash_file(os.path.join(root_s, rel)))
+    for rel in dirty:
+        if rel in extras:
+            continue
+        full = os.path.join(root_s, rel)
+        try:
+            st = os.lstat(full)
+        except OSError:
+            continue  # deleted
+        if stat.S_ISDIR(st.st_mode):
+            continue  # a tracked file replaced by a folder: its files are listed as untracked
+        out_map[rel] = ((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), cache._hash_file(full))
+    for extra in EXTRA_FILES:  # exactly as scan() does, unless git vouches for it
+        if extra in out_map:
+            continue
+        full = os.path.join(root_s, extra)
+        try:
+            st = os.lstat(full)
+        except OSError:
+            continue
+        out_map[extra] = ((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), cache._hash_file(full))
+    return out_map

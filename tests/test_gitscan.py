@@ -1,0 +1,293 @@
+"""checks/gitscan.git_scan gives exactly what checks/cache.scan gives, or None; the cache stays fresh through it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from govmedia.checks import cache, gitscan
+from govmedia.checks.cache import FileMap, scan
+from govmedia.checks.context import Context
+from govmedia.checks.engine import check_findings
+from govmedia.checks.gitscan import git_scan
+
+from .gitrepo import Repo
+
+ACCOUNT = "accounts/wangyi-education/weibo/account.yaml"
+UNIT = "accounts/wangyi-health/unit.yaml"
+
+
+def init(root: Path) -> Repo:
+    repo = Repo(root)
+    repo.git("init", "-q", "-b", "main")
+    for key, value in (("user.name", "测试"), ("user.email", "test@example.org"), ("commit.gpgsign", "false"),
+                       ("core.autocrlf", "false")):
+        repo.git("config", key, value)
+    repo.commit("base register")
+    return repo
+
+
+@pytest.fixture
+def repo(make_register: Callable[..., Path]) -> Repo:
+    return init(make_register())
+
+
+def hashes(files: FileMap) -> dict[str, bytes]:
+    return {rel: entry[1] for rel, entry in files.items()}
+
+
+def same_as_scan(root: Path, previous: FileMap | None = None) -> FileMap:
+    """The oracle: git_scan's paths and content hashes are those of a cold scan()."""
+    got = git_scan(root, previous or {})
+    assert got is not None
+    assert hashes(got) == hashes(scan(root, {}, 0))
+    return got
+
+
+def test_clean_committed_tree(repo: Repo) -> None:
+    files = same_as_scan(repo.root)
+    assert ACCOUNT in files and "policies/governance.yaml" in files
+    assert all(isinstance(entry[0], bytes) for entry in files.values())  # every file vouched for by git
+
+
+def test_modified_unstaged_staged_and_modified_again(repo: Repo) -> None:
+    repo.write(ACCOUNT, repo.read(ACCOUNT) + "# one\n")
+    files = same_as_scan(repo.root)
+    assert isinstance(files[ACCOUNT][0], tuple)  # changed: hashed from the work tree, keyed by stat
+    repo.git("add", ACCOUNT)
+    same_as_scan(repo.root)
+    repo.write(ACCOUNT, repo.read(ACCOUNT) + "# two\n")
+    same_as_scan(repo.root)
+
+
+def test_untracked_and_ignored_files_are_seen(repo: Repo) -> None:
+    repo.write(".gitignore", "accounts/wangyi-health/notes.txt\n*.swp\n")
+    repo.commit("ignore")
+    repo.write("accounts/wangyi-health/notes.txt", "ignored but read by the loader\n")
+    repo.write(f"{ACCOUNT}.swp", "swap\n")
+    repo.write("accounts/wangyi-health/new/account.yaml", "id: new\n")
+    repo.write("announcements/2026-05-02-untracked.md", "---\ntitle: x\n---\n")
+    files = same_as_scan(repo.root)
+    for rel in ("accounts/wangyi-health/notes.txt", f"{ACCOUNT}.swp", "accounts/wangyi-health/new/account.yaml"):
+        assert rel in files
+
+
+def test_deleted_and_replaced_files(repo: Repo) -> None:
+    (repo.root / ACCOUNT).unlink()
+    files = same_as_scan(repo.root)
+    assert ACCOUNT not in files
+    repo.git("rm", "-q", "--cached", UNIT)  # no longer tracked, still on disk: untracked
+    assert UNIT in same_as_scan(repo.root)
+    repo.write(ACCOUNT, "id: replaced\n")  # deleted from the index, then written again
+    repo.git("rm", "-q", "--cached", ACCOUNT)
+    assert ACCOUNT in same_as_scan(repo.root)
+
+
+def test_symlinks(repo: Repo) -> None:
+    os.symlink("../wangyi-health/unit.yaml", repo.root / "accounts/wangyi-education/link.yaml")
+    repo.commit("a committed link")
+    files = same_as_scan(repo.root)
+    token = files["accounts/wangyi-education/link.yaml"][0]
+    assert isinstance(token, bytes) and token.startswith(b"120000 ")
+    target = repo.root / ACCOUNT
+    target.unlink()
+    os.symlink("/etc/passwd", target)  # a file replaced by a link (a type change)
+    files = same_as_scan(repo.root)
+    assert isinstance(files[ACCOUNT][0], tuple)
+
+
+def test_link_with_the_blob_id_of_the_old_file_is_hashed_again(repo: Repo) -> None:
+    """A regular file and a link to its text share a blob id: the token includes the mode."""
+    rel = "accounts/wangyi-health/same.txt"
+    repo.write(rel, "target")
+    repo.commit("file")
+    before = same_as_scan(repo.root)
+    (repo.root / rel).unlink()
+    os.symlink("target", repo.root / rel)
+    repo.commit("link")
+    after = same_as_scan(repo.root, before)
+    assert after[rel][1] != before[rel][1]
+
+
+def test_non_ascii_and_odd_names(repo: Repo) -> None:
+    for rel in ("accounts/王益区/说明.txt", "accounts/wangyi-health/with space\tand tab.yaml",
+                "accounts/wangyi-health/quote\"and\\backslash.yaml", "accounts/wangyi-health/line\nbreak.yaml"):
+        repo.write(rel, "x\n")
+    bad = os.fsencode(str(repo.root / "accounts/wangyi-health")) + b"/latin1-\xe9.yaml"
+    with open(bad, "wb") as f:
+        f.write(b"y\n")
+    files = same_as_scan(repo.root)  # untracked
+    assert "accounts/王益区/说明.txt" in files
+    repo.commit("odd names")
+    files = same_as_scan(repo.root)  # tracked
+    assert isinstance(files["accounts/王益区/说明.txt"][0], bytes)
+    assert isinstance(files[os.fsdecode(b"accounts/wangyi-health/latin1-\xe9.yaml")][0], bytes)
+
+
+def test_directory_replaced_by_a_file_and_back(repo: Repo) -> None:
+    folder = repo.root / "accounts/wangyi-education/weibo"
+    for path in sorted(folder.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    folder.rmdir()
+    folder.write_text("now a file\n", encoding="utf-8")
+    files = same_as_scan(repo.root)
+    assert "accounts/wangyi-education/weibo" in files and ACCOUNT not in files
+    folder.unlink()
+    folder.mkdir()
+    (folder / "other.yaml").write_text("x: 1\n", encoding="utf-8")
+    same_as_scan(repo.root)
+
+
+def test_extra_files(repo: Repo) -> None:
+    repo.write(".github/CODEOWNERS", "* @a\n")
+    repo.commit("codeowners")
+    assert ".github/CODEOWNERS" in same_as_scan(repo.root)
+    repo.write("CODEOWNERS", "* @b\n")  # untracked
+    repo.write(".github/CODEOWNERS", "* @c\n")  # modified
+    files = same_as_scan(repo.root)
+    assert "CODEOWNERS" in files and isinstance(files[".github/CODEOWNERS"][0], tuple)
+    (repo.root / "docs").mkdir(exist_ok=True)
+    (repo.root / "docs/CODEOWNERS").mkdir()  # a folder where a file is expected: as scan() sees it
+    (repo.root / "docs/CODEOWNERS/x").write_text("x", encoding="utf-8")
+    same_as_scan(repo.root)
+
+
+def test_not_a_repository(make_register: Callable[..., Path]) -> None:
+    assert git_scan(make_register(), {}) is None
+
+
+def test_subdirectory_of_a_work_tree(tmp_path: Path, make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    init(tmp_path)
+    assert git_scan(root, {}) is None
+
+
+def test_merge_conflict(repo: Repo) -> None:
+    repo.git("checkout", "-q", "-b", "other")
+    repo.write(ACCOUNT, repo.read(ACCOUNT) + "# other\n")
+    repo.commit("other")
+    repo.git("checkout", "-q", "main")
+    repo.write(ACCOUNT, repo.read(ACCOUNT) + "# main\n")
+    repo.commit("main")
+    repo.git("merge", "-q", "other", check=False)
+    assert "U" in repo.git("status", "--porcelain")
+    assert git_scan(repo.root, {}) is None
+
+
+def test_nested_repository(repo: Repo) -> None:
+    nested = repo.root / "accounts/wangyi-health/nested"
+    nested.mkdir()
+    subprocess.run(["git", "init", "-q", str(nested)], check=True)
+    (nested / "account.yaml").write_text("id: x\n", encoding="utf-8")
+    assert git_scan(repo.root, {}) is None
+
+
+def test_submodule_entry(repo: Repo) -> None:
+    blob = "0" * 39 + "1"
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{blob},accounts/wangyi-health/sub")
+    assert git_scan(repo.root, {}) is None
+
+
+def test_top_folder_that_is_a_link(repo: Repo) -> None:
+    (repo.root / "policies").rename(repo.root / "policies-real")
+    os.symlink("policies-real", repo.root / "policies")
+    assert git_scan(repo.root, {}) is None
+
+
+def test_converting_attributes_or_autocrlf_fall_back(repo: Repo) -> None:
+    repo.write(".gitattributes", "*.yaml text eol=crlf\n")
+    assert git_scan(repo.root, {}) is None
+    (repo.root / ".gitattributes").unlink()
+    assert git_scan(repo.root, {}) is not None
+    repo.git("config", "core.autocrlf", "input")
+    assert git_scan(repo.root, {}) is None
+
+
+def test_assume_unchanged_and_skip_worktree_are_checked(repo: Repo) -> None:
+    repo.git("update-index", "--assume-unchanged", ACCOUNT)
+    repo.write(ACCOUNT, repo.read(ACCOUNT) + "# hidden from git status\n")
+    files = same_as_scan(repo.root)
+    assert isinstance(files[ACCOUNT][0], tuple)
+    repo.git("update-index", "--skip-worktree", UNIT)
+    (repo.root / UNIT).unlink()
+    assert UNIT not in same_as_scan(repo.root)
+
+
+def test_git_missing_or_failing(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert git_scan(repo.root, {}) is None
+    monkeypatch.undo()
+    monkeypatch.setattr(gitscan, "TIMEOUT", 0.0)
+    assert git_scan(repo.root, {}) is None
+
+
+def test_foreign_index_from_a_hook_is_ignored(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A check of this register run from another repository's hook must not read that index."""
+    other = tmp_path / "other"
+    other.mkdir()
+    monkeypatch.setenv("GIT_INDEX_FILE", str(other / "index"))
+    monkeypatch.setenv("GIT_DIR", str(other / ".git"))
+    same_as_scan(repo.root)
+
+
+def test_previous_hashes_are_reused_only_for_the_same_blob(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    first = same_as_scan(repo.root)
+    read: list[str] = []
+    original = cache._hash_file
+
+    def counting(path: str) -> bytes:
+        read.append(os.path.relpath(path, repo.root))
+        return original(path)
+
+    monkeypatch.setattr(cache, "_hash_file", counting)
+    assert git_scan(repo.root, first) == first
+    assert read == []  # nothing committed and unchanged is read again
+    repo.write(ACCOUNT, repo.read(ACCOUNT) + "# edited\n")
+    edited = git_scan(repo.root, first)
+    assert edited is not None and read == [ACCOUNT]
+    assert edited[ACCOUNT][1] != first[ACCOUNT][1]
+    read.clear()
+    repo.commit("edited")  # the new blob id is not the one `previous` holds: read again
+    committed = git_scan(repo.root, first)
+    assert committed is not None and read == [ACCOUNT]
+    assert committed[ACCOUNT][1] == edited[ACCOUNT][1]
+    monkeypatch.undo()
+    assert hashes(committed) == hashes(scan(repo.root, {}, 0))
+
+
+def test_result_cache_is_never_stale_through_git(repo: Repo, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    scans: list[int] = []
+    original = cache.scan
+
+    def counting(*args: object) -> FileMap:
+        scans.append(1)
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "scan", counting)
+
+    def run() -> list[str]:
+        found = check_findings(Context(root=repo.root, today=date(2026, 6, 1)))
+        return [f"{f.path}:{f.line}:{f.code}" for f in found]
+
+    original_findings = run()
+    assert run() == original_findings
+    path = repo.root / ACCOUNT
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("status: active", "status: activ3"), encoding="utf-8")  # same size
+    edited = run()
+    assert edited != original_findings and any(ACCOUNT in f for f in edited)
+    repo.git("add", ACCOUNT)
+    assert run() == edited
+    repo.git("checkout", "--", ACCOUNT)  # nothing to restore: the index holds the edit
+    assert run() == edited
+    repo.git("checkout", "HEAD", "--", ACCOUNT)
+    assert run() == original_findings
+    assert scans == []  # git answered every time

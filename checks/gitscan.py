@@ -142,21 +142,23 @@ def _git_scan(root: Path, previous: FileMap) -> FileMap | None:
     git_dir_path = Path(git_dir).resolve()
     env = _env(_index_file(git_dir_path, root))
     tops = list(REGISTER_DIRS)
+    # Started together; the index listing (the fastest) is parsed while git walks the work tree.
     listed = _start(root_s, env, "ls-files", "-s", "-v", "-z", "--", *tops, *EXTRA_FILES)
     changed = _start(root_s, env, "diff-files", "--name-only", "-z", "--", *tops, *EXTRA_FILES)
     others = _start(root_s, env, "ls-files", "--others", "-z", "--", *tops)
     config = _start(root_s, env, "config", "-z", "--get-regexp", r"^core\.(autocrlf|attributesfile)$")
     try:
-        listed_out = _finish(listed)
-        changed_out = _finish(changed)
-        others_out = _finish(others)
-        config_out = _finish(config, ok=(0, 1))
+        return _collect(root, root_s, previous, info_attributes, listed, changed, others, config)
     finally:
         for proc in (listed, changed, others, config):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
 
+
+def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, listed: subprocess.Popen[bytes],
+             changed: subprocess.Popen[bytes], others: subprocess.Popen[bytes],
+             config: subprocess.Popen[bytes]) -> FileMap | None:
     enc, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # as os.fsdecode does
 
     def names(out: bytes) -> list[str]:  # NUL never occurs inside a multibyte character: decode at once
@@ -166,37 +168,44 @@ def _git_scan(root: Path, previous: FileMap) -> FileMap | None:
         parts.pop()
         return parts
 
-    dirty = set(names(changed_out))
-    clean: dict[str, bytes] = {}  # rel path -> token: mode and blob id
-    for line in names(listed_out):
+    out_map: FileMap = {}
+    unread: list[tuple[str, bytes]] = []  # tracked files whose token `previous` does not hold
+    dirty: set[str] = set()
+    for line in names(_finish(listed)):
         meta, tab, rel = line.partition("\t")
         if not tab or not rel:
             raise _NoAnswer
         # "H 100644 <blob id> 0": tag (H: git compares it with the work tree), mode, blob id, stage
-        if meta[:2] == "H " and meta[-2:] == " 0" and meta[2:8] in _MODES and rel not in dirty:
-            clean[rel] = meta[2:-2].encode("ascii")
+        if meta[:2] == "H " and meta[-2:] == " 0" and meta[2:8] in _MODES:
+            token = meta[2:-2].encode("ascii")
+            old = previous.get(rel)
+            if old is not None and old[0] == token:
+                out_map[rel] = old
+            else:
+                unread.append((rel, token))
             continue
         fields = meta.split(" ")
         if len(fields) != 4 or fields[3] != "0" or fields[1] not in _MODES:
             return None  # an unmerged entry, a submodule, a sparse folder, or something unknown
-        dirty.add(rel)  # changed, or skip-worktree / assume-unchanged: git does not look, so we do
-    for rel in names(others_out):
+        dirty.add(rel)  # skip-worktree / assume-unchanged: git does not look, so we do
+    dirty.update(names(_finish(changed)))  # modified, deleted, type-changed, stat-dirty
+    for rel in names(_finish(others)):  # untracked, ignored ones included
         if rel.endswith("/"):
             return None  # a nested repository: scan() would walk into it
         dirty.add(rel)
+    config_out = _finish(config, ok=(0, 1))
 
     attr_files = [".gitattributes", ".github/.gitattributes", "docs/.gitattributes", info_attributes]
-    attr_files += [rel for rel in (*clean, *dirty) if rel.endswith("/.gitattributes")]
+    attr_files += [rel for rel in (*out_map, *dirty) if rel.endswith("/.gitattributes")]
+    attr_files += [rel for rel, _ in unread if rel.endswith("/.gitattributes")]
     if _converting(root, attr_files, config_out):
         return None
 
-    out_map: FileMap = {}
     extras = set(EXTRA_FILES)
-    for rel, token in clean.items():
-        old = previous.get(rel)
-        if old is not None and old[0] == token:
-            out_map[rel] = old
-        else:
+    for rel in dirty:
+        out_map.pop(rel, None)
+    for rel, token in unread:
+        if rel not in dirty:
             out_map[rel] = (token, cache._hash_file(os.path.join(root_s, rel)))
     for rel in dirty:
         if rel in extras:

@@ -1,0 +1,102 @@
+"""Which files changed: checks/cache.scan (stat every file) against checks/gitscan.git_scan (ask git's index).
+
+    .venv/bin/python benchmarks/scan.py                      # 10,000 accounts in /tmp/gitscan-bench
+    .venv/bin/python benchmarks/scan.py --accounts 1000 --dir /tmp/scan-1000 --repeat 5
+
+Generates a register with `govmedia demo` (reused if DIR/reg is already a committed repository),
+commits it, then times (median of --repeat) both scanners with a warm `previous` map (previous_ns far in
+the future, so that scan() reuses every unchanged hash), with nothing changed and with one modified
+file, beside the git commands git_scan runs. Prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from govmedia.checks.cache import FileMap, scan
+from govmedia.checks.gitscan import git_scan
+
+BIN = Path(sys.executable).parent
+TODAY = "2026-11-30"
+GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]
+
+
+def prepare(accounts: int, folder: Path) -> Path:
+    root = folder / "reg"
+    done = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=root, capture_output=True,
+                          check=False) if root.is_dir() else None
+    if done is not None and done.returncode == 0:
+        return root
+    if not root.exists():
+        subprocess.run([str(BIN / "govmedia"), "demo", "--accounts", str(accounts), "--today", TODAY,
+                        "--out", str(root)], check=True)
+    subprocess.run([*GIT, "init", "-q", "-b", "main"], cwd=root, check=True)
+    subprocess.run([*GIT, "add", "-A"], cwd=root, check=True)
+    subprocess.run([*GIT, "commit", "-q", "-m", "demo register"], cwd=root, check=True)
+    return root
+
+
+def median(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--accounts", type=int, default=10_000)
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/gitscan-bench"))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    root = prepare(args.accounts, args.dir)
+    far = time.time_ns() + 10**15  # scan() trusts every stat key (no racy window)
+
+    prev_scan: FileMap = scan(root, {}, 0)
+    got = git_scan(root, {})
+    if got is None:
+        print("git_scan gave no answer for", root)
+        return 1
+    prev_git: FileMap = got
+    assert {k: v[1] for k, v in prev_git.items()} == {k: v[1] for k, v in prev_scan.items()}
+    n = len(prev_scan)
+    tops = ["accounts", "announcements", "policies"]
+
+    def git(*cmd: str) -> Callable[[], object]:
+        return lambda: subprocess.run(["git", *cmd, "--", *tops], cwd=root, capture_output=True, check=True)
+
+    rows: list[tuple[str, float]] = []
+    rows.append(("scan(), nothing changed", median(lambda: scan(root, prev_scan, far), args.repeat)))
+    rows.append(("git_scan(), nothing changed", median(lambda: git_scan(root, prev_git), args.repeat)))
+    rows.append(("  git ls-files -s -v -z", median(git("ls-files", "-s", "-v", "-z"), args.repeat)))
+    rows.append(("  git diff-files --name-only -z", median(git("diff-files", "--name-only", "-z"), args.repeat)))
+    rows.append(("  git ls-files --others -z", median(git("ls-files", "--others", "-z"), args.repeat)))
+
+    target = root / sorted(rel for rel in prev_scan if rel.endswith("/account.yaml"))[0]
+    original = target.read_bytes()
+    try:
+        target.write_bytes(original + b"# edited\n")
+        rows.append(("scan(), one file modified", median(lambda: scan(root, prev_scan, far), args.repeat)))
+        rows.append(("git_scan(), one file modified", median(lambda: git_scan(root, prev_git), args.repeat)))
+    finally:
+        target.write_bytes(original)
+
+    print(f"register: {root} ({args.accounts} accounts, {n} files); median of {args.repeat}; "
+          f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
+    print(f"{'measurement':<36} {'seconds':>8}")
+    for name, seconds in rows:
+        print(f"{name:<36} {seconds:>8.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

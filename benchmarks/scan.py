@@ -6,7 +6,9 @@
 Generates a register with `govmedia demo` (reused if DIR/reg is already a committed repository),
 commits it, then times (median of --repeat) both scanners with a warm `previous` map (previous_ns far in
 the future, so that scan() reuses every unchanged hash), with nothing changed and with one modified
-file, beside the git commands git_scan runs. Prints a table.
+file, beside the git commands git_scan runs. With --check it also times `govmedia check` end to end
+(a new process each time, with the cache) using each scanner: nothing changed (the result cache answers)
+and one file modified (what the pre-commit hook runs). Prints a table.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +28,11 @@ from govmedia.checks.gitscan import git_scan
 
 BIN = Path(sys.executable).parent
 TODAY = "2026-11-30"
+CHECK_TODAY = "2026-06-01"
+# `govmedia check` with git_scan switched off (argv[1] == "scan") or left on ("git")
+RUNNER = ("import sys\nfrom govmedia.checks import gitscan\n"
+          "if sys.argv[1] == 'scan':\n    gitscan.git_scan = lambda root, previous: None\n"
+          "from govmedia.cli import main\nsys.exit(main(sys.argv[2:]))")
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]
 
 
@@ -52,11 +60,40 @@ def median(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
+def end_to_end(root: Path, target: Path, repeat: int) -> list[tuple[str, float]]:
+    rows: list[tuple[str, float]] = []
+    original = target.read_bytes()
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "XDG_CACHE_HOME": home}
+        for scanner in ("scan", "git"):
+            cmd = [sys.executable, "-c", RUNNER, scanner, "check", "--today", CHECK_TODAY, "--root", str(root),
+                   str(target.relative_to(root))]
+
+            def run(cmd: list[str] = cmd) -> None:
+                proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, check=False)
+                if proc.returncode not in (0, 1):
+                    raise SystemExit(proc.stderr.decode(errors="replace"))
+
+            run()  # fill the caches
+            rows.append((f"check, nothing changed ({scanner})", median(run, repeat)))
+            times = []
+            try:
+                for i in range(repeat):
+                    target.write_bytes(original + f"# edit {i}\n".encode())
+                    times.append(median(run, 1))
+            finally:
+                target.write_bytes(original)
+            run()
+            rows.append((f"check, one file modified ({scanner})", statistics.median(times)))
+    return rows
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/gitscan-bench"))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--check", action="store_true", help="also time govmedia check end to end")
     args = parser.parse_args()
     root = prepare(args.accounts, args.dir)
     far = time.time_ns() + 10**15  # scan() trusts every stat key (no racy window)
@@ -89,6 +126,8 @@ def main() -> int:
         rows.append(("git_scan(), one file modified", median(lambda: git_scan(root, prev_git), args.repeat)))
     finally:
         target.write_bytes(original)
+    if args.check:
+        rows.extend(end_to_end(root, target, args.repeat))
 
     print(f"register: {root} ({args.accounts} accounts, {n} files); median of {args.repeat}; "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")

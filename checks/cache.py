@@ -276,6 +276,10 @@ class ResultCache:
             files = scan(self.root, self.files, self.written_ns)
         key = fingerprint(files, *extra)
         self._now_ns = now_ns
+        if key == self.key and files != self.files:
+            # Same contents, new tokens (stat keys or blob ids, e.g. after a fallback from git_scan to
+            # scan): remember them, or every later run would hash those files again.
+            self.store(key, files, self.findings)
         return key, files, (self.findings if key == self.key else None)
 
     def store(self, key: bytes, files: FileMap, findings: list[tuple[Any, ...]]) -> None:

@@ -264,17 +264,17 @@ def test_result_cache_is_never_stale_through_git(repo: Repo, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
     monkeypatch.setattr(cache, "RACY_NS", 0)
-    scans: list[int] = []
-    original = cache.scan
+    answers: list[bool] = []
+    original = gitscan.git_scan
 
-    def counting(*args: object) -> FileMap:
-        scans.append(1)
-        return original(*args)  # type: ignore[arg-type]
+    def counting(root: Path, previous: FileMap) -> FileMap | None:
+        answers.append(original(root, previous) is not None)
+        return original(root, previous)
 
-    monkeypatch.setattr(cache, "scan", counting)
+    monkeypatch.setattr(gitscan, "git_scan", counting)
 
     def run() -> list[str]:
-        found = check_findings(Context(root=repo.root, today=date(2026, 6, 1)))
+        found = check_findings(Context(root=repo.root, today=date(2026, 6, 1), cache=True))
         return [f"{f.path}:{f.line}:{f.code}" for f in found]
 
     original_findings = run()
@@ -290,4 +290,27 @@ def test_result_cache_is_never_stale_through_git(repo: Repo, tmp_path: Path,
     assert run() == edited
     repo.git("checkout", "HEAD", "--", ACCOUNT)
     assert run() == original_findings
-    assert scans == []  # git answered every time
+    assert answers == [True] * 6  # git answered every time
+
+
+def test_a_cache_hit_keeps_the_new_tokens(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a run that fell back to scan(), the next git_scan reads each file once, then never again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    with monkeypatch.context() as patch:
+        patch.setattr(gitscan, "git_scan", lambda root, previous: None)
+        check_findings(Context(root=repo.root, today=date(2026, 6, 1), cache=True))  # stat keys stored
+    read: list[str] = []
+    original = cache._hash_file
+
+    def counting(path: str) -> bytes:
+        read.append(path)
+        return original(path)
+
+    monkeypatch.setattr(cache, "_hash_file", counting)
+    stored = cache.ResultCache(repo.root)
+    assert stored.key, "nothing stored"
+    first = stored.lookup("2026-06-01")
+    assert first[2] is not None and len(read) == len(first[1])  # a hit, every file read for its blob id
+    read.clear()
+    second = cache.ResultCache(repo.root).lookup("2026-06-01")
+    assert second[2] is not None and read == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -206,6 +207,11 @@ def test_converting_attributes_or_autocrlf_fall_back(repo: Repo) -> None:
     assert git_scan(repo.root, {}) is not None
     repo.git("config", "core.autocrlf", "input")
     assert git_scan(repo.root, {}) is None
+    repo.git("config", "core.autocrlf", "false")
+    assert git_scan(repo.root, {}) is not None
+    with open(repo.root / ".git/config", "a", encoding="utf-8") as config:
+        config.write("[core]\n\tautocrlf\n")  # a bare key means true
+    assert git_scan(repo.root, {}) is None
 
 
 def test_assume_unchanged_and_skip_worktree_are_checked(repo: Repo) -> None:
@@ -314,3 +320,35 @@ def test_a_cache_hit_keeps_the_new_tokens(repo: Repo, tmp_path: Path, monkeypatc
     read.clear()
     second = cache.ResultCache(repo.root).lookup("2026-06-01")
     assert second[2] is not None and read == []
+
+
+HOOK_CHECK = """
+import os, sys
+from pathlib import Path
+from govmedia.checks.cache import scan
+from govmedia.checks.gitscan import git_scan
+root = Path.cwd()
+got = git_scan(root, {})
+want = scan(root, {}, 0)
+ok = got is not None and {k: v[1] for k, v in got.items()} == {k: v[1] for k, v in want.items()}
+print("GIT_INDEX_FILE" in os.environ, ok)
+sys.exit(0 if ok else 1)
+"""
+
+
+@pytest.mark.parametrize("how", [["commit", "-q", "-m", "staged"], ["commit", "-q", "-a", "-m", "all"],
+                                 ["commit", "-q", "-m", "paths", "--", ACCOUNT]])
+def test_inside_a_pre_commit_hook(repo: Repo, tmp_path: Path, how: list[str]) -> None:
+    """`git commit` holds index.lock and hands the hook GIT_INDEX_FILE: git_scan still answers, and right."""
+    script = tmp_path / "hook_check.py"
+    script.write_text(HOOK_CHECK, encoding="utf-8")
+    hook = repo.root / ".git/hooks/pre-commit"
+    hook.write_text(f"#!/bin/sh\nexec '{sys.executable}' '{script}' > '{tmp_path / 'hook.out'}' 2>&1\n",
+                    encoding="utf-8")
+    hook.chmod(0o755)
+    repo.write(ACCOUNT, repo.read(ACCOUNT) + "# staged\n")
+    repo.git("add", ACCOUNT)
+    repo.write(UNIT, repo.read(UNIT) + "# not staged\n")
+    repo.write("accounts/wangyi-health/untracked.yaml", "x: 1\n")
+    repo.git(*how)
+    assert (tmp_path / "hook.out").read_text(encoding="utf-8").split() == ["True", "True"]

@@ -46,6 +46,20 @@ def _url_key(url: str) -> str:
     return f"{scheme.lower()}{sep}{host.lower()}{slash}{path}".rstrip("/")
 
 
+def link_keys(model: Account) -> list[str]:
+    """What can tie an account to another unit's account in GM101 (platform and id or url of a holding
+    account) and GM105 (the skeleton of a live account's name). Two units whose keys are equal, or whose
+    skeletons contain one another, must be checked together (checks/incremental.py)."""
+    keys = []
+    if model.status in HOLDING_STATUSES:
+        keys += [f"id\0{model.platform}\0{model.platform_id}", f"url\0{model.platform}\0{_url_key(model.url)}"]
+    if model.status in LIVE_STATUSES:
+        skel = skeleton(model.name)
+        if skel:
+            keys.append(f"skel\0{skel}")
+    return keys
+
+
 def gm101_duplicate_handle(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM101: one platform_id or url registered twice on a platform (every holding account)."""
     by_id: dict[tuple[str, str], list[AccountRec]] = defaultdict(list)

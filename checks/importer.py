@@ -497,7 +497,11 @@ class Importer:
                     )
                 )
             doc["app"] = {k: v for k, v in (("icp_filing", icp or None), ("mlps_level", mlps)) if v is not None}
-        problems += _schema_problems(Account, doc, row, FIELD_COLUMN)
+        problems += [  # an unknown platform is said once, not again as a pattern mismatch
+            p
+            for p in _schema_problems(Account, doc, row, FIELD_COLUMN)
+            if not (platform is None and p.column == _column(row, "platform"))
+        ]
         if platform:
             for message in platform_problems(self.gov, platform, doc["platform_id"] or None, doc["url"] or None):
                 problems.append(_msg_problem(row, "url" if "网址" in message.zh else "platform_id", message))

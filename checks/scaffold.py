@@ -146,12 +146,23 @@ def explain(err: dict[str, Any], field_name: str, model: type[BaseModel] | None)
     if known is not None:  # raised with schemas.common.problem(): it carries both languages
         return Msg(f"“{field_name}”：{known[1]}。", f"“{field_name}”: {known[2]}.")
     kind = err["type"]
+    ctx = err.get("ctx") or {}
     if kind == "missing":
         en = f"the required field “{field_name}” is missing: add it (formats in schemas/json/)."
     elif kind == "extra_forbidden":
         en = f"unknown field “{field_name}”: delete it or correct its spelling."
+    elif kind == "string_too_short":
+        en = f"“{field_name}” must not be empty."
+    elif kind == "string_too_long":
+        en = f"“{field_name}” is too long: at most {ctx.get('max_length')} characters."
+    elif kind == "literal_error":
+        en = f"“{field_name}” must be one of {ctx.get('expected', '')}."
+    elif kind == "string_pattern_mismatch":
+        en = f"“{field_name}” has the wrong format: it must match {ctx.get('pattern', '')}."
     else:
-        en = f"“{field_name}”: {err.get('msg', '')} (got {_show(err.get('input'))})."
+        given = err.get("input")
+        shown = f"“{given[:57]}”" if isinstance(given, str) else _show(given)
+        en = f"“{field_name}”: {err.get('msg', '')} (got {shown})."
     return Msg(_explain_zh(err, field_name, model), en)
 
 
@@ -334,9 +345,9 @@ def unit_form(env: Env) -> Form:
                 hint_en="e.g. wangyi-education",
             ),
             Ask("doc.name", "--name", "单位全称", "full name of the unit", hint="如 铜川市王益区教育局",
-                hint_en="e.g. 铜川市王益区教育局"),
+                hint_en="e.g. “铜川市王益区教育局”"),
             Ask("doc.short_name", "--short-name", "单位简称", "short name of the unit", hint="如 区教育局",
-                hint_en="e.g. 区教育局"),
+                hint_en="e.g. “区教育局”"),
             Ask(
                 "doc.uscc",
                 "--uscc",
@@ -372,7 +383,7 @@ def unit_form(env: Env) -> Form:
                 "分管负责同志职务",
                 "title of the leader in charge",
                 hint="如 副局长",
-                hint_en="e.g. 副局长 (deputy director)",
+                hint_en="e.g. “副局长” (deputy director)",
             ),
             Ask(
                 "doc.reviewers",

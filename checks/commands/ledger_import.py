@@ -108,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         counts = ", ".join(f"{n} {STATUS_LABELS[s][1]}" for s, n in sorted(result.statuses.items()))
         print(
-            f"\nImported {result.units} units and {imported} accounts ({counts or 'none'}) into {out}.",
+            f"\nImported {result.units} unit{'s' * (result.units != 1)} and {imported} "
+            f"account{'s' * (imported != 1)} ({counts or 'none'}) into {out}.",
             file=sys.stderr,
         )
     if result.skipped_rows:

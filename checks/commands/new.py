@@ -3,7 +3,7 @@
 Asks (in Chinese, or in English with ``--lang en``) for what is missing when run at a terminal (choices from governance.yaml, each answer
 checked as it is typed); in scripts every answer is a flag and ``--yes`` never asks. Files are
 validated with the same models as ``govmedia check`` before anything is written, and nothing that
-exists is ever overwritten. The pure parts (questions, checks, file texts) live in ``checks/scaffold.py``.
+exists is ever overwritten. The pure parts live in ``checks/forms.py`` (the questions) and ``checks/scaffold.py`` (checks, file texts).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import Any, cast
 from govmedia.schemas import Account, Announcement, Approval, Request
 from govmedia.schemas.governance import Governance
 
+from .. import forms
 from .. import scaffold as sc
 from ..cli import EXIT_OK, EXIT_USAGE, Msg, add_common, msg
 from ..lifecycle import ACTION_LABELS, request_state
@@ -26,11 +27,11 @@ from ..loader import load
 from ..registry import Registry, RequestRec
 
 KINDS: dict[str, tuple[str, Callable[[sc.Env], sc.Form] | None]] = {
-    "unit": ("登记一个主办单位（accounts/<单位>/unit.yaml）", sc.unit_form),
-    "account": ("申请开设一个账号（account.yaml 和开设申请 request.yaml）", sc.account_form),
-    "request": ("为已有账号提出变更、退出监管或注销关停申请", sc.request_form),
+    "unit": ("登记一个主办单位（accounts/<单位>/unit.yaml）", forms.unit_form),
+    "account": ("申请开设一个账号（account.yaml 和开设申请 request.yaml）", forms.account_form),
+    "request": ("为已有账号提出变更、退出监管或注销关停申请", forms.request_form),
     "approval": ("记录一级审批意见（<层级>.yaml）", None),
-    "announcement": ("起草一则公告（announcements/<日期>-<名称>.md）", sc.announcement_form),
+    "announcement": ("起草一则公告（announcements/<日期>-<名称>.md）", forms.announcement_form),
 }
 
 
@@ -49,7 +50,7 @@ def _dest(ask: sc.Ask) -> str:
 def _form_for_flags(kind: str) -> sc.Form:
     placeholder = sc.Env(Registry(root=Path(".")), cast(Governance, None), date.today())
     if kind == "approval":
-        return sc.approval_form(placeholder, None, None)
+        return forms.approval_form(placeholder, None, None)
     builder = KINDS[kind][1]
     assert builder is not None
     return builder(placeholder)
@@ -346,7 +347,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_unit(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     lang = env.lang
-    form = sc.unit_form(env)
+    form = forms.unit_form(env)
     problems = fill(form, args, interactive)
     if problems:
         return _fail(problems, lang)
@@ -395,7 +396,7 @@ def _update_codeowners(root: Path) -> str | None:
 
 def _run_account(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     lang = env.lang
-    form = sc.account_form(env)
+    form = forms.account_form(env)
     problems = fill(form, args, interactive)
     if problems:
         return _fail(problems, lang)
@@ -429,7 +430,7 @@ def _run_account(env: sc.Env, args: argparse.Namespace, interactive: bool) -> in
 
 def _run_request(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     lang = env.lang
-    form = sc.request_form(env)
+    form = forms.request_form(env)
     problems = fill(form, args, interactive)
     if problems:
         return _fail(problems, lang)
@@ -587,7 +588,7 @@ def _run_approval(env: sc.Env, args: argparse.Namespace, interactive: bool) -> i
             ],
             lang,
         )
-    form = sc.approval_form(env, req, state.next_stage)
+    form = forms.approval_form(env, req, state.next_stage)
     problems = fill(form, args, interactive)
     if problems:
         return _fail(problems, lang)
@@ -650,7 +651,7 @@ def _run_approval(env: sc.Env, args: argparse.Namespace, interactive: bool) -> i
 
 def _run_announcement(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     lang = env.lang
-    form = sc.announcement_form(env)
+    form = forms.announcement_form(env)
     problems = fill(form, args, interactive)
     if problems:
         return _fail(problems, lang)

@@ -79,11 +79,11 @@ def state_of(reg: Registry, findings: list[Finding], stamp: str) -> State:
 
 def changed_units(before: FileMap, after: FileMap) -> set[str] | None:
     """The unit folders in which some file was added, removed or changed; None if a file elsewhere was."""
+    changed = [rel for rel, new in after.items() if (old := before.get(rel)) is None or old[1] != new[1]]
+    if len(after) - len(changed) != len(before):  # some file of before is gone
+        changed.extend(rel for rel in before if rel not in after)
     units: set[str] = set()
-    for rel in before.keys() | after.keys():
-        old, new = before.get(rel), after.get(rel)
-        if old is not None and new is not None and old[1] == new[1]:
-            continue
+    for rel in changed:
         parts = rel.split("/", 2)
         if parts[0] != "accounts" or len(parts) < 2:
             return None

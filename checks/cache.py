@@ -218,7 +218,8 @@ def _hash_file(path: str) -> bytes:
 
 
 def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
-    """Content hash of every file that can change a finding.
+    """Content hash of every file that can change a finding, and of every empty or unreadable folder
+    (``"<folder>/"``), which the loader reports too.
 
     A file is read and hashed unless its size, mtime, ctime and inode equal those of the previous run and
     it was not modified within RACY_NS of that run. Any write changes ctime, so a changed file is always
@@ -243,8 +244,13 @@ def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
         try:
             with os.scandir(os.path.join(root_s, rel)) as it:
                 entries = list(it)
-        except OSError:
+        except FileNotFoundError:
             return
+        except OSError as exc:  # the loader reports it (GM001); its repair must be seen too
+            out[rel + "/"] = ((0, 0, 0, 0), file_hash(f"unreadable folder {exc.errno}".encode()))
+            return
+        if not entries:  # an empty folder is a finding (a unit or account without its file): record it
+            out[rel + "/"] = ((0, 0, 0, 0), file_hash(b"empty folder"))
         for entry in entries:
             sub = f"{rel}/{entry.name}"
             if entry.is_dir(follow_symlinks=False):

@@ -26,16 +26,15 @@ import os
 import sys
 from collections import defaultdict
 from dataclasses import replace
-from typing import Any
-
-import ahocorasick
+from typing import TYPE_CHECKING, Any
 
 from .cache import CleanMemo, FileMap, ParseCache
 from .context import Context
 from .findings import Finding
-from .loader import Progress, load, load_more
-from .registry import Registry
-from .rules.identity import MIN_CONTAINED, link_keys
+
+if TYPE_CHECKING:  # a run answered from the result cache imports none of the loader, models and rules
+    from .loader import Progress
+    from .registry import Registry
 
 STATE_VERSION = 1
 MAX_UNITS = 200  # more changed units than this: a full run is as fast
@@ -59,6 +58,8 @@ def owner_of(finding: Finding) -> str:
 
 
 def unit_keys(reg: Registry, unit_id: str) -> list[str]:
+    from .rules.identity import link_keys
+
     unit = reg.units.get(unit_id)
     if unit is None:
         return []
@@ -79,11 +80,11 @@ def state_of(reg: Registry, findings: list[Finding], stamp: str) -> State:
 
 def changed_units(before: FileMap, after: FileMap) -> set[str] | None:
     """The unit folders in which some file was added, removed or changed; None if a file elsewhere was."""
+    changed = [rel for rel, new in after.items() if (old := before.get(rel)) is None or old[1] != new[1]]
+    if len(after) - len(changed) != len(before):  # some file of before is gone
+        changed.extend(rel for rel in before if rel not in after)
     units: set[str] = set()
-    for rel in before.keys() | after.keys():
-        old, new = before.get(rel), after.get(rel)
-        if old is not None and new is not None and old[1] == new[1]:
-            continue
+    for rel in changed:
         parts = rel.split("/", 2)
         if parts[0] != "accounts" or len(parts) < 2:
             return None
@@ -104,6 +105,10 @@ def plan(state: State | None, stamp: str, before: FileMap, after: FileMap) -> se
 def linked(changed: set[str], old_keys: dict[str, list[str]], new_keys: dict[str, list[str]]) -> frozenset[str]:
     """``changed`` and every unit linked to it, transitively, by an equal key or a name skeleton that
     contains another (as GM105 compares them: the inner one at least MIN_CONTAINED long)."""
+    import ahocorasick
+
+    from .rules.identity import MIN_CONTAINED
+
     by_key: dict[str, set[str]] = defaultdict(set)
     for keys in (old_keys, new_keys):
         for uid, unit_keys_ in keys.items():
@@ -140,6 +145,7 @@ def run(ctx: Context, state: State, changed: set[str], files: FileMap, cached: l
         progress: Progress | None = None) -> tuple[list[Finding], State]:
     """Check the changed units (and those linked to them) and reuse the cached findings of the others."""
     from .engine import run_rules
+    from .loader import load, load_more
 
     cache = ParseCache(ctx.root, files, persist=True, shards=("g",))  # unit folders are parsed afresh
     reg = load(ctx.root, cache, progress, scope=frozenset(changed))

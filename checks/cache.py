@@ -82,9 +82,9 @@ def _write(path: Path, value: Any) -> None:
 
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-# rel path -> (token, content hash). The token is a StatKey (checks/cache.scan, or a file git reports
-# changed) or bytes: the mode and blob id of a file git reports unchanged (checks/gitscan.git_scan).
-FileMap = dict[str, tuple[StatKey | bytes, bytes]]
+# rel path -> (token, content hash). The token is a stat key, or for a file that git reports unchanged
+# (checks/gitscan.git_scan) (-1, mode, 0, blob id as an int): a size of -1 never equals a stat key.
+FileMap = dict[str, tuple[StatKey, bytes]]
 
 
 # -- the parse cache's entry for one file: what yamlload made of its bytes, without the path ---------
@@ -225,7 +225,7 @@ def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
 
     A file is read and hashed unless its size, mtime, ctime and inode equal those of the previous run and
     it was not modified within RACY_NS of that run. Any write changes ctime, so a changed file is always
-    read again; an unchanged one costs one stat. A token from :func:`checks.gitscan.git_scan` (bytes)
+    read again; an unchanged one costs one stat. A token from :func:`checks.gitscan.git_scan` (size -1)
     never equals a stat key, so such a file is hashed again here.
     """
     out: FileMap = {}
@@ -307,7 +307,7 @@ class ResultCache:
         if key == self.key and files != self.files:
             # Same contents, new tokens (stat keys or blob ids, e.g. after a fallback from git_scan to
             # scan): remember them, or every later run would hash those files again.
-            self.store(key, files, self.findings)
+            _write(self.path, (key, self.findings, files, now_ns, self.state))
         return key, files, (self.findings if key == self.key else None)
 
     def store(self, key: bytes, files: FileMap, findings: list[tuple[Any, ...]], state: dict[str, Any]) -> None:

@@ -2,7 +2,8 @@
 
 :func:`git_scan` returns the same file map as :func:`checks.cache.scan` (the same paths, the same
 content hashes), but lets git compare the work tree with its index in C: a tracked file that git
-reports unchanged is neither stat()ed nor read here; its token is its mode and blob id, and its
+reports unchanged is neither stat()ed nor read here; its token is its mode and blob id
+(``(-1, mode, 0, blob id)``: the size -1 never equals a stat key), and its
 content hash is reused from the previous run when that run saw the same token. Everything else
 (modified, untracked, ignored, type-changed, skip-worktree or assume-unchanged entries) is lstat()ed
 and hashed exactly as ``scan`` does.
@@ -25,7 +26,7 @@ import sys
 from pathlib import Path
 
 from . import cache
-from .cache import EXTRA_FILES, REGISTER_DIRS, FileMap
+from .cache import EXTRA_FILES, REGISTER_DIRS, FileMap, StatKey
 
 TIMEOUT = 30.0  # seconds, for each git command
 _MODES = {"100644", "100755", "120000"}  # anything else (160000 gitlink, 040000 sparse dir): no answer
@@ -53,17 +54,18 @@ def _env(index_file: str | None = None) -> dict[str, str]:
 
 def _start(root: str, env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(["git", *_CONFIG, *args], cwd=root, env=env, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def _finish(proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (0,)) -> bytes:
+def _finish(proc: subprocess.Popen[bytes], ok: tuple[int, ...] = (0,), quiet: bool = False) -> bytes:
+    """The output of ``proc``; no answer on a timeout, another exit status, or (``quiet``) any warning."""
     try:
-        out, _ = proc.communicate(timeout=TIMEOUT)
+        out, err = proc.communicate(timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.communicate()
         raise _NoAnswer from None
-    if proc.returncode not in ok:
+    if proc.returncode not in ok or (quiet and err):
         raise _NoAnswer
     return out
 
@@ -110,6 +112,79 @@ def _converting(root: Path, attr_files: list[str], config: bytes) -> bool:
     return False
 
 
+def vouched(token: StatKey) -> bool:
+    """True for the token of a file that git reported unchanged: (-1, mode, 0, blob id)."""
+    return token[0] == -1
+
+
+def _stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _folder_marker(out: FileMap, rel: str, exc: OSError | None) -> None:
+    """As scan() records an empty or unreadable folder."""
+    text = b"empty folder" if exc is None else f"unreadable folder {exc.errno}".encode()
+    out[rel + "/"] = ((0, 0, 0, 0), cache.file_hash(text))
+
+
+def _walk(root_s: str, rel: str, out: FileMap) -> bool:
+    """An untracked folder, exactly as scan() walks it; False if it holds a repository (git's or nested)."""
+    try:
+        with os.scandir(os.path.join(root_s, rel)) as it:
+            entries = list(it)
+    except FileNotFoundError:
+        return True
+    except OSError as exc:
+        _folder_marker(out, rel, exc)
+        return True
+    if not entries:
+        _folder_marker(out, rel, None)
+    for entry in entries:
+        sub = f"{rel}/{entry.name}"
+        if entry.name == ".git":
+            return False  # a nested repository: no answer (scan() would walk into it)
+        if entry.is_dir(follow_symlinks=False):
+            if not _walk(root_s, sub, out):
+                return False
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        out[sub] = (_stat_key(st), cache._hash_file(entry.path))
+    return True
+
+
+def _empty_folders(root_s: str, rel: str, out: FileMap) -> None:
+    """``rel`` and its parents inside the register that are empty folders now, as scan() would see them."""
+    while rel and (rel + "/") not in out:
+        parts = rel.split("/")
+        if parts[0] not in REGISTER_DIRS:
+            return
+        path = root_s
+        for part in parts:  # scan() reaches a folder only through folders, never through a link
+            path = os.path.join(path, part)
+            try:
+                if not stat.S_ISDIR(os.lstat(path).st_mode):
+                    return
+            except OSError:
+                break
+        else:
+            try:
+                with os.scandir(path) as it:
+                    if next(it, None) is not None:
+                        return  # not empty: neither are its parents
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                _folder_marker(out, rel, exc)
+                return
+            else:
+                _folder_marker(out, rel, None)
+                return
+        rel = rel.rpartition("/")[0]
+
+
 def git_scan(root: Path, previous: FileMap) -> FileMap | None:
     """The file map :func:`checks.cache.scan` would return, from git's index; None if git cannot tell."""
     try:
@@ -145,7 +220,8 @@ def _git_scan(root: Path, previous: FileMap) -> FileMap | None:
     # Started together; the index listing (the fastest) is parsed while git walks the work tree.
     listed = _start(root_s, env, "ls-files", "-s", "-v", "-z", "--", *tops, *EXTRA_FILES)
     changed = _start(root_s, env, "diff-files", "--name-only", "-z", "--", *tops, *EXTRA_FILES)
-    others = _start(root_s, env, "ls-files", "--others", "-z", "--", *tops)
+    # --directory: an untracked folder as "folder/" (walked here: git lists no empty folders otherwise)
+    others = _start(root_s, env, "ls-files", "--others", "--directory", "-z", "--", *tops)
     config = _start(root_s, env, "config", "-z", "--get-regexp", r"^core\.(autocrlf|attributesfile)$")
     try:
         return _collect(root, root_s, previous, info_attributes, listed, changed, others, config)
@@ -169,7 +245,7 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
         return parts
 
     out_map: FileMap = {}
-    unread: list[tuple[str, bytes]] = []  # tracked files whose token `previous` does not hold
+    unread: list[tuple[str, StatKey]] = []  # tracked files whose token `previous` does not hold
     dirty: set[str] = set()
     for line in names(_finish(listed)):
         meta, tab, rel = line.partition("\t")
@@ -177,7 +253,7 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
             raise _NoAnswer
         # "H 100644 <blob id> 0": tag (H: git compares it with the work tree), mode, blob id, stage
         if meta[:2] == "H " and meta[-2:] == " 0" and meta[2:8] in _MODES:
-            token = meta[2:-2].encode("ascii")
+            token = (-1, int(meta[2:8], 8), 0, int(meta[9:-2], 16))
             old = previous.get(rel)
             if old is not None and old[0] == token:
                 out_map[rel] = old
@@ -189,10 +265,12 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
             return None  # an unmerged entry, a submodule, a sparse folder, or something unknown
         dirty.add(rel)  # skip-worktree / assume-unchanged: git does not look, so we do
     dirty.update(names(_finish(changed)))  # modified, deleted, type-changed, stat-dirty
-    for rel in names(_finish(others)):  # untracked, ignored ones included
+    untracked_dirs: list[str] = []
+    for rel in names(_finish(others, quiet=True)):  # untracked, ignored ones included; a warning: unreadable
         if rel.endswith("/"):
-            return None  # a nested repository: scan() would walk into it
-        dirty.add(rel)
+            untracked_dirs.append(rel[:-1])
+        else:
+            dirty.add(rel)
     config_out = _finish(config, ok=(0, 1))
 
     attr_files = [".gitattributes", ".github/.gitattributes", "docs/.gitattributes", info_attributes]
@@ -207,6 +285,7 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
     for rel, token in unread:
         if rel not in dirty:
             out_map[rel] = (token, cache._hash_file(os.path.join(root_s, rel)))
+    gone: set[str] = set()  # folders that held a file that is gone: maybe empty now
     for rel in dirty:
         if rel in extras:
             continue
@@ -214,10 +293,16 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
         try:
             st = os.lstat(full)
         except OSError:
-            continue  # deleted
+            gone.add(rel.rpartition("/")[0])  # deleted
+            continue
         if stat.S_ISDIR(st.st_mode):
-            continue  # a tracked file replaced by a folder: its files are listed as untracked
-        out_map[rel] = ((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), cache._hash_file(full))
+            continue  # a tracked file replaced by a folder: listed as an untracked folder
+        out_map[rel] = (_stat_key(st), cache._hash_file(full))
+    for rel in untracked_dirs:
+        if not _walk(root_s, rel, out_map):
+            return None
+    for rel in {*gone, *REGISTER_DIRS}:
+        _empty_folders(root_s, rel, out_map)
     for extra in EXTRA_FILES:  # exactly as scan() does, unless git vouches for it
         if extra in out_map:
             continue
@@ -226,5 +311,5 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
             st = os.lstat(full)
         except OSError:
             continue
-        out_map[extra] = ((st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino), cache._hash_file(full))
+        out_map[extra] = (_stat_key(st), cache._hash_file(full))
     return out_map

@@ -15,7 +15,7 @@ from govmedia.checks import cache, gitscan
 from govmedia.checks.cache import FileMap, scan
 from govmedia.checks.context import Context
 from govmedia.checks.engine import check_findings
-from govmedia.checks.gitscan import git_scan
+from govmedia.checks.gitscan import git_scan, vouched
 
 from .gitrepo import Repo
 
@@ -53,13 +53,13 @@ def same_as_scan(root: Path, previous: FileMap | None = None) -> FileMap:
 def test_clean_committed_tree(repo: Repo) -> None:
     files = same_as_scan(repo.root)
     assert ACCOUNT in files and "policies/governance.yaml" in files
-    assert all(isinstance(entry[0], bytes) for entry in files.values())  # every file vouched for by git
+    assert all(vouched(entry[0]) for entry in files.values())  # every file vouched for by git
 
 
 def test_modified_unstaged_staged_and_modified_again(repo: Repo) -> None:
     repo.write(ACCOUNT, repo.read(ACCOUNT) + "# one\n")
     files = same_as_scan(repo.root)
-    assert isinstance(files[ACCOUNT][0], tuple)  # changed: hashed from the work tree, keyed by stat
+    assert not vouched(files[ACCOUNT][0])  # changed: hashed from the work tree, keyed by stat
     repo.git("add", ACCOUNT)
     same_as_scan(repo.root)
     repo.write(ACCOUNT, repo.read(ACCOUNT) + "# two\n")
@@ -94,12 +94,12 @@ def test_symlinks(repo: Repo) -> None:
     repo.commit("a committed link")
     files = same_as_scan(repo.root)
     token = files["accounts/wangyi-education/link.yaml"][0]
-    assert isinstance(token, bytes) and token.startswith(b"120000 ")
+    assert vouched(token) and token[1] == 0o120000
     target = repo.root / ACCOUNT
     target.unlink()
     os.symlink("/etc/passwd", target)  # a file replaced by a link (a type change)
     files = same_as_scan(repo.root)
-    assert isinstance(files[ACCOUNT][0], tuple)
+    assert not vouched(files[ACCOUNT][0])
 
 
 def test_link_with_the_blob_id_of_the_old_file_is_hashed_again(repo: Repo) -> None:
@@ -126,8 +126,8 @@ def test_non_ascii_and_odd_names(repo: Repo) -> None:
     assert "accounts/王益区/说明.txt" in files
     repo.commit("odd names")
     files = same_as_scan(repo.root)  # tracked
-    assert isinstance(files["accounts/王益区/说明.txt"][0], bytes)
-    assert isinstance(files[os.fsdecode(b"accounts/wangyi-health/latin1-\xe9.yaml")][0], bytes)
+    assert vouched(files["accounts/王益区/说明.txt"][0])
+    assert vouched(files[os.fsdecode(b"accounts/wangyi-health/latin1-\xe9.yaml")][0])
 
 
 def test_directory_replaced_by_a_file_and_back(repo: Repo) -> None:
@@ -151,7 +151,7 @@ def test_extra_files(repo: Repo) -> None:
     repo.write("CODEOWNERS", "* @b\n")  # untracked
     repo.write(".github/CODEOWNERS", "* @c\n")  # modified
     files = same_as_scan(repo.root)
-    assert "CODEOWNERS" in files and isinstance(files[".github/CODEOWNERS"][0], tuple)
+    assert "CODEOWNERS" in files and not vouched(files[".github/CODEOWNERS"][0])
     (repo.root / "docs").mkdir(exist_ok=True)
     (repo.root / "docs/CODEOWNERS").mkdir()  # a folder where a file is expected: as scan() sees it
     (repo.root / "docs/CODEOWNERS/x").write_text("x", encoding="utf-8")
@@ -218,7 +218,7 @@ def test_assume_unchanged_and_skip_worktree_are_checked(repo: Repo) -> None:
     repo.git("update-index", "--assume-unchanged", ACCOUNT)
     repo.write(ACCOUNT, repo.read(ACCOUNT) + "# hidden from git status\n")
     files = same_as_scan(repo.root)
-    assert isinstance(files[ACCOUNT][0], tuple)
+    assert not vouched(files[ACCOUNT][0])
     repo.git("update-index", "--skip-worktree", UNIT)
     (repo.root / UNIT).unlink()
     assert UNIT not in same_as_scan(repo.root)
@@ -326,7 +326,7 @@ HOOK_CHECK = """
 import os, sys
 from pathlib import Path
 from govmedia.checks.cache import scan
-from govmedia.checks.gitscan import git_scan
+from govmedia.checks.gitscan import git_scan, vouched
 root = Path.cwd()
 got = git_scan(root, {})
 want = scan(root, {}, 0)
@@ -352,3 +352,47 @@ def test_inside_a_pre_commit_hook(repo: Repo, tmp_path: Path, how: list[str]) ->
     repo.write("accounts/wangyi-health/untracked.yaml", "x: 1\n")
     repo.git(*how)
     assert (tmp_path / "hook.out").read_text(encoding="utf-8").split() == ["True", "True"]
+
+
+def test_empty_folders_as_scan_sees_them(repo: Repo) -> None:
+    """git knows no folders: empty ones (new, or emptied of tracked files) are found as scan() finds them."""
+    for folder in ("accounts/new-unit", "accounts/wangyi-health/new-account",
+                   "accounts/wangyi-health/weibo/requests/2026-05-01-change", "accounts/new-unit2/a/b"):
+        (repo.root / folder).mkdir(parents=True)
+    repo.write("accounts/new-unit3/deep/file.yaml", "x: 1\n")
+    (repo.root / "accounts/new-unit3/empty").mkdir()
+    files = same_as_scan(repo.root)
+    assert {"accounts/new-unit/", "accounts/new-unit2/a/b/", "accounts/new-unit3/empty/"} <= set(files)
+    emptied = repo.root / "accounts/wangyi-education/weibo"
+    for path in sorted(emptied.rglob("*"), reverse=True):
+        if not path.is_dir():
+            path.unlink()
+    files = same_as_scan(repo.root)
+    assert any(rel.startswith("accounts/wangyi-education/weibo/") and rel.endswith("/") for rel in files)
+    for path in (repo.root / "announcements").iterdir():
+        path.unlink()
+    assert "announcements/" in same_as_scan(repo.root)
+
+
+def test_nested_repository_inside_an_untracked_folder(repo: Repo) -> None:
+    nested = repo.root / "accounts/new-unit/inner"
+    nested.mkdir(parents=True)
+    (repo.root / "accounts/new-unit/unit.yaml").write_text("x: 1\n", encoding="utf-8")
+    subprocess.run(["git", "init", "-q", str(nested)], check=True)
+    assert git_scan(repo.root, {}) is None
+
+
+def test_empty_folder_findings_through_git(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+
+    def run(use_cache: bool = True) -> list[str]:
+        found = check_findings(Context(root=repo.root, today=date(2026, 6, 1), cache=use_cache))
+        return [f"{f.path}:{f.line}:{f.code}" for f in found]
+
+    assert run() == []
+    for folder in ("accounts/new-unit", "accounts/wangyi-health/new-account",
+                   "accounts/wangyi-health/weibo/requests/2026-05-01-change"):
+        (repo.root / folder).mkdir()
+        assert run() == run(use_cache=False) != []
+        (repo.root / folder).rmdir()
+        assert run() == []

@@ -295,10 +295,11 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
         except OSError:
             gone.add(rel.rpartition("/")[0])  # deleted
             continue
-        if stat.S_ISDIR(st.st_mode):
-            continue  # a tracked file replaced by a folder: listed as an untracked folder
+        if stat.S_ISDIR(st.st_mode):  # a tracked file replaced by a folder: git lists what is in it, if
+            untracked_dirs.append(rel)  # anything; walked here like an untracked folder
+            continue
         out_map[rel] = (_stat_key(st), cache._hash_file(full))
-    for rel in untracked_dirs:
+    for rel in sorted(set(untracked_dirs)):
         if not _walk(root_s, rel, out_map):
             return None
     for rel in {*gone, *REGISTER_DIRS}:

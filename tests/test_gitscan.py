@@ -396,3 +396,12 @@ def test_empty_folder_findings_through_git(repo: Repo, tmp_path: Path, monkeypat
         assert run() == run(use_cache=False) != []
         (repo.root / folder).rmdir()
         assert run() == []
+
+
+def test_file_replaced_by_a_folder(repo: Repo) -> None:
+    (repo.root / UNIT).unlink()
+    (repo.root / UNIT).mkdir()
+    files = same_as_scan(repo.root)
+    assert f"{UNIT}/" in files  # an empty folder where the file was
+    (repo.root / UNIT / "inner.yaml").write_text("x: 1\n", encoding="utf-8")
+    assert f"{UNIT}/inner.yaml" in same_as_scan(repo.root)

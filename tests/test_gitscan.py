@@ -405,3 +405,51 @@ def test_file_replaced_by_a_folder(repo: Repo) -> None:
     assert f"{UNIT}/" in files  # an empty folder where the file was
     (repo.root / UNIT / "inner.yaml").write_text("x: 1\n", encoding="utf-8")
     assert f"{UNIT}/inner.yaml" in same_as_scan(repo.root)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_edits_agree_with_scan(tmp_path: Path, seed: int) -> None:
+    """Random edits, stagings, commits, links and folders: after each, git_scan (fed its own previous map)
+    agrees with a cold scan()."""
+    import random
+
+    rng = random.Random(seed)
+    root = tmp_path / "reg"
+    for rel in ("accounts/a/unit.yaml", "accounts/a/x/account.yaml", "announcements/n.md", "policies/p.yaml"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel, encoding="utf-8")
+    repo = init(root)
+    names = ["accounts/a/unit.yaml", "accounts/a/x/account.yaml", "accounts/b/unit.yaml", "accounts/a/x/y/z.yaml",
+             "announcements/n.md", "announcements/m.md", "policies/p.yaml", "CODEOWNERS", "accounts/c/d/e.yaml"]
+    previous: FileMap = {}
+    for _ in range(40):
+        rel = rng.choice(names)
+        path = root / rel
+        op = rng.choice(["write", "write", "delete", "stage", "commit", "link", "mkdir", "rmtree", "touch"])
+        if op in ("write", "link", "mkdir"):
+            if path.is_dir() and not path.is_symlink():
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_symlink() or path.exists():
+                path.unlink()
+            if op == "write":
+                path.write_text(rng.choice(["one", "two", "three"]), encoding="utf-8")
+            elif op == "link":
+                os.symlink(rng.choice(["one", "../p.yaml", "/nonexistent"]), path)
+            else:
+                path.mkdir()
+        elif op == "delete" and (path.is_symlink() or path.is_file()):
+            path.unlink()
+        elif op == "rmtree" and path.parent.is_dir() and path.parent != root:
+            for sub in sorted(path.parent.rglob("*"), reverse=True):
+                sub.rmdir() if sub.is_dir() and not sub.is_symlink() else sub.unlink()
+        elif op == "stage":
+            repo.git("add", "-A")
+        elif op == "commit":
+            repo.commit("step")
+        elif op == "touch" and path.is_file() and not path.is_symlink():
+            os.utime(path)
+        got = git_scan(root, previous)
+        assert got is not None
+        assert hashes(got) == hashes(scan(root, {}, 0)), (op, rel)
+        previous = got

@@ -133,7 +133,8 @@ def main() -> int:
     rows += [("scan(), nothing changed", a), ("git_scan(), nothing changed", b)]
     rows.append(("  git ls-files -s -v -z", median(git("ls-files", "-s", "-v", "-z"), args.repeat)))
     rows.append(("  git diff-files --name-only -z", median(git("diff-files", "--name-only", "-z"), args.repeat)))
-    rows.append(("  git ls-files --others -z", median(git("ls-files", "--others", "-z"), args.repeat)))
+    rows.append(("  git ls-files --others --directory -z",
+                 median(git("ls-files", "--others", "--directory", "-z"), args.repeat)))
 
     target = root / sorted(rel for rel in prev_scan if rel.endswith("/account.yaml"))[0]
     original = target.read_bytes()

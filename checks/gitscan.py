@@ -17,6 +17,7 @@ different files could have one blob id) the answer is None and the caller scans.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -115,6 +116,31 @@ def _converting(root: Path, attr_files: list[str], config: bytes) -> bool:
 def vouched(token: StatKey) -> bool:
     """True for the token of a file that git reported unchanged: (-1, mode, 0, blob id)."""
     return token[0] == -1
+
+
+UNSURE: StatKey = (-2, 0, 0, 0)  # equals no stat key and no git token: hashed again next time
+
+
+def _read(path: str) -> bytes | None:
+    """A regular file's bytes (None for a link or an unreadable file). Tests count the calls."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _read_tracked(path: str, token: StatKey, blob: str) -> tuple[StatKey, bytes]:
+    """(token, content hash) of a file git reports unchanged. The token is kept for the next run only if the
+    bytes hashed here are the blob's: a write between git's look and this read must not pair the blob id
+    with other contents. A link is not checked (hashed as scan() does, every time)."""
+    raw = _read(path)
+    if raw is None:
+        return UNSURE, cache._hash_file(path)
+    algo = hashlib.sha1 if len(blob) == 40 else hashlib.sha256
+    same = algo(b"blob %d\0" % len(raw) + raw).hexdigest() == blob
+    return (token if same else UNSURE), cache.file_hash(raw)
 
 
 def _stat_key(st: os.stat_result) -> StatKey:
@@ -245,7 +271,7 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
         return parts
 
     out_map: FileMap = {}
-    unread: list[tuple[str, StatKey]] = []  # tracked files whose token `previous` does not hold
+    unread: list[tuple[str, StatKey, str]] = []  # tracked files whose token `previous` does not hold
     dirty: set[str] = set()
     for line in names(_finish(listed)):
         meta, tab, rel = line.partition("\t")
@@ -258,7 +284,7 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
             if old is not None and old[0] == token:
                 out_map[rel] = old
             else:
-                unread.append((rel, token))
+                unread.append((rel, token, meta[9:-2]))
             continue
         fields = meta.split(" ")
         if len(fields) != 4 or fields[3] != "0" or fields[1] not in _MODES:
@@ -275,16 +301,16 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
 
     attr_files = [".gitattributes", ".github/.gitattributes", "docs/.gitattributes", info_attributes]
     attr_files += [rel for rel in (*out_map, *dirty) if rel.endswith("/.gitattributes")]
-    attr_files += [rel for rel, _ in unread if rel.endswith("/.gitattributes")]
+    attr_files += [rel for rel, _, _ in unread if rel.endswith("/.gitattributes")]
     if _converting(root, attr_files, config_out):
         return None
 
     extras = set(EXTRA_FILES)
     for rel in dirty:
         out_map.pop(rel, None)
-    for rel, token in unread:
+    for rel, token, blob in unread:
         if rel not in dirty:
-            out_map[rel] = (token, cache._hash_file(os.path.join(root_s, rel)))
+            out_map[rel] = _read_tracked(os.path.join(root_s, rel), token, blob)
     gone: set[str] = set()  # folders that held a file that is gone: maybe empty now
     for rel in dirty:
         if rel in extras:

@@ -38,6 +38,24 @@ def repo(make_register: Callable[..., Path]) -> Repo:
     return init(make_register())
 
 
+def count_reads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
+    """Every file git_scan reads, by either way (gitscan._read, cache._hash_file)."""
+    read: list[str] = []
+    read_file, hash_file = gitscan._read, cache._hash_file
+
+    def reading(path: str) -> bytes | None:
+        read.append(os.path.relpath(path, root))
+        return read_file(path)
+
+    def hashing(path: str) -> bytes:
+        read.append(os.path.relpath(path, root))
+        return hash_file(path)
+
+    monkeypatch.setattr(gitscan, "_read", reading)
+    monkeypatch.setattr(cache, "_hash_file", hashing)
+    return read
+
+
 def hashes(files: FileMap) -> dict[str, bytes]:
     return {rel: entry[1] for rel, entry in files.items()}
 
@@ -94,7 +112,7 @@ def test_symlinks(repo: Repo) -> None:
     repo.commit("a committed link")
     files = same_as_scan(repo.root)
     token = files["accounts/wangyi-education/link.yaml"][0]
-    assert vouched(token) and token[1] == 0o120000
+    assert token == gitscan.UNSURE  # a link is hashed as scan() does, every time
     target = repo.root / ACCOUNT
     target.unlink()
     os.symlink("/etc/passwd", target)  # a file replaced by a link (a type change)
@@ -243,14 +261,7 @@ def test_foreign_index_from_a_hook_is_ignored(repo: Repo, tmp_path: Path, monkey
 
 def test_previous_hashes_are_reused_only_for_the_same_blob(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     first = same_as_scan(repo.root)
-    read: list[str] = []
-    original = cache._hash_file
-
-    def counting(path: str) -> bytes:
-        read.append(os.path.relpath(path, repo.root))
-        return original(path)
-
-    monkeypatch.setattr(cache, "_hash_file", counting)
+    read = count_reads(monkeypatch, repo.root)
     assert git_scan(repo.root, first) == first
     assert read == []  # nothing committed and unchanged is read again
     repo.write(ACCOUNT, repo.read(ACCOUNT) + "# edited\n")
@@ -305,14 +316,7 @@ def test_a_cache_hit_keeps_the_new_tokens(repo: Repo, tmp_path: Path, monkeypatc
     with monkeypatch.context() as patch:
         patch.setattr(gitscan, "git_scan", lambda root, previous: None)
         check_findings(Context(root=repo.root, today=date(2026, 6, 1), cache=True))  # stat keys stored
-    read: list[str] = []
-    original = cache._hash_file
-
-    def counting(path: str) -> bytes:
-        read.append(path)
-        return original(path)
-
-    monkeypatch.setattr(cache, "_hash_file", counting)
+    read = count_reads(monkeypatch, repo.root)
     stored = cache.ResultCache(repo.root)
     assert stored.key, "nothing stored"
     first = stored.lookup("2026-06-01")
@@ -453,3 +457,23 @@ def test_random_edits_agree_with_scan(tmp_path: Path, seed: int) -> None:
         assert got is not None
         assert hashes(got) == hashes(scan(root, {}, 0)), (op, rel)
         previous = got
+
+
+def test_a_write_while_git_looks_is_not_paired_with_the_blob_id(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the bytes read are not the blob git vouched for, the blob id is not kept as the token."""
+    read_file = gitscan._read
+
+    def racing(path: str) -> bytes | None:
+        raw = read_file(path)
+        return raw + b"# written meanwhile\n" if raw is not None and path.endswith(ACCOUNT) else raw
+
+    with monkeypatch.context() as patch:
+        patch.setattr(gitscan, "_read", racing)
+        first = git_scan(repo.root, {})
+    assert first is not None and first[ACCOUNT][0] == gitscan.UNSURE
+    assert vouched(first[UNIT][0])
+    read = count_reads(monkeypatch, repo.root)
+    again = git_scan(repo.root, first)
+    assert again is not None and read == [ACCOUNT] and vouched(again[ACCOUNT][0])
+    monkeypatch.undo()
+    assert hashes(again) == hashes(scan(repo.root, {}, 0))

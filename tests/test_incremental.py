@@ -561,6 +561,47 @@ def dropping_engine(root: Path) -> list[Finding]:
     return cached_run(root)[:-1]
 
 
+def per_unit_engine() -> Runner:
+    """The bug this oracle exists for: after an edit confined to some unit folders, recompute only the
+    findings in those folders and keep every other cached finding (no connected units, no announcements)."""
+    memory: dict[Path, tuple[dict[str, bytes], list[Finding]]] = {}
+
+    def in_units(path: str, units: set[str]) -> bool:
+        return path.startswith("accounts/") and path.split("/")[1] in units
+
+    def run(root: Path) -> list[Finding]:
+        files = {p.relative_to(root).as_posix(): p.read_bytes() for top in ("accounts", "announcements", "policies")
+                 for p in (root / top).rglob("*") if p.is_file()}
+        now = cached_run(root)
+        answer = now
+        if root in memory:
+            old_files, old_findings = memory[root]
+            changed = {k for k in files.keys() | old_files.keys() if files.get(k) != old_files.get(k)}
+            if all(k.startswith("accounts/") for k in changed):
+                units = {k.split("/")[1] for k in changed}
+                answer = sorted([f for f in old_findings if not in_units(f.path, units)]
+                                + [f for f in now if in_units(f.path, units)], key=lambda f: f.sort_key)
+        memory[root] = (files, answer)
+        return answer
+    return run
+
+
+# Cases whose findings land outside the unit folders that were edited: a per-unit engine fails them.
+CROSS_UNIT = ("name-equals-other-unit", "name-equals-other-unit-then-victim-renames", "name-equals-other-unit-n60",
+              "lookalike-cyrillic-i", "name-contains-other-unit-name", "duplicate-platform-id", "duplicate-url",
+              "duplicate-platform-id-then-other-file-breaks", "duplicate-platform-id-then-revert-n60",
+              "clone-of-a-unit", "announcement-added-then-account-appears", "codeowners-follows-reviewers", "delete-announced-account",
+              "delete-whole-unit", "new-unit", "account-folder-renamed", "approval-deleted", "final-approval-deleted",
+              "final-approval-after-announcement", "two-units-at-once", "unit-folder-renamed",
+              "unit-folder-swapped-names")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.id in CROSS_UNIT])
+def test_a_per_unit_engine_is_caught(case: Case, reg_for: Callable[[int, str], Reg]) -> None:
+    with pytest.raises(AssertionError, match="differs from a fresh run"):
+        play(reg_for(case.n, "per-unit"), case, per_unit_engine())
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
 def test_a_stale_engine_is_caught(case: Case, reg_for: Callable[[int, str], Reg]) -> None:
     """Every case fails against a broken engine: no case passes vacuously."""

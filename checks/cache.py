@@ -125,22 +125,33 @@ def file_hash(raw: bytes) -> bytes:
     return hashlib.blake2b(raw, digest_size=16).digest()
 
 
+def shard_of(rel: str) -> str:
+    """The parse cache keeps unit folders ("u") apart from the rest ("g"): an incremental run reads only "g"."""
+    return "u" if rel.startswith("accounts/") else "g"
+
+
 class ParseCache:
-    """File-content hash -> parse result. Keeps, on save, only the entries this run used.
+    """File-content hash -> parse result, in two shards by path (see :func:`shard_of`). Keeps, on save, only
+    the entries this run used.
 
     The whole cache is discarded when the parsing code changes (its salt is stored with it).
     ``known`` maps relative paths to the content hashes that :func:`scan` just established, so that an
-    unchanged file is not even read again.
+    unchanged file is not even read again. ``shards`` limits which shards are read (and so can be saved).
     """
 
-    def __init__(self, root: Path, known: FileMap | None = None, persist: bool = True) -> None:
-        self.path = _folder(root) / "parse.marshal"
+    def __init__(self, root: Path, known: FileMap | None = None, persist: bool = True,
+                 shards: tuple[str, ...] = ("g", "u")) -> None:
+        self.folder = _folder(root)
         self.salt = code_salt("checks")
         self.persist = persist
-        loaded: Any = _read(self.path) if persist else None
-        ok = isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.salt
-        self.old: dict[bytes, Any] = loaded[1] if ok else {}
-        self.used: dict[bytes, Any] = {}
+        self.shards = shards if persist else ()
+        self.old: dict[str, dict[bytes, Any]] = {"g": {}, "u": {}}
+        for shard in self.shards:
+            loaded: Any = _read(self.folder / f"parse-{shard}.marshal")
+            if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.salt:
+                self.old[shard] = loaded[1]
+        self.used: dict[str, dict[bytes, Any]] = {"g": {}, "u": {}}
+        self.changed: set[str] = set()
         self.known = known or {}
         self.hits = 0
         self.misses = 0
@@ -152,6 +163,9 @@ class ParseCache:
         entry = self.known.get(rel)
         return entry[1] if entry is not None else None
 
+    def has(self, rel: str, key: bytes) -> bool:
+        return key in self.old[shard_of(rel)]
+
     def add_known(self, rel: str, key: bytes, suffix: bytes, result: Any) -> None:
         """A parse done elsewhere (checks/parallel.py): trust it for ``rel`` only if the scan agrees."""
         entry = self.known.get(rel)
@@ -159,25 +173,31 @@ class ParseCache:
             self.known[rel] = ((0, 0, 0, 0), key)
         elif entry is None or entry[1] != key:
             return  # changed since the scan, or not scanned: the loader reads it itself
-        self.old[key + suffix] = result
+        shard = shard_of(rel)
+        self.old[shard][key + suffix] = result
+        self.changed.add(shard)
         self.misses += 1
 
-    def get(self, key: bytes) -> Any:
-        value = self.old.get(key)
+    def get(self, key: bytes, rel: str) -> Any:
+        shard = shard_of(rel)
+        value = self.old[shard].get(key)
         if value is not None:
-            self.used[key] = value
+            self.used[shard][key] = value
             self.hits += 1
         else:
             self.misses += 1
         return value
 
-    def put(self, key: bytes, value: Any) -> None:
-        if self.persist:  # a run without the cache keeps nothing it will not read again
-            self.used[key] = value
+    def put(self, key: bytes, value: Any, rel: str) -> None:
+        shard = shard_of(rel)
+        if shard in self.shards:  # a run without the cache keeps nothing it will not read again
+            self.used[shard][key] = value
+            self.changed.add(shard)
 
     def save(self) -> None:
-        if self.persist and (self.misses or len(self.used) != len(self.old)):
-            _write(self.path, (self.salt, self.used))
+        for shard in self.shards:
+            if shard in self.changed or len(self.used[shard]) != len(self.old[shard]):
+                _write(self.folder / f"parse-{shard}.marshal", (self.salt, self.used[shard]))
 
 
 # A file whose mtime is this close to the previous run may have changed within the clock's resolution
@@ -198,7 +218,8 @@ def _hash_file(path: str) -> bytes:
 
 
 def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
-    """Content hash of every file that can change a finding.
+    """Content hash of every file that can change a finding, and of every empty or unreadable folder
+    (``"<folder>/"``), which the loader reports too.
 
     A file is read and hashed unless its size, mtime, ctime and inode equal those of the previous run and
     it was not modified within RACY_NS of that run. Any write changes ctime, so a changed file is always
@@ -223,8 +244,13 @@ def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
         try:
             with os.scandir(os.path.join(root_s, rel)) as it:
                 entries = list(it)
-        except OSError:
+        except FileNotFoundError:
             return
+        except OSError as exc:  # the loader reports it (GM001); its repair must be seen too
+            out[rel + "/"] = ((0, 0, 0, 0), file_hash(f"unreadable folder {exc.errno}".encode()))
+            return
+        if not entries:  # an empty folder is a finding (a unit or account without its file): record it
+            out[rel + "/"] = ((0, 0, 0, 0), file_hash(b"empty folder"))
         for entry in entries:
             sub = f"{rel}/{entry.name}"
             if entry.is_dir(follow_symlinks=False):
@@ -251,17 +277,19 @@ def fingerprint(files: FileMap, *extra: str) -> bytes:
 
 
 class ResultCache:
-    """Fingerprint of the whole register -> the run's findings (as tuples), with the file map it was built on."""
+    """Fingerprint of the whole register -> the run's findings (as tuples), with the file map it was built on
+    and what an incremental run needs to reuse them (``state``, see checks/incremental.py)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.path = _folder(root) / "result.marshal"
         value = _read(self.path)
-        ok = isinstance(value, tuple) and len(value) == 4
+        ok = isinstance(value, tuple) and len(value) == 5
         self.key: bytes = value[0] if ok else b""
         self.findings: list[tuple[Any, ...]] = list(value[1]) if ok else []
         self.files: FileMap = value[2] if ok else {}
         self.written_ns: int = value[3] if ok else 0
+        self.state: dict[str, Any] | None = value[4] if ok and isinstance(value[4], dict) else None
 
     def lookup(self, *extra: str) -> tuple[bytes, FileMap, list[tuple[Any, ...]] | None]:
         """(fingerprint now, file map now, cached findings if the fingerprint is unchanged)."""
@@ -271,8 +299,8 @@ class ResultCache:
         self._now_ns = now_ns
         return key, files, (self.findings if key == self.key else None)
 
-    def store(self, key: bytes, files: FileMap, findings: list[tuple[Any, ...]]) -> None:
-        _write(self.path, (key, findings, files, getattr(self, "_now_ns", time.time_ns())))
+    def store(self, key: bytes, files: FileMap, findings: list[tuple[Any, ...]], state: dict[str, Any]) -> None:
+        _write(self.path, (key, findings, files, getattr(self, "_now_ns", time.time_ns()), state))
 
 
 class CleanMemo:
@@ -294,6 +322,7 @@ class CleanMemo:
         self.old: set[bytes] = loaded[1] if ok else set()
         self.used: set[bytes] = set()
         self.on_disk: set[bytes] = self.old  # what the file holds now
+        self.prune = True
 
     @classmethod
     def for_root(cls, root: Path) -> CleanMemo:
@@ -318,10 +347,12 @@ class CleanMemo:
         self.used.add(key)
 
     def save(self) -> None:
-        """Keeps only what this run saw clean, so the file never grows beyond the register.
+        """Keeps only what this run saw clean, so the file never grows beyond the register — unless the run
+        saw only part of the register (``prune`` off: an incremental run), which keeps the rest too.
 
         Each content rule saves when it is done; the last one's save holds every rule's keys.
         """
-        if self.used != self.on_disk:
-            _write(self.path, (self.salt, self.used))
-            self.on_disk = set(self.used)
+        keep = self.used if self.prune else self.old | self.used
+        if keep != self.on_disk:
+            _write(self.path, (self.salt, keep))
+            self.on_disk = set(keep)

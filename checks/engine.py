@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .cache import FileMap, ParseCache, ResultCache
+from .cache import FileMap, ParseCache, ResultCache, code_salt
 from .context import Context
 from .findings import Finding
 
@@ -39,14 +39,24 @@ def check_findings(ctx: Context, progress: Progress | None = None) -> list[Findi
 
     Runs against a git base or with signature checks depend on more than the files, so they are not cached.
     """
+    from . import incremental
+
     if not ctx.cache or ctx.base is not None or ctx.verify_signatures:
         return check(ctx, progress)[1]
     results = ResultCache(ctx.root)
     key, files, cached = results.lookup(ctx.today.isoformat())
     if cached is not None:
+        incremental.trace("cached")
         return [Finding(*item) for item in cached]
-    findings = check(ctx, progress, files)[1]
-    results.store(key, files, [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings])
+    stamp = f"{ctx.today.isoformat()} {code_salt('checks', 'schemas').hex()}"
+    changed = incremental.plan(results.state, stamp, results.files, files)
+    if changed is not None and results.state is not None:
+        findings, state = incremental.run(ctx, results.state, changed, files, results.findings, progress)
+    else:
+        registry, findings = check(ctx, progress, files)
+        state = incremental.state_of(registry, findings, stamp)
+        incremental.trace("full")
+    results.store(key, files, [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings], state)
     return findings
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -18,13 +18,18 @@ class Finding:
     severity: Severity
     zh: str  # the message in Chinese: names the record, cites the article, says the fix
     en: str  # the same in English
+    # The unit folder whose files decide this finding when that is not the folder of ``path`` (GM303 and
+    # GM304 report on an announcement what an account's files decide): incremental runs (checks/incremental.py)
+    # recompute a finding when its owner changed. Not part of the finding's identity.
+    owner: str = field(default="", compare=False)
 
     def message(self, lang: Lang = "zh") -> str:
         return self.zh if lang == "zh" else self.en
 
     @property
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line, self.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str, str]:
+        """Position, then code, then message: a total order, so a run's output never depends on hashing."""
+        return (self.path, self.line, self.column, self.code, self.zh, self.en)
 
     def as_dict(self, lang: Lang = "zh") -> dict[str, object]:
         return {

@@ -53,10 +53,11 @@ Progress = Callable[[int, int], None]
 
 
 class Loader:
-    def __init__(self, root: Path, cache: ParseCache | None = None, progress: Progress | None = None) -> None:
+    def __init__(self, root: Path, cache: ParseCache | None = None, progress: Progress | None = None,
+                 scope: frozenset[str] | None = None) -> None:
         self.root = root
         self.root_s = str(root)
-        self.reg = Registry(root=root)
+        self.reg = Registry(root=root, scope=scope)
         self.cache = cache
         self.progress = progress
 
@@ -82,7 +83,7 @@ class Loader:
     def _known(self, rel: str, suffix: bytes) -> Any:
         """A cached parse of ``rel`` whose content hash the cache's scan has just established: no read."""
         key = self.cache.known_key(rel) if self.cache is not None else None
-        return self.cache.get(key + suffix) if self.cache is not None and key is not None else None
+        return self.cache.get(key + suffix, rel) if self.cache is not None and key is not None else None
 
     def _yaml(self, rel: str) -> tuple[yamlload.Document | None, list[Finding]]:
         hit = self._known(rel, b"")
@@ -94,11 +95,11 @@ class Loader:
         if self.cache is None:
             return yamlload.load_bytes(raw, rel)
         key = self.cache.key(raw)
-        hit = self.cache.get(key)
+        hit = self.cache.get(key, rel)
         if hit is not None:
             return yaml_from(hit, rel)
         doc, problems, entry = parse_yaml(raw, rel)
-        self.cache.put(key, entry)
+        self.cache.put(key, entry, rel)
         return doc, problems
 
     def _markdown(self, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
@@ -111,11 +112,11 @@ class Loader:
         if self.cache is None:
             return yamlload.load_markdown(raw, rel)
         key = self.cache.key(raw) + b"md"
-        hit = self.cache.get(key)
+        hit = self.cache.get(key, rel)
         if hit is not None:
             return markdown_from(hit, rel)
         md, problems, entry = parse_markdown(raw, rel)
-        self.cache.put(key, entry)
+        self.cache.put(key, entry, rel)
         return md, problems
 
     def _model(self, rel: str, model: type[M], kind: str, doc: yamlload.Document) -> Record[M] | None:
@@ -196,20 +197,45 @@ class Loader:
 
     def _accounts(self) -> None:
         units = self._entries("accounts")
+        if self.reg.scope is not None:
+            units = [e for e in units if e.name in self.reg.scope]
         for done, unit_entry in enumerate(units):
             if self.progress is not None:
                 self.progress(done, len(units))
-            rel = f"accounts/{unit_entry.name}"
-            if not unit_entry.is_dir(follow_symlinks=False):
-                self._stray(rel, "文件", "file")
-                continue
-            if not _valid_id(unit_entry.name):
-                self.reg.findings.append(_layout(
-                    rel, f"单位目录名 “{unit_entry.name}” 不合规：只能用小写字母、数字和连字符（如 wangyi-gov），最长 64 个字符。",
-                    f"unit folder '{unit_entry.name}' is not a valid id: lowercase letters, digits and hyphens, "
-                    "at most 64 characters."))
-                continue
+            self._accounts_entry(unit_entry)
+
+    def _accounts_entry(self, unit_entry: os.DirEntry[str]) -> None:
+        rel = f"accounts/{unit_entry.name}"
+        if not unit_entry.is_dir(follow_symlinks=False):
+            self._stray(rel, "文件", "file")
+        elif not _valid_id(unit_entry.name):
+            self.reg.findings.append(_layout(
+                rel, f"单位目录名 “{unit_entry.name}” 不合规：只能用小写字母、数字和连字符（如 wangyi-gov），最长 64 个字符。",
+                f"unit folder '{unit_entry.name}' is not a valid id: lowercase letters, digits and hyphens, "
+                "at most 64 characters."))
+        else:
             self._unit(unit_entry.name)
+
+    def add_units(self, unit_ids: frozenset[str]) -> Registry:
+        """Widen an incremental run's scope: load these unit folders too, in the order a full run has."""
+        reg = self.reg
+        new = frozenset(unit_ids) - (reg.scope or frozenset())
+        if reg.scope is None or not new:
+            return reg
+        reg.scope = reg.scope | new
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for entry in self._entries("accounts"):
+                if entry.name in new:
+                    self._accounts_entry(entry)
+        finally:
+            if enabled:
+                gc.enable()
+        reg.units = dict(sorted(reg.units.items()))
+        reg.accounts = dict(sorted(reg.accounts.items(), key=lambda kv: (kv[1].unit_id, kv[1].account_id)))
+        _sort_requests(reg)
+        return reg
 
     def _unit(self, unit_id: str) -> None:
         base = f"accounts/{unit_id}"
@@ -348,8 +374,16 @@ class Loader:
             self.reg.announcements.append(AnnouncementRec(m.group(2), day, record, md.body, md.body_line))
 
 
-def load(root: Path | str, cache: ParseCache | None = None, progress: Progress | None = None) -> Registry:
+def _sort_requests(registry: Registry) -> None:
+    for acc in registry.accounts.values():
+        acc.requests.sort(key=lambda r: (r.submitted_on, ACTIONS.index(r.action)))
+
+
+def load(root: Path | str, cache: ParseCache | None = None, progress: Progress | None = None,
+         scope: frozenset[str] | None = None) -> Registry:
     """Load the register at ``root``. Never raises for bad input: problems are ``registry.findings``.
+
+    ``scope``: load only these unit folders of accounts/ (an incremental run, checks/incremental.py).
 
     The garbage collector is paused while loading: the register is a tree of fresh objects without cycles,
     and collecting during a 60,000-file load costs more than the parsing itself.
@@ -357,15 +391,21 @@ def load(root: Path | str, cache: ParseCache | None = None, progress: Progress |
     enabled = gc.isenabled()
     gc.disable()
     try:
-        registry = Loader(Path(root), cache, progress).load()
+        registry = Loader(Path(root), cache, progress, scope).load()
     finally:
         if enabled:
             # What was loaded lives until the run ends: move it out of the collector's sight, so that
             # the rules' garbage does not trigger full passes over ~10 objects per register field.
             gc.freeze()
             gc.enable()
-    for acc in registry.accounts.values():
-        acc.requests.sort(key=lambda r: (r.submitted_on, ACTIONS.index(r.action)))
+    _sort_requests(registry)
     return registry
 
 
+
+
+def load_more(registry: Registry, cache: ParseCache | None, unit_ids: frozenset[str]) -> Registry:
+    """Add unit folders to a registry loaded with a ``scope`` (an incremental run widening its scope)."""
+    loader = Loader(registry.root, cache, None, registry.scope)
+    loader.reg = registry
+    return loader.add_units(unit_ids)

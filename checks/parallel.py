@@ -70,7 +70,7 @@ def prefill(cache: ParseCache, root: str) -> int:
     for rel in candidates:
         known = cache.known_key(rel)
         tail = b"md" if rel.endswith(".md") else b""
-        if known is None or (known + tail) not in cache.old:
+        if known is None or not cache.has(rel, known + tail):
             todo.append(rel)
     if len(todo) < MIN_FILES:
         return 0

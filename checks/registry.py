@@ -103,6 +103,17 @@ class Registry:
     # Indexes that rules derive from the register, computed once per run and shared (e.g. the list of
     # published texts that all four content rules scan). Keyed by the deriving function's name.
     derived: dict[str, Any] = field(default_factory=dict)
+    # An incremental run (checks/incremental.py) loads only some unit folders: ``scope`` names them, and
+    # rules that look up other units skip what is out of scope. None: the whole register.
+    scope: frozenset[str] | None = None
+    # Per-unit intermediate results of rules that combine every unit (GM604): ``carry[rule][unit_id]`` is
+    # written by the rule for each unit it saw; ``carried`` is what an incremental run hands the rule for
+    # the units it did not load (cached from the previous run).
+    carry: dict[str, dict[str, Any]] = field(default_factory=dict)
+    carried: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def in_scope(self, unit_id: str) -> bool:
+        return self.scope is None or unit_id in self.scope
 
     def valid_accounts(self) -> list[tuple[AccountRec, Record[Account]]]:
         return [(a, a.record) for a in self.accounts.values() if a.record is not None]

@@ -149,3 +149,14 @@ def test_clean_memo_file_keeps_every_rule(make_register: Callable[..., Path], ca
         (root / "accounts/huangbao-town/unit.yaml").read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
     run(root)
     assert cache._read(memo_file)[1] == full
+
+
+def test_empty_folders_are_seen(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    assert run(root) == []
+    for folder in ("accounts/new-unit", "accounts/wangyi-health/new-account",
+                   "accounts/wangyi-health/weibo/requests/2026-05-01-change"):
+        (root / folder).mkdir()
+        assert run(root) == run(root, use_cache=False) != []
+        (root / folder).rmdir()
+        assert run(root) == []

@@ -5,6 +5,7 @@ final approval, for at least ``announcement_min_days`` days, and announcements n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 
 from govmedia.schemas.account import OPEN_STATUSES
@@ -98,7 +99,7 @@ def gm303_announced_after_approval(reg: Registry, ctx: Context) -> Iterator[Find
         for i, ref in enumerate(m.accounts):
             acc = reg.accounts.get(ref)
             if acc is None:
-                continue  # GM304
+                continue  # GM304, or out of an incremental run's scope
             final = _final_approval(acc, chain)
             if final is None:
                 continue
@@ -117,23 +118,24 @@ def gm303_announced_after_approval(reg: Registry, ctx: Context) -> Iterator[Find
                       "尚未获得最终批准：请在全部环节批准后再发布开通公告。")
                 en = (f"opening announcement {ann.record.path} names {ref}, whose opening request "
                       f"{folder} is not approved at every stage: publish it after the final approval.")
-            yield finding("GM303", ann.record, ("accounts", i), zh, en)
+            yield replace(finding("GM303", ann.record, ("accounts", i), zh, en), owner=acc.unit_id)
 
 
 def gm304_known_accounts(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM304: every account an announcement names exists in the register."""
     for ann in reg.announcements:
         for i, ref in enumerate(ann.record.model.accounts):
-            if ref in reg.accounts:
+            unit_id = ref.split("/", 1)[0]
+            if ref in reg.accounts or not reg.in_scope(unit_id):
                 continue
-            yield finding(
+            yield replace(finding(
                 "GM304", ann.record, ("accounts", i),
                 f"公告 {ann.record.path} 列出的账号 {ref} 在名录中不存在（应有 accounts/{ref}/account.yaml"
                 "）：请更正为"
                 "“单位编号/账号编号”，或先登记该账号。",
                 f"announcement {ann.record.path} names {ref}, which is not in the register "
                 f"(accounts/{ref}/account.yaml): correct it to '<unit_id>/<account_id>' or register the acc"
-                "ount first.")
+                "ount first."), owner=unit_id)
 
 
 RULES = [gm301_opening_announced, gm302_display_days, gm303_announced_after_approval, gm304_known_accounts]

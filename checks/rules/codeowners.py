@@ -35,19 +35,32 @@ def _fmt(owners: Iterable[str]) -> str:
     return " ".join(items) if items else "（无）"
 
 
-def _samples(reg: Registry, gov: Governance, rules: list[Rule]) -> Iterator[tuple[str, str, str]]:
-    """(path, stage, unit_id) of approval files to test: existing, future, and named by a line."""
-    stages = list(gov.stages)
-    for acc in reg.accounts.values():
+Sample = tuple[str, str, str]  # path, stage, unit id
+# One sample whose last matching CODEOWNERS line has the wrong owners: line (0: no line matches), stage,
+# path, expected owners, owners of the line. Plain data: an incremental run keeps it per unit.
+Failure = tuple[int, str, str, list[str], list[str]]
+CARRY = "GM604"
+_APPROVAL_WHO = ("审批文件", "approval file")
+_GOVERNANCE_WHO = ("治理文件（决定谁来审批）", "governance file (it decides who approves)")
+
+
+def _unit_samples(reg: Registry, gov: Governance, uid: str) -> Iterator[Sample]:
+    """A unit's approval files, and one for every stage of a future request of each (and a new) account."""
+    unit = reg.units.get(uid)
+    accounts = list(unit.accounts.values()) if unit is not None else []
+    for acc in accounts:
         for req in acc.requests:
             for stage, rec in req.approvals.items():
-                yield rec.path, stage, acc.unit_id
-    for uid, unit in reg.units.items():
-        for aid in [*unit.accounts, _NEW_ACCOUNT]:
-            for stage in stages:
+                yield rec.path, stage, uid
+    if unit is not None or uid == _NEW_UNIT:
+        for aid in [*(a.account_id for a in accounts), _NEW_ACCOUNT]:
+            for stage in gov.stages:
                 yield f"accounts/{uid}/{aid}/requests/{_SAMPLE_REQUEST}/{stage}.yaml", stage, uid
-    for stage in stages:
-        yield f"accounts/{_NEW_UNIT}/{_NEW_ACCOUNT}/requests/{_SAMPLE_REQUEST}/{stage}.yaml", stage, _NEW_UNIT
+
+
+def _line_samples(gov: Governance, rules: list[Rule]) -> Iterator[Sample]:
+    """The approval files each CODEOWNERS line names, with its wildcards filled in."""
+    stages = list(gov.stages)
     tails = ["x", "x", "requests", _SAMPLE_REQUEST]
     for rule in rules:
         for inst in instances(rule):
@@ -64,44 +77,57 @@ def _samples(reg: Registry, gov: Governance, rules: list[Rule]) -> Iterator[tupl
                     yield cand, m.group(4), m.group(1)
 
 
+def _failures(samples: Iterable[Sample], match: Matcher, gov: Governance,
+              units: dict[str, list[str]]) -> list[Failure]:
+    out: list[Failure] = []
+    for path, stage, uid in samples:
+        st = gov.stages[stage]
+        expected = set(units[uid]) if st.from_unit and uid in units else set(st.reviewers)
+        rule = match(path)
+        if rule is None or set(rule.owners) != expected:
+            out.append((rule.line if rule else 0, stage, path, sorted(expected), list(rule.owners) if rule else []))
+    return out
+
+
 def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Finding]:
+    """GM604 over every unit: per unit (what ``reg.carry`` keeps), then one finding per line and stage.
+
+    Each unit's failures depend only on CODEOWNERS, governance.yaml and that unit's folder, so an
+    incremental run computes them for the units it loaded and takes the others from ``reg.carried``.
+    """
     rules, _invalid = parse(text)
     match = Matcher(rules)
     units = unit_reviewers(reg)
     office = office_stage(gov)
     office_owners = set(gov.stages[office].reviewers)
+    by_unit: dict[str, list[Sample]] = {uid: list(_unit_samples(reg, gov, uid)) for uid in reg.units}
+    by_unit.setdefault(_NEW_UNIT, list(_unit_samples(reg, gov, _NEW_UNIT)))
+    for sample in _line_samples(gov, rules):
+        by_unit.setdefault(sample[2], []).append(sample)
+    fresh = {uid: _failures(samples, match, gov, units) for uid, samples in by_unit.items() if reg.in_scope(uid)}
+    reg.carry[CARRY] = fresh
+    carried = {uid: f for uid, f in reg.carried.get(CARRY, {}).items() if not reg.in_scope(uid)}
+    ordered = [(failure, _APPROVAL_WHO) for uid in sorted({*fresh, *carried})
+               for failure in fresh.get(uid) or carried.get(uid) or []]
+    for path in ("policies/governance.yaml", ".github/CODEOWNERS", where):
+        rule = match(path)
+        if rule is None or set(rule.owners) != office_owners:
+            ordered.append(((rule.line if rule else 0, office, path, sorted(office_owners),
+                             list(rule.owners) if rule else []), _GOVERNANCE_WHO))
     findings: dict[tuple[int, str], Finding] = {}
-
-    def report(path: str, stage: str, expected: set[str], who: str, rule: Rule | None) -> None:
-        line = rule.line if rule else 1
+    for (line, stage, path, expected, got), (who, who_en) in ordered:
         if (line, stage) in findings:
-            return
-        got = set(rule.owners) if rule else set()
+            continue
         title = gov.stages[stage].title if stage in gov.stages else stage
         findings[(line, stage)] = make(
-            "GM604", where, line, 1,
+            "GM604", where, line or 1, 1,
             f"按 CODEOWNERS（最后匹配的一行生效），{path} 的审核人是 {_fmt(got)}，"
             f"但它是“{title}”（{stage}）的{who}，应只由 {_fmt(expected)} 审核（第七条（二））。"
             "请运行 govmedia codeowners 重新生成 .github/CODEOWNERS，不要手工修改。",
             f"by CODEOWNERS (the last matching line wins) {path} is owned by {_fmt(got)}, but it is the "
-            f"{who_en(who)} of stage {stage}, which only {_fmt(expected)} may approve. "
+            f"{who_en} of stage {stage}, which only {_fmt(expected)} may approve. "
             "Run `govmedia codeowners` to regenerate .github/CODEOWNERS; do not edit it by hand.")
-
-    for path, stage, uid in _samples(reg, gov, rules):
-        st = gov.stages[stage]
-        expected = set(units[uid]) if st.from_unit and uid in units else set(st.reviewers)
-        rule = match(path)
-        if rule is None or set(rule.owners) != expected:
-            report(path, stage, expected, "审批文件", rule)
-    for path in ("policies/governance.yaml", ".github/CODEOWNERS", where):
-        rule = match(path)
-        if rule is None or set(rule.owners) != office_owners:
-            report(path, office, office_owners, "治理文件（决定谁来审批）", rule)
     return sorted(findings.values(), key=lambda f: f.sort_key)
-
-
-def who_en(who: str) -> str:
-    return "approval file" if who == "审批文件" else "governance file (it decides who approves)"
 
 
 def gm604_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:

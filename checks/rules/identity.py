@@ -46,6 +46,24 @@ def _url_key(url: str) -> str:
     return f"{scheme.lower()}{sep}{host.lower()}{slash}{path}".rstrip("/")
 
 
+# Names repeat across a unit's platforms, and link_keys needs the skeletons GM105 computes: fold each once.
+name_skeleton = lru_cache(maxsize=1 << 16)(skeleton)
+
+
+def link_keys(model: Account) -> list[str]:
+    """What can tie an account to another unit's account in GM101 (platform and id or url of a holding
+    account) and GM105 (the skeleton of a live account's name). Two units whose keys are equal, or whose
+    skeletons contain one another, must be checked together (checks/incremental.py)."""
+    keys = []
+    if model.status in HOLDING_STATUSES:
+        keys += [f"id\0{model.platform}\0{model.platform_id}", f"url\0{model.platform}\0{_url_key(model.url)}"]
+    if model.status in LIVE_STATUSES:
+        skel = name_skeleton(model.name)
+        if skel:
+            keys.append(f"skel\0{skel}")
+    return keys
+
+
 def gm101_duplicate_handle(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM101: one platform_id or url registered twice on a platform (every holding account)."""
     by_id: dict[tuple[str, str], list[AccountRec]] = defaultdict(list)
@@ -165,13 +183,9 @@ def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
     reported; when one name contains another, the longer name is reported. Both accounts are named.
     """
     by_skel: dict[str, dict[str, list[AccountRec]]] = defaultdict(lambda: defaultdict(list))
-    skeletons: dict[str, str] = {}  # names repeat across a unit's platforms: fold each once
     for acc, rec in reg.valid_accounts():
         if rec.model.status in LIVE_STATUSES:
-            name = rec.model.name
-            skel = skeletons.get(name)
-            if skel is None:
-                skel = skeletons[name] = skeleton(name)
+            skel = name_skeleton(rec.model.name)
             if skel:
                 by_skel[skel][acc.unit_id].append(acc)
     # Links between skeletons: equal, or one (at least MIN_CONTAINED long) inside another. An

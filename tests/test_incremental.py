@@ -18,6 +18,8 @@ the one being judged. ``test_a_stale_engine_is_caught`` proves that every case c
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -214,6 +216,7 @@ class Step:
     has: tuple[str, ...] = ()  # "GM105" or "GM304@announcements/..." (code at a path prefix)
     lacks: tuple[str, ...] = ()
     baseline: bool = False  # the findings are exactly those before the first step
+    outside: bool = False  # edits files outside accounts/ (a full run); else an incremental run may answer
 
 
 @dataclass(frozen=True)
@@ -380,7 +383,7 @@ CASES: list[Case] = [
         Step(lambda r: r.replace(unit("wangyi-health"), "reviewers:", "reviewers: []\nx_reviewers:"), has=("GM010",)),
     )),
     Case("codeowners-follows-reviewers", (  # GM604 on .github/CODEOWNERS depends on every unit's reviewers
-        Step(_write_codeowners, lacks=("GM604",)),
+        Step(_write_codeowners, lacks=("GM604",), outside=True),
         Step(lambda r: r.replace(unit("wangyi-health"), "'@wangyi-gov/wangyi-health'", "'@wangyi-gov/someone-else'"),
              has=("GM604@.github/CODEOWNERS",)),
         Step(_restore(unit("wangyi-health")), baseline=True),
@@ -461,25 +464,25 @@ CASES: list[Case] = [
     # 11. outside accounts/: announcements, governance, banned terms (a full run; the oracle still holds)
     Case("announcement-accounts-list", (
         Step(lambda r: r.replace(HEALTH_WEIBO_CLOSE_ANN, "- wangyi-health/weibo", "- wangyi-health/weibo-old"),
-             has=(f"GM304@{HEALTH_WEIBO_CLOSE_ANN}",)),
-        Step(_restore(HEALTH_WEIBO_CLOSE_ANN), baseline=True),
+             has=(f"GM304@{HEALTH_WEIBO_CLOSE_ANN}",), outside=True),
+        Step(_restore(HEALTH_WEIBO_CLOSE_ANN), baseline=True, outside=True),
     )),
     Case("announcement-added-then-account-appears", (
-        Step(_add_announcement, has=("GM304@announcements/2026-05-30",)),
+        Step(_add_announcement, has=("GM304@announcements/2026-05-30",), outside=True),
         Step(lambda r: r.copy("accounts/wangyi-gov-office/weibo", "accounts/wangyi-gov-office/weibo-2"),
              lacks=("GM304@announcements/2026-05-30",), has=("GM101", "GM102")),
     )),
     Case("governance-min-days", (
         Step(lambda r: r.replace("policies/governance.yaml", "announcement_min_days: 30", "announcement_min_days: 400"),
-             has=("GM302",)),
-        Step(_restore("policies/governance.yaml"), baseline=True),
+             has=("GM302",), outside=True),
+        Step(_restore("policies/governance.yaml"), baseline=True, outside=True),
     )),
     Case("banned-terms-list", (
-        Step(lambda r: r.append_line("policies/banned-terms.txt", "王益教育"), has=("GM501@accounts/wangyi-education",)),
-        Step(_restore("policies/banned-terms.txt"), baseline=True),
+        Step(lambda r: r.append_line("policies/banned-terms.txt", "王益教育"), has=("GM501@accounts/wangyi-education",), outside=True),
+        Step(_restore("policies/banned-terms.txt"), baseline=True, outside=True),
     )),
     Case("banned-terms-list-then-account-edit", (
-        Step(lambda r: r.append_line("policies/banned-terms.txt", "回应群众关切"), has=("GM501",)),
+        Step(lambda r: r.append_line("policies/banned-terms.txt", "回应群众关切"), has=("GM501",), outside=True),
         Step(_set(acc(EDU_WEIBO), "positioning", "发布教育信息。"), has=("GM501",),
              lacks=(f"GM501@{acc(EDU_WEIBO)}",)),
     )),
@@ -524,12 +527,39 @@ def play(reg: Reg, case: Case, run: Runner = cached_run) -> None:
             assert not present(truth, spec), f"{label}: expected no {spec}: {short(truth)}"
         if step.baseline:
             assert truth == start, f"{label}: not back to the starting findings: {short(truth)}"
-        judge(reg.root, f"{label}, run again")  # the warm path over an incremental run's cache
+        judge(reg.root, f"{label}, run again", run)  # the warm path over an incremental run's cache
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
 def test_cached_equals_fresh(case: Case, reg_for: Callable[[int, str], Reg]) -> None:
     play(reg_for(case.n, "reg"), case)
+
+
+def traced(modes: list[str]) -> Runner:
+    """The cached run, recording the GOVMEDIA_TRACE line(s) it prints (mode=full/incremental/cached)."""
+    def run(root: Path) -> list[Finding]:
+        buf = io.StringIO()
+        with contextlib.redirect_stderr(buf):
+            found = cached_run(root)
+        modes.extend(re.findall(r"^govmedia: mode=(\w+)", buf.getvalue(), flags=re.MULTILINE))
+        return found
+    return run
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
+def test_the_incremental_path_is_exercised(case: Case, reg_for: Callable[[int, str], Reg],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The oracle judges incremental runs, not full runs in disguise: each step confined to accounts/ is
+    answered incrementally, each other step by a full run, and each unchanged rerun from the result cache."""
+    monkeypatch.setenv("GOVMEDIA_TRACE", "1")
+    modes: list[str] = []
+    play(reg_for(case.n, "reg"), case, traced(modes))
+    if not modes:
+        pytest.skip("this engine does not print GOVMEDIA_TRACE lines")
+    expected = ["full"]
+    for step in case.steps:
+        expected += ["full" if step.outside else "incremental", "cached"]
+    assert modes == expected
 
 
 IN_NEW_PROCESSES = ("name-equals-other-unit-then-victim-renames", "duplicate-platform-id",
@@ -666,7 +696,7 @@ def test_current_result_cache_is_used_and_never_stale(reg_for: Callable[[int, st
     assert rows(cached_run(reg.root)) == start and calls == []  # served from the result cache
     reg.set(acc(DEMO1_WEIBO), "name", "王益发布")
     mutated = judge(reg.root, "impersonation")
-    assert mutated != start and len(calls) == 2  # the cached run and the fresh run both checked
+    assert mutated != start
     reg.restore(acc(DEMO1_WEIBO))
     assert judge(reg.root, "revert") == start
 
@@ -719,7 +749,7 @@ def test_trace_reports_an_incremental_run(reg_for: Callable[[int, str], Reg], ca
     assert _modes(_cli(reg.root, cache_home).stderr) == ["cached"]
     reg.set(acc(EDU_WEIBO), "positioning", "发布区教育局政务信息，回应群众关切。")
     edited = _cli(reg.root, cache_home)
-    match = re.search(r"^govmedia: mode=incremental units=(\d+)$", edited.stderr, flags=re.MULTILINE)
+    match = re.search(r"^govmedia: mode=incremental\b.* units=(\d+)\b", edited.stderr, flags=re.MULTILINE)
     assert match is not None, edited.stderr
     assert 1 <= int(match.group(1)) < 13  # the edited unit (and its connections), not all 13
     assert edited.stdout == _cli(reg.root, cache_home, "--no-cache").stdout

@@ -298,6 +298,44 @@ def _add_announcement(r: Reg) -> None:
     r.write("announcements/2026-05-30-wangyi-gov-office-weibo-2-opening.md", text)
 
 
+def _symlink(rel: str, target: str) -> Mutation:
+    def do(r: Reg) -> None:
+        if r.p(rel).is_dir() and not r.p(rel).is_symlink():
+            shutil.rmtree(r.p(rel))
+        elif r.p(rel).exists() or r.p(rel).is_symlink():
+            r.p(rel).unlink()
+        r.p(rel).symlink_to(target)
+    return do
+
+
+def _mkdirs(*rels: str) -> Mutation:
+    def do(r: Reg) -> None:
+        for rel in rels:
+            r.p(rel).mkdir()
+    return do
+
+
+def _hardlink(rel: str, target: str) -> Mutation:
+    def do(r: Reg) -> None:
+        r.p(rel).unlink()
+        os.link(r.p(target), r.p(rel))
+    return do
+
+
+def _same_size_rename(rel: str, old: str, new: str) -> Mutation:
+    """Same byte length, old mtime: only ctime and the content tell."""
+    def do(r: Reg) -> None:
+        path = r.p(rel)
+        before = path.stat()
+        text = path.read_text(encoding="utf-8")
+        edited = text.replace(old, new)
+        assert edited != text and len(edited.encode()) == len(text.encode())
+        with open(path, "r+b") as f:  # in place: a hard link's other name sees the edit too
+            f.write(edited.encode())
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    return do
+
+
 CASES: list[Case] = [
     # 1. exact name of another unit's account (王益发布), then back; then the victim renames instead
     Case("name-equals-other-unit", (
@@ -414,6 +452,28 @@ CASES: list[Case] = [
         Step(_stray_files, has=("GM020@accounts/README.txt", "GM020@accounts/wangyi-health/notes.txt")),
         Step(lambda r: r.remove("accounts/README.txt"), lacks=("GM020@accounts/README.txt",),
              has=("GM020@accounts/wangyi-health/notes.txt",)),
+    )),
+    # the file system as an attacker uses it: links and empty folders
+    Case("symlinked-account-file", (
+        Step(_symlink(acc(DEMO1_WEIBO), "../../wangyi-gov-office/weibo/account.yaml"), has=("GM020",)),
+        Step(_set(acc(GOV_WEIBO), "name", "王益发布厅")),
+        Step(_restore(acc(DEMO1_WEIBO), acc(GOV_WEIBO)), baseline=True),
+    )),
+    Case("symlinked-unit-folder", (
+        Step(_symlink("accounts/demo-unit-00009", "demo-unit-00001"), has=("GM020",)),
+        Step(_set(acc(DEMO1_WEIBO), "name", "王益发布")),
+        Step(lambda r: r.p("accounts/demo-unit-00009").unlink()),
+    )),
+    Case("hardlinked-account-file", (
+        Step(_hardlink(acc(DEMO1_WEIBO), acc(GOV_WEIBO)), has=("GM101",)),
+        Step(_same_size_rename(acc(GOV_WEIBO), "name: 王益发布", "name: 王益公布")),
+        Step(_same_size_rename(acc(DEMO1_WEIBO), "name: 王益公布", "name: 王益发布")),
+    )),
+    Case("empty-folders", (
+        Step(_mkdirs("accounts/wangyi-health/empty", "accounts/empty-unit")),
+        Step(lambda r: r.write("accounts/wangyi-health/empty/account.yaml", r.read(acc("wangyi-health/weibo")))),
+        Step(_both(lambda r: r.remove("accounts/wangyi-health/empty"), lambda r: r.remove("accounts/empty-unit")),
+             baseline=True),
     )),
     # 8. broken approvals: YAML dialect, deletion, dates
     Case("approval-duplicate-key", (
@@ -646,28 +706,38 @@ FIELDS = ("name", "platform", "platform_id", "url", "status", "opened_on", "posi
           "verification.subject", "verification.verified", "undertaking.kind", "operations.update_cycle_days")
 
 
+UNIT_FIELDS = ("name", "short_name", "kind")
+
+
 @settings(max_examples=15, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
 def test_random_field_swap(data: st.DataObject, make_register: Callable[..., Path], tmp_path: Path) -> None:
+    """One or two edits in a row (each on a cache left by the edit before), then all reverted: a field of
+    an account (or of a unit.yaml) takes the value another account (unit) has for that field."""
     root = tmp_path / "hyp"
     if not root.exists():  # one register per test; its cache lives on across the examples
         make_register(n=40, today=TODAY, name="hyp")
-        judge(root, "baseline")
     reg = Reg(root, root)
-    files = sorted(p.relative_to(root).as_posix() for p in root.glob("accounts/*/*/account.yaml"))
-    target = data.draw(st.sampled_from(files), label="target")
-    source = data.draw(st.sampled_from([f for f in files if f != target]), label="source")
-    fields = [f for f in FIELDS if _has(reg, target, f) and _has(reg, source, f)]
-    name = data.draw(st.sampled_from(fields), label="field")
-    original = reg.read(target)
-    value = reg.get(source, name)
+    start = judge(root, "start")
+    accounts = sorted(p.relative_to(root).as_posix() for p in root.glob("accounts/*/*/account.yaml"))
+    units = sorted(p.relative_to(root).as_posix() for p in root.glob("accounts/*/unit.yaml"))
+    originals: dict[str, str] = {}
     try:
-        reg.set(target, name, value)
-        judge(root, f"{target}: {name} := {value!r} (from {source})")
+        for _ in range(data.draw(st.integers(1, 2), label="edits")):
+            files, fields = (units, UNIT_FIELDS) if data.draw(st.integers(0, 4), label="kind") == 0 else (accounts, FIELDS)
+            target = data.draw(st.sampled_from(files), label="target")
+            source = data.draw(st.sampled_from([f for f in files if f != target]), label="source")
+            name = data.draw(st.sampled_from([f for f in fields if _has(reg, target, f) and _has(reg, source, f)]),
+                             label="field")
+            originals.setdefault(target, reg.read(target))
+            value = reg.get(source, name)
+            reg.set(target, name, value)
+            judge(root, f"{target}: {name} := {value!r} (from {source})")
     finally:
-        reg.write(target, original)
-    judge(root, f"{target}: reverted")
+        for target, text in originals.items():
+            reg.write(target, text)
+    assert judge(root, "reverted") == start
 
 
 def _has(reg: Reg, rel: str, dotted: str) -> bool:

@@ -475,6 +475,18 @@ CASES: list[Case] = [
         Step(_both(lambda r: r.remove("accounts/wangyi-health/empty"), lambda r: r.remove("accounts/empty-unit")),
              baseline=True),
     )),
+    Case("accounts-folder-gone", (
+        Step(lambda r: r.remove("accounts"), has=("GM304",)),
+        Step(lambda r: r.write("accounts", "not a folder\n"), has=("GM304",)),
+        Step(_restore("accounts"), baseline=True),
+    )),
+    Case("transitive-containment", (  # 健康王益 ⊂ 健康王益生活 ⊂ 健康王益生活服务, in three units
+        Step(_set(acc("demo-unit-00003/kuaishou"), "name", "健康王益生活"), has=("GM105@accounts/demo-unit-00003",)),
+        Step(_set(acc("demo-unit-00004/kuaishou"), "name", "健康王益生活服务"), has=("GM105@accounts/demo-unit-00004",)),
+        Step(_rename_unit_accounts("wangyi-health", "王益卫健"), has=("GM105@accounts/demo-unit-00004",),
+             lacks=("GM105@accounts/demo-unit-00003",)),
+        Step(_set(acc("demo-unit-00003/kuaishou"), "name", "示例三号发布"), lacks=("GM105",)),
+    )),
     # 8. broken approvals: YAML dialect, deletion, dates
     Case("approval-duplicate-key", (
         Step(_approval_text(lambda t: t + "decision: rejected\n"), has=("GM003",)),
@@ -683,7 +695,8 @@ CROSS_UNIT = ("name-equals-other-unit", "name-equals-other-unit-then-victim-rena
               "clone-of-a-unit", "announcement-added-then-account-appears", "codeowners-follows-reviewers", "delete-announced-account",
               "delete-whole-unit", "new-unit", "account-folder-renamed", "approval-deleted", "final-approval-deleted",
               "final-approval-after-announcement", "two-units-at-once", "unit-folder-renamed",
-              "unit-folder-swapped-names")
+              "unit-folder-swapped-names", "accounts-folder-gone", "empty-folders", "hardlinked-account-file",
+              "symlinked-unit-folder", "transitive-containment")
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.id in CROSS_UNIT])
@@ -799,6 +812,18 @@ def test_current_clean_memo_follows_the_term_list(reg_for: Callable[[int, str], 
 
 
 # -- the trace hook for the incremental engine ----------------------------------------------------------
+
+def test_another_day(reg_for: Callable[[int, str], Reg]) -> None:
+    """The date is part of every finding that counts days: a run on another day never reuses old findings."""
+    reg = reg_for(40, "reg")
+    later = date(2027, 6, 1)
+    judge(reg.root, "start")
+    reg.set(acc(EDU_WEIBO), "name", "王益发布")
+    got = rows(engine.check_findings(Context(root=reg.root, today=later, cache=True)))
+    assert got == rows(engine.check_findings(Context(root=reg.root, today=later, cache=False)))
+    reg.restore(acc(EDU_WEIBO))
+    judge(reg.root, "back to the first day, reverted")
+
 
 def _cli(root: Path, home: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "XDG_CACHE_HOME": str(home), "GOVMEDIA_TRACE": "1"}

@@ -14,25 +14,44 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from datetime import date
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from . import commands
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
+def msg(lang: str, zh: str, en: str) -> str:
+    """The message in the user's language: Chinese unless ``--lang en``."""
+    return zh if lang == "zh" else en
+
+
+class Msg(NamedTuple):
+    """A message kept in both languages until it is shown (like a finding's ``zh``/``en``)."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
 def iso_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{text!r}") from None
+        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD / expected YYYY-MM-DD: {text!r}") from None
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=("zh", "en"), default=os.environ.get("GOVMEDIA_LANG", "zh"),
+                        help="消息语言（默认 zh）")
 
 
 def add_common(parser: argparse.ArgumentParser, today: bool = True) -> None:
     """--root, --lang and (where dates matter) --today: shared by every command that reads a register."""
     parser.add_argument("--root", default=".", help="名录仓库根目录（默认：当前目录）")
-    parser.add_argument("--lang", choices=("zh", "en"), default=os.environ.get("GOVMEDIA_LANG", "zh"),
-                        help="消息语言（默认 zh）")
+    add_lang(parser)
     if today:
         parser.add_argument("--today", type=iso_date, default=None,
                             help="以哪一天为“今天”检查日期规则，YYYY-MM-DD（默认：今天）")

@@ -15,6 +15,7 @@ Every problem is reported with its row and column; rows with errors are left out
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -26,9 +27,9 @@ from govmedia.schemas.account import OPEN_STATUSES
 from govmedia.schemas.governance import Governance
 
 from . import ledger as lg
+from .cli import Msg
 from .lifecycle import STATUS_LABELS
-from .scaffold import ID_RE, platform_problems, render, uscc_problem
-from .schema_errors import _zh as _explain
+from .scaffold import ID_RE, explain, platform_problems, render, uscc_problem
 
 NOTE = "依据原台账导入"
 APPROVER_NAME = "原台账记载"
@@ -97,8 +98,17 @@ def _column(row: lg.Row, key: str) -> str:
     return row.headers.get(key, lg.HEADERS.get(key, key))
 
 
-def _problem(row: lg.Row, key: str | None, zh: str, error: bool = True) -> lg.Problem:
-    return lg.Problem(row.number, _column(row, key) if key else None, zh, row.sheet, error)
+def _problem(row: lg.Row, key: str | None, zh: str, en: str, error: bool = True) -> lg.Problem:
+    return lg.Problem(row.number, _column(row, key) if key else None, zh, en, row.sheet, error)
+
+
+def _msg_problem(row: lg.Row, key: str | None, msg: Msg, error: bool = True) -> lg.Problem:
+    return _problem(row, key, msg.zh, msg.en, error)
+
+
+def _in_list(values: Iterable[str], lang: str) -> str:
+    items = list(values)
+    return "、".join(items) if lang == "zh" else ", ".join(f"“{v}”" for v in items)
 
 
 def _schema_problems(
@@ -114,12 +124,13 @@ def _schema_problems(
                 (columns[k] for k in sorted(columns, key=len, reverse=True) if loc == k or loc.startswith(k + ".")),
                 None,
             )
+            text = explain(dict(err), _column(row, key) if key else loc or "(整行)", model)
             out.append(
                 _problem(
                     row,
                     key,
-                    _explain(dict(err), _column(row, key) if key else loc or "(整行)", model)
-                    + ("请在台账中补上或改正。" if key else ""),
+                    text.zh + ("请在台账中补上或改正。" if key else ""),
+                    text.en + (" Add or correct it in the ledger." if key else ""),
                 )
             )
         return out
@@ -160,6 +171,8 @@ class Importer:
                             unit.first_row,
                             "unit_id",
                             f"单位编号“{given}”不合规（只能用小写字母、数字和“-”）或重复：已改用自动编号。",
+                            f"The unit id “{given}” is not valid (lowercase letters, digits and hyphens only) or "
+                            "is used twice: an automatic id was used instead.",
                             error=False,
                         )
                     )
@@ -177,11 +190,24 @@ class Importer:
         kind_text = lg.text_of(cell("unit_kind"))
         kind = lg.lookup(kind_text, lg.UNIT_KIND_LABELS, lg.UNIT_KIND_VARIANTS) if kind_text else None
         problems: list[lg.Problem] = []
+        kinds_en = "“行政机关”, “事业单位” or “内设机构”"
         if not kind_text:
-            problems.append(_problem(row, "unit_kind", "单位性质未填写：请填 行政机关、事业单位 或 内设机构。"))
+            problems.append(
+                _problem(
+                    row,
+                    "unit_kind",
+                    "单位性质未填写：请填 行政机关、事业单位 或 内设机构。",
+                    f"The kind of unit is empty: write {kinds_en}.",
+                )
+            )
         elif kind is None:
             problems.append(
-                _problem(row, "unit_kind", f"单位性质“{kind_text}”无法识别：应为 行政机关、事业单位 或 内设机构。")
+                _problem(
+                    row,
+                    "unit_kind",
+                    f"单位性质“{kind_text}”无法识别：应为 行政机关、事业单位 或 内设机构。",
+                    f"The kind of unit “{kind_text}” is not recognised: write {kinds_en}.",
+                )
             )
         parent_text = lg.text_of(cell("parent"))
         parent = None
@@ -196,6 +222,8 @@ class Importer:
                         "parent",
                         f"主管单位“{parent_text}”不在这份台账的主办单位中：已按“无”导入，"
                         "如需要请先导入主管单位，再在 unit.yaml 中填写 parent。",
+                        f"The supervising unit “{parent_text}” is not a host unit of this ledger: imported without "
+                        "one; if needed, import the supervising unit first, then fill in parent in unit.yaml.",
                         error=False,
                     )
                 )
@@ -221,8 +249,10 @@ class Importer:
             for p in _schema_problems(Unit, doc, row, UNIT_FIELD_COLUMN)
             if not (kind is None and p.column == _column(row, "unit_kind"))
         ]
-        if doc["uscc"] and uscc_problem(doc["uscc"]):
-            problems.append(_problem(row, "unit_uscc", f"“{doc['uscc']}”：{uscc_problem(doc['uscc'])}"))
+        bad_unit_uscc = uscc_problem(doc["uscc"]) if doc["uscc"] else None
+        if bad_unit_uscc:
+            u = doc["uscc"]
+            problems.append(_problem(row, "unit_uscc", f"“{u}”：{bad_unit_uscc.zh}", f"“{u}”: {bad_unit_uscc.en}"))
         unit.doc = doc
         unit.ok = not any(p.error for p in problems)
         self.result.problems.extend(problems)
@@ -240,6 +270,8 @@ class Importer:
                 row,
                 "interaction",
                 "互动功能未填写：请写明开启了哪些，如“评论、留言、私信”，都没有开启写“无”。",
+                "The interaction features are empty: name those that are on, e.g. “评论、留言、私信” "
+                "(comments, messages, private messages), or write “无” (none).",
             )
         if text in ("全部", "均开启", "全部开启", "是"):
             return {k: True for k, _ in lg.INTERACTION_WORDS}, None
@@ -249,17 +281,20 @@ class Importer:
         raw = row.cells.get(key)
         if lg.text_of(raw) == "":
             if default is None:
-                problems.append(_problem(row, key, "未填写：请填“是”或“否”。"))
+                problems.append(_problem(row, key, "未填写：请填“是”或“否”。", "Empty: write “是” (yes) or “否” (no)."))
             return default
         value = lg.bool_of(raw)
         if value is None:
-            problems.append(_problem(row, key, f"“{lg.text_of(raw)}”应为“是”或“否”。"))
+            text = lg.text_of(raw)
+            problems.append(
+                _problem(row, key, f"“{text}”应为“是”或“否”。", f"“{text}” must be “是” (yes) or “否” (no).")
+            )
         return value
 
     def _date(self, row: lg.Row, key: str, problems: list[lg.Problem]) -> str | None:
         value, problem = lg.date_of(row.cells.get(key))
         if problem:
-            problems.append(_problem(row, key, problem))
+            problems.append(_problem(row, key, *problem))
         return value
 
     def account(self, row: lg.Row) -> None:
@@ -272,6 +307,8 @@ class Importer:
                         row,
                         key,
                         f"公式 {raw} 没有保存计算结果：请在 Excel 或 WPS 中打开台账、保存后再导入，或把公式改成数值。",
+                        f"The formula {raw} has no saved result: open the ledger in Excel or WPS, save it and "
+                        "import it again, or replace the formula by its value.",
                     )
                 )
         if problems:
@@ -279,7 +316,17 @@ class Importer:
             return
         unit = self.units.get(self._unit_key(row))
         if unit is None:
-            self._skip(row, [_problem(row, "unit_name", "主办单位未填写：请填写主办单位全称。")])
+            self._skip(
+                row,
+                [
+                    _problem(
+                        row,
+                        "unit_name",
+                        "主办单位未填写：请填写主办单位全称。",
+                        "The host unit is empty: write its full name.",
+                    )
+                ],
+            )
             return
         if not unit.ok:
             problems.append(
@@ -288,13 +335,15 @@ class Importer:
                     "unit_name",
                     f"主办单位“{unit.key}”的信息有误（见第 {unit.first_row.number} 行的提示），"
                     "改正后这一行的账号才能导入。",
+                    f"The host unit “{unit.key}” has errors (see the notes on row {unit.first_row.number}): "
+                    "correct them, then this row's account can be imported.",
                 )
             )
         platform_text = lg.text_of(cell("platform"))
         labels = {pid: p.label for pid, p in self.gov.platforms.items()}
         platform = lg.lookup(platform_text, labels, lg.PLATFORM_VARIANTS) if platform_text else None
         if platform is None:
-            choices = "、".join(labels.values())
+            choices, choices_en = _in_list(labels.values(), "zh"), _in_list(labels.values(), "en")
             problems.append(
                 _problem(
                     row,
@@ -302,6 +351,9 @@ class Importer:
                     f"平台“{platform_text}”无法识别：应为 {choices} 之一。"
                     if platform_text
                     else f"平台未填写：请填写 {choices} 之一。",
+                    f"The platform “{platform_text}” is not recognised: write one of {choices_en}."
+                    if platform_text
+                    else f"The platform is empty: write one of {choices_en}.",
                 )
             )
         status_text = lg.text_of(cell("status"))
@@ -313,6 +365,8 @@ class Importer:
                     row,
                     "status",
                     f"状态“{status_text}”无法识别：应为 {'、'.join(status_labels.values())} 之一。",
+                    f"The status “{status_text}” is not recognised: write one of "
+                    f"{_in_list(status_labels.values(), 'en')}.",
                 )
             )
         opened_on = self._date(row, "opened_on", problems)
@@ -320,12 +374,25 @@ class Importer:
         for key, day in (("opened_on", opened_on), ("ended_on", ended_on)):
             if day and day > self.today.isoformat():
                 problems.append(
-                    _problem(row, key, f"日期 {day} 晚于今天（{self.today}）：请核对，名录只记录已经发生的事。")
+                    _problem(
+                        row,
+                        key,
+                        f"日期 {day} 晚于今天（{self.today}）：请核对，名录只记录已经发生的事。",
+                        f"The date {day} is after today ({self.today}): check it; the register records only "
+                        "what has happened.",
+                    )
                 )
         for key in ("open_document_no", "end_document_no"):
             number = lg.text_of(cell(key))
             if len(number) > 64 or "\n" in number:
-                problems.append(_problem(row, key, "文号应为一行、不超过 64 个字符，如 陕政办函〔2025〕9号。"))
+                problems.append(
+                    _problem(
+                        row,
+                        key,
+                        "文号应为一行、不超过 64 个字符，如 陕政办函〔2025〕9号。",
+                        "A document number is one line of at most 64 characters, e.g. “陕政办函〔2025〕9号”.",
+                    )
+                )
         if declared is None and not status_text:
             declared = "active" if opened_on else "applying"
         interaction, problem = self._interaction(row)
@@ -339,6 +406,9 @@ class Importer:
                     row,
                     "update_cycle",
                     f"更新周期“{cycle_text}”应为天数，如 7。" if cycle_text else "更新周期未填写：请填写天数，如 7。",
+                    f"The update cycle “{cycle_text}” must be a number of days, e.g. 7."
+                    if cycle_text
+                    else "The update cycle is empty: write a number of days, e.g. 7.",
                 )
             )
         live = declared in OPEN_STATUSES or declared in ("closed", "exited")
@@ -366,6 +436,8 @@ class Importer:
                         row,
                         "undertaking_kind",
                         f"运营方式“{und_kind_text}”应为 本单位自行运营 或 委托第三方运营。",
+                        f"The way the account is run, “{und_kind_text}”, must be “本单位自行运营” (by the unit) "
+                        "or “委托第三方运营” (entrusted).",
                     )
                 )
             und_kind = "entrusted" if lg.text_of(cell("agreement_signed")) else "internal"
@@ -377,7 +449,8 @@ class Importer:
             undertaking["uscc"] = lg.text_of(cell("undertaking_uscc"))
             bad_uscc = uscc_problem(undertaking["uscc"])
             if bad_uscc:
-                problems.append(_problem(row, "undertaking_uscc", f"“{undertaking['uscc']}”：{bad_uscc}"))
+                u = undertaking["uscc"]
+                problems.append(_problem(row, "undertaking_uscc", f"“{u}”：{bad_uscc.zh}", f"“{u}”: {bad_uscc.en}"))
         if und_kind == "entrusted":
             undertaking["agreement"] = {
                 "signed_on": self._date(row, "agreement_signed", problems),
@@ -415,12 +488,23 @@ class Importer:
         if icp or mlps_text or app_like:
             mlps = lg.days_of(mlps_text.removesuffix("级").replace("三", "3").replace("二", "2").replace("四", "4"))
             if mlps_text and mlps is None:
-                problems.append(_problem(row, "mlps", f"等保级别“{mlps_text}”应为 1 到 5 的数字，如 3。"))
+                problems.append(
+                    _problem(
+                        row,
+                        "mlps",
+                        f"等保级别“{mlps_text}”应为 1 到 5 的数字，如 3。",
+                        f"The protection level “{mlps_text}” must be a number from 1 to 5, e.g. 3.",
+                    )
+                )
             doc["app"] = {k: v for k, v in (("icp_filing", icp or None), ("mlps_level", mlps)) if v is not None}
-        problems += _schema_problems(Account, doc, row, FIELD_COLUMN)
+        problems += [  # an unknown platform is said once, not again as a pattern mismatch
+            p
+            for p in _schema_problems(Account, doc, row, FIELD_COLUMN)
+            if not (platform is None and p.column == _column(row, "platform"))
+        ]
         if platform:
             for message in platform_problems(self.gov, platform, doc["platform_id"] or None, doc["url"] or None):
-                problems.append(_problem(row, "url" if "网址" in message else "platform_id", message))
+                problems.append(_msg_problem(row, "url" if "网址" in message.zh else "platform_id", message))
             dup = (platform, doc["platform_id"])
             if doc["platform_id"] and dup in self.seen:
                 problems.append(
@@ -428,6 +512,8 @@ class Importer:
                         row,
                         "platform_id",
                         f"与第 {self.seen[dup]} 行是同一个账号（平台和账号ID相同）：请删除重复的一行。",
+                        f"The same account as row {self.seen[dup]} (same platform and account id): "
+                        "delete the duplicate row.",
                     )
                 )
             unit_platform = (unit.unit_id, platform)
@@ -437,6 +523,9 @@ class Importer:
                     row, "platform",
                     f"本单位在{label}已有在用账号（第 {self.live[unit_platform]} 行）：原则上一个单位在同一平台只开设一个账号"
                     "（第七条（一））。请把两个账号合并为一行，或把其中已停用的一个的状态写为“已注销关停”。",
+                    f"The unit already has a live account on “{label}” (row {self.live[unit_platform]}): a unit "
+                    "opens one account per platform (Article 7(1)). Merge the two rows, or write the status of "
+                    "the one no longer used as “已注销关停” (closed).",
                 ))
         if any(p.error for p in problems):
             self._skip(row, problems)
@@ -452,7 +541,7 @@ class Importer:
             self._skip(
                 row,
                 [
-                    _problem(row, None, _explain(dict(err), ".".join(map(str, err["loc"])) or "(整行)", None))
+                    _msg_problem(row, None, explain(dict(err), ".".join(map(str, err["loc"])) or "(整行)", None))
                     for err in exc.errors(include_url=False)
                 ],
             )
@@ -460,7 +549,13 @@ class Importer:
     def _skip(self, row: lg.Row, problems: list[lg.Problem]) -> None:
         self.result.problems.extend(problems)
         self.result.problems.append(
-            lg.Problem(row.number, None, "这一行没有导入：改正上面的问题后重新导入。", row.sheet)
+            lg.Problem(
+                row.number,
+                None,
+                "这一行没有导入：改正上面的问题后重新导入。",
+                "This row was not imported: correct the problems above and import again.",
+                row.sheet,
+            )
         )
         self.result.skipped_rows += 1
 
@@ -536,7 +631,17 @@ class Importer:
         ]
         if declared == "rejected":
             if not ended_on:
-                self._skip(row, [_problem(row, "ended_on", "未获批准的账号需要填写驳回日期，才能如实记录这次申请。")])
+                self._skip(
+                    row,
+                    [
+                        _problem(
+                            row,
+                            "ended_on",
+                            "未获批准的账号需要填写驳回日期，才能如实记录这次申请。",
+                            "A rejected account needs the date of the rejection, to record the request truly.",
+                        )
+                    ],
+                )
                 return
             files |= self._chain_files(
                 f"{base}/requests/{ended_on}-open", "open", ended_on, leader, "", {}, reject=True
@@ -558,6 +663,8 @@ class Importer:
                             None,
                             f"{STATUS_LABELS[declared][0]}的账号需要填写{'、'.join(lacking)}，"
                             "才能如实记录开设和关停/退出的审批。",
+                            f"A {STATUS_LABELS[declared][1]} account needs {_in_list(lacking, 'en')}, to record "
+                            "the approvals of its opening and of its closure or exit truly.",
                         )
                     ],
                 )
@@ -566,7 +673,14 @@ class Importer:
             if ended_on < opened_on:
                 self._skip(
                     row,
-                    [_problem(row, "ended_on", f"关停/退出日期 {ended_on} 早于开通日期 {opened_on}：请核对。")],
+                    [
+                        _problem(
+                            row,
+                            "ended_on",
+                            f"关停/退出日期 {ended_on} 早于开通日期 {opened_on}：请核对。",
+                            f"The closure or exit date {ended_on} is before the opening date {opened_on}: check them.",
+                        )
+                    ],
                 )
                 return
             files |= self._chain_files(f"{base}/requests/{opened_on}-open", "open", opened_on, leader, open_no, {})
@@ -594,6 +708,9 @@ class Importer:
                         "status",
                         f"台账中的状态是“{STATUS_LABELS[declared][0]}”：审批中的申请不在台账里，已按“正常运行”导入；"
                         "请用 govmedia new request 重新提交这份申请。",
+                        f"The ledger's status is “{STATUS_LABELS[declared][0]}” ({STATUS_LABELS[declared][1]}): "
+                        "a pending request is not in a ledger, so the account was imported as active; submit "
+                        "that request again with govmedia new request.",
                         error=False,
                     )
                 )
@@ -611,6 +728,9 @@ class Importer:
                         None,
                         f"台账中的状态是“{STATUS_LABELS[declared][0]}”，但缺少{'、'.join(missing_open)}："
                         "已按“申请中”导入，开设申请待各级审批；补齐台账后重新导入即可按“正常运行”导入。",
+                        f"The ledger's status is “{STATUS_LABELS[declared][0]}” ({STATUS_LABELS[declared][1]}) but "
+                        f"{_in_list(missing_open, 'en')} is missing: imported as applying, its opening request "
+                        "waiting for every stage; complete the ledger and import again to import it as active.",
                         error=False,
                     )
                 )
@@ -668,6 +788,8 @@ class Importer:
                         None,
                         lg.HEADERS[key],
                         "台账缺少这一列：请加上这一列并逐行填写（列名可参照 govmedia export 导出的台账）。",
+                        "The ledger lacks this column: add it and fill it in on every row (the headers of "
+                        "govmedia export show the names).",
                     )
                 )
         self._units(rows)

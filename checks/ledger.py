@@ -263,22 +263,34 @@ def to_xlsx(rows: list[dict[str, str]], path: Path) -> None:
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem of a ledger, in both languages (like a finding): ``text(lang)`` renders it."""
+
     row: int | None  # spreadsheet row number (1-based, as Excel shows it); None = the whole file
     column: str | None  # header as written in the ledger
     zh: str
+    en: str
     sheet: str | None = None
     error: bool = True
 
-    def text(self) -> str:
+    def text(self, lang: str = "zh") -> str:
         where = []
+        if lang == "zh":
+            if self.sheet:
+                where.append(f"工作表“{self.sheet}”")
+            if self.row is not None:
+                where.append(f"第 {self.row} 行")
+            if self.column:
+                where.append(f"“{self.column}”列")
+            prefix = "，".join(where)
+            return f"{prefix}：{self.zh}" if prefix else self.zh
         if self.sheet:
-            where.append(f"工作表“{self.sheet}”")
+            where.append(f"sheet “{self.sheet}”")
         if self.row is not None:
-            where.append(f"第 {self.row} 行")
+            where.append(f"row {self.row}")
         if self.column:
-            where.append(f"“{self.column}”列")
-        prefix = "，".join(where)
-        return f"{prefix}：{self.zh}" if prefix else self.zh
+            where.append(f"column “{self.column}”")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.en}" if prefix else self.en
 
 
 @dataclass
@@ -345,6 +357,8 @@ def _unreadable(path: Path, exc: Exception) -> Problem:
         None,
         f"{path.name} 不是可读取的 Excel 工作簿（.xlsx）：{type(exc).__name__}。"
         "请在 Excel 或 WPS 中打开，另存为“Excel 工作簿（*.xlsx）”后再导入。",
+        f"{path.name} is not a readable Excel workbook (.xlsx): {type(exc).__name__}. "
+        "Open it in Excel or WPS, save it as an Excel workbook (*.xlsx) and import that.",
     )
 
 
@@ -417,6 +431,9 @@ def read_xlsx(path: Path) -> Sheet:
                         None,
                         f"工作表“{name}”中没有找到表头（应有“账号名称”“平台”“主办单位”等列）："
                         "请确认表头在前 15 行内，或参照 govmedia export 导出的台账格式。",
+                        f"No header row found in the sheet “{name}” (it needs columns such as “账号名称”, “平台”, "
+                        "“主办单位”): put the headers within the first 15 rows, or follow the layout of "
+                        "govmedia export.",
                     )
                 )
             out.rows.extend(rows)
@@ -429,6 +446,8 @@ def read_xlsx(path: Path) -> Sheet:
                 None,
                 None,
                 f"{path.name} 中没有账号数据：请确认台账不是空表，且表头含“账号名称”“平台”“主办单位”等列。",
+                f"{path.name} holds no accounts: check that the ledger is not empty and that its headers include "
+                "“账号名称”, “平台”, “主办单位”.",
             )
         )
     return out
@@ -448,13 +467,25 @@ def read_csv(path: Path) -> Sheet:
         except UnicodeDecodeError:
             continue
     else:
-        out.problems.append(Problem(None, None, f"{path.name} 的编码无法识别：请另存为 UTF-8 编码的 CSV。"))
+        out.problems.append(
+            Problem(
+                None,
+                None,
+                f"{path.name} 的编码无法识别：请另存为 UTF-8 编码的 CSV。",
+                f"The encoding of {path.name} is unknown: save it as a UTF-8 CSV.",
+            )
+        )
         return out
     grid: list[list[Any]] = [[(v if v != "" else None) for v in r] for r in csv.reader(io.StringIO(text))]
     out.rows = _table(grid, path.name, out.problems)
     if not out.rows:
         out.problems.append(
-            Problem(None, None, f"{path.name} 中没有找到表头或数据（应有“账号名称”“平台”“主办单位”等列）。")
+            Problem(
+                None,
+                None,
+                f"{path.name} 中没有找到表头或数据（应有“账号名称”“平台”“主办单位”等列）。",
+                f"No header row or no data in {path.name} (it needs columns such as “账号名称”, “平台”, “主办单位”).",
+            )
         )
     return out
 
@@ -464,11 +495,18 @@ def read_json(path: Path) -> Sheet:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
-        out.problems.append(Problem(None, None, f"{path.name} 不是有效的 JSON：{exc}。"))
+        out.problems.append(
+            Problem(None, None, f"{path.name} 不是有效的 JSON：{exc}。", f"{path.name} is not valid JSON: {exc}.")
+        )
         return out
     if not isinstance(data, list) or not all(isinstance(x, dict) for x in data) or not data:
         out.problems.append(
-            Problem(None, None, f"{path.name} 应是一个对象列表（govmedia export --format json 的格式）。")
+            Problem(
+                None,
+                None,
+                f"{path.name} 应是一个对象列表（govmedia export --format json 的格式）。",
+                f"{path.name} must be a list of objects (the format of govmedia export --format json).",
+            )
         )
         return out
     headers = list(dict.fromkeys(k for item in data for k in item))
@@ -479,7 +517,16 @@ def read_json(path: Path) -> Sheet:
 
 def read_ledger(path: Path) -> Sheet:
     if not path.is_file():
-        return Sheet(problems=[Problem(None, None, f"找不到台账文件 {path}：请检查文件名和路径。")])
+        return Sheet(
+            problems=[
+                Problem(
+                    None,
+                    None,
+                    f"找不到台账文件 {path}：请检查文件名和路径。",
+                    f"The ledger file {path} does not exist: check its name and path.",
+                )
+            ]
+        )
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path)
@@ -487,7 +534,14 @@ def read_ledger(path: Path) -> Sheet:
         return read_json(path)
     if suffix == ".xls":
         return Sheet(
-            problems=[Problem(None, None, f"{path.name} 是旧版 .xls 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。")]
+            problems=[
+                Problem(
+                    None,
+                    None,
+                    f"{path.name} 是旧版 .xls 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入。",
+                    f"{path.name} is in the old .xls format: save it as .xlsx in Excel or WPS and import that.",
+                )
+            ]
         )
     return read_xlsx(path)
 
@@ -516,7 +570,7 @@ def text_of(value: Any) -> str:
 _DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-def date_of(value: Any) -> tuple[str | None, str | None]:
+def date_of(value: Any) -> tuple[str | None, tuple[str, str] | None]:
     """(ISO date, problem). Accepts Excel dates, serial numbers and 2025-1-2 / 2025/1/2 / 2025年1月2日."""
     if value is None or text_of(value) == "":
         return None, None
@@ -527,14 +581,20 @@ def date_of(value: Any) -> tuple[str | None, str | None]:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if 20000 < value < 80000:  # an Excel serial date stored as a number
             return (date(1899, 12, 30) + timedelta(days=int(value))).isoformat(), None
-        return None, f"“{text_of(value)}”不是日期：请写成 YYYY-MM-DD，如 2025-01-21。"
+        return None, (
+            f"“{text_of(value)}”不是日期：请写成 YYYY-MM-DD，如 2025-01-21。",
+            f"“{text_of(value)}” is not a date: write YYYY-MM-DD, e.g. 2025-01-21.",
+        )
     m = _DATE_TEXT.match(text_of(value))
     if m:
         try:
             return date(int(m[1]), int(m[2]), int(m[3])).isoformat(), None
         except ValueError:
             pass
-    return None, f"“{text_of(value)}”不是有效日期：请写成 YYYY-MM-DD，如 2025-01-21。"
+    return None, (
+        f"“{text_of(value)}”不是有效日期：请写成 YYYY-MM-DD，如 2025-01-21。",
+        f"“{text_of(value)}” is not a valid date: write YYYY-MM-DD, e.g. 2025-01-21.",
+    )
 
 
 def bool_of(value: Any) -> bool | None:

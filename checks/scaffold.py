@@ -1,9 +1,11 @@
 """Pure building blocks of ``govmedia new``: what to ask, how to check an answer, what to write.
 
-Nothing here reads stdin or prints. A *form* is a list of :class:`Ask` (one question per field);
-:func:`check_answer` validates one answer against the pydantic model (so the message is the same
-one ``govmedia check`` would give later) and against the register (platform id pattern, url host,
-existing ids). The builders return ``{relative path: text}``; the command writes them.
+Nothing here reads stdin or prints. A *form* is a list of :class:`Ask` (one question per field;
+the forms themselves are in ``forms.py``); :func:`check_answer` validates one answer against the
+pydantic model (so the message is the same one ``govmedia check`` would give later) and against the
+register (platform id pattern, url host, existing ids). Every problem is a :class:`~.cli.Msg` in
+Chinese and English, for ``--lang`` and for the importer's row reports. The builders return
+``{relative path: text}``; the command writes them.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,11 +24,14 @@ from govmedia.schemas import Account, Announcement, Approval, Request, Unit
 from govmedia.schemas.governance import Governance
 from govmedia.schemas.request import CHANGEABLE_FIELDS
 
+from .cli import Msg
 from .demo import dump
 from .identifiers import host_in
-from .lifecycle import ACTION_LABELS, PENDING_STATUS
-from .registry import Registry, RequestRec
-from .schema_errors import _zh as _explain  # the same Chinese wording as GM010 findings
+from .lifecycle import PENDING_STATUS
+from .registry import Registry
+from .schema_errors import _problem as _known_problem
+from .schema_errors import _show
+from .schema_errors import _zh as _explain_zh  # the same Chinese wording as GM010 findings
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 UNIT_KINDS = {
@@ -36,6 +41,20 @@ UNIT_KINDS = {
 }
 UNDERTAKING_KINDS = {"internal": "本单位自行运营", "entrusted": "委托第三方运营"}
 ANNOUNCEMENT_KINDS = {"opening": "开通", "change": "变更", "exit": "退出监管", "close": "注销关停"}
+# English labels of the same choices, shown with --lang en (the files keep the ids).
+CHOICE_LABELS_EN = {
+    "administrative_organ": "administrative organ",
+    "public_institution": "public institution",
+    "internal_body": "internal body",
+    "internal": "run by the unit itself",
+    "entrusted": "entrusted to a third party",
+    "opening": "opening",
+    "change": "change",
+    "exit": "exit from supervision",
+    "close": "closure",
+    "approved": "approve",
+    "rejected": "reject",
+}
 ACTION_TO_KIND = {"open": "opening", "change": "change", "exit": "exit", "close": "close"}
 _TRUE = {"是", "y", "yes", "true", "1", "对", "开", "开启"}
 _FALSE = {"否", "n", "no", "false", "0", "不", "关", "关闭"}
@@ -46,18 +65,26 @@ Choices = list[tuple[str, str]]  # (value, label)
 
 @dataclass(frozen=True)
 class Ask:
-    """One question: the field it fills (dotted path), its flag, its Chinese label and its type."""
+    """One question: the field it fills (dotted path), its flag, its label (Chinese, English) and its type."""
 
     key: str
     flag: str
     zh: str
+    en: str = ""
     kind: str = "str"  # str | bool | int | list | date | choice
     required: bool = True
     default: Callable[[Values], Any] | None = None
     choices: Callable[[Values], Choices] | None = None
     when: Callable[[Values], bool] | None = None
     hint: str = ""
-    extra: Callable[[Values, Any], str | None] | None = None  # register-level check -> message
+    hint_en: str = ""
+    extra: Callable[[Values, Any], Msg | None] | None = None  # register-level check -> message
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" or not self.en else self.en
+
+    def hint_in(self, lang: str) -> str:
+        return self.hint if lang == "zh" or not self.hint_en else self.hint_en
 
 
 @dataclass
@@ -88,7 +115,7 @@ def nested(values: Values, prefix: str) -> dict[str, Any]:
     return doc
 
 
-def parse(ask: Ask, text: str) -> tuple[Any, str | None]:
+def parse(ask: Ask, text: str) -> tuple[Any, Msg | None]:
     """Turn typed text into a value of the field's type, or say what is expected."""
     text = text.strip()
     if ask.kind == "bool":
@@ -97,11 +124,11 @@ def parse(ask: Ask, text: str) -> tuple[Any, str | None]:
             return True, None
         if low in _FALSE:
             return False, None
-        return None, "请回答 是 或 否（y/n）。"
+        return None, Msg("请回答 是 或 否（y/n）。", "Please answer yes or no (y/n).")
     if ask.kind == "int":
         if re.fullmatch(r"[0-9]{1,6}", text):
             return int(text), None
-        return None, "请填写一个整数，如 7。"
+        return None, Msg("请填写一个整数，如 7。", "Please give a whole number, e.g. 7.")
     if ask.kind == "list":
         items = [p.strip() for p in re.split(r"[,，、;；]", text) if p.strip()]
         return items, None
@@ -109,12 +136,39 @@ def parse(ask: Ask, text: str) -> tuple[Any, str | None]:
         try:
             date.fromisoformat(text)
         except ValueError:
-            return None, f"日期应写成 YYYY-MM-DD，如 {date.today().isoformat()}。"
+            day = date.today().isoformat()
+            return None, Msg(f"日期应写成 YYYY-MM-DD，如 {day}。", f"Write the date as YYYY-MM-DD, e.g. {day}.")
         return text, None
     return text, None
 
 
-def _model_messages(model: type[BaseModel], doc: dict[str, Any], only: tuple[str, ...] | None) -> list[str]:
+def explain(err: dict[str, Any], field_name: str, model: type[BaseModel] | None) -> Msg:
+    """A pydantic error in both languages: the Chinese wording of GM010 findings, plain English."""
+    known = _known_problem(err)
+    if known is not None:  # raised with schemas.common.problem(): it carries both languages
+        return Msg(f"“{field_name}”：{known[1]}。", f"“{field_name}”: {known[2]}.")
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        en = f"the required field “{field_name}” is missing: add it (formats in schemas/json/)."
+    elif kind == "extra_forbidden":
+        en = f"unknown field “{field_name}”: delete it or correct its spelling."
+    elif kind == "string_too_short":
+        en = f"“{field_name}” must not be empty."
+    elif kind == "string_too_long":
+        en = f"“{field_name}” is too long: at most {ctx.get('max_length')} characters."
+    elif kind == "literal_error":
+        en = f"“{field_name}” must be one of {ctx.get('expected', '')}."
+    elif kind == "string_pattern_mismatch":
+        en = f"“{field_name}” has the wrong format: it must match {ctx.get('pattern', '')}."
+    else:
+        given = err.get("input")
+        shown = f"“{given[:57]}”" if isinstance(given, str) else _show(given)
+        en = f"“{field_name}”: {err.get('msg', '')} (got {shown})."
+    return Msg(_explain_zh(err, field_name, model), en)
+
+
+def _model_messages(model: type[BaseModel], doc: dict[str, Any], only: tuple[str, ...] | None) -> list[Msg]:
     try:
         model.model_validate(doc)
     except ValidationError as exc:
@@ -123,16 +177,15 @@ def _model_messages(model: type[BaseModel], doc: dict[str, Any], only: tuple[str
             loc = tuple(str(p) for p in err["loc"])
             if only is not None and (err["type"] == "missing" or loc[: len(only)] != only):
                 continue
-            field_name = ".".join(loc) or "(文件)"
-            out.append(_explain(dict(err), field_name, model))
+            out.append(explain(dict(err), ".".join(loc) or "(文件)", model))
         return out
     return []
 
 
-def check_answer(form: Form, ask: Ask, value: Any) -> str | None:
+def check_answer(form: Form, ask: Ask, value: Any) -> Msg | None:
     """The first problem with ``value`` for ``ask`` given the answers so far, or None."""
     if value in (None, "", []):
-        return None if not ask.required else f"{ask.zh}不能为空。"
+        return None if not ask.required else Msg(f"{ask.zh}不能为空。", f"{ask.label('en')} must not be empty.")
     if ask.extra is not None:
         problem = ask.extra(form.values, value)
         if problem:
@@ -140,7 +193,10 @@ def check_answer(form: Form, ask: Ask, value: Any) -> str | None:
     if ask.choices is not None:
         allowed = [v for v, _ in ask.choices(form.values)]
         if value not in allowed:
-            return f"{ask.zh}应为以下之一：{'、'.join(allowed)}。"
+            return Msg(
+                f"{ask.zh}应为以下之一：{'、'.join(allowed)}。",
+                f"{ask.label('en')} must be one of: {', '.join(allowed)}.",
+            )
     if form.model is not None and ask.key.startswith(form.doc_prefix):
         trial = dict(form.values)
         trial[ask.key] = value
@@ -151,7 +207,7 @@ def check_answer(form: Form, ask: Ask, value: Any) -> str | None:
     return None
 
 
-def validate_document(model: type[BaseModel], doc: dict[str, Any]) -> list[str]:
+def validate_document(model: type[BaseModel], doc: dict[str, Any]) -> list[Msg]:
     return _model_messages(model, doc, None)
 
 
@@ -165,6 +221,13 @@ class Env:
     registry: Registry
     governance: Governance
     today: date
+    lang: str = "zh"  # the language of choice labels (messages carry both languages)
+
+    def labels(self, table: dict[str, str]) -> Choices:
+        """A fixed table of choices with its labels in the user's language."""
+        if self.lang == "zh":
+            return list(table.items())
+        return [(k, CHOICE_LABELS_EN.get(k, v)) for k, v in table.items()]
 
     def unit_choices(self) -> Choices:
         return [(uid, u.record.model.name if u.record else uid) for uid, u in sorted(self.registry.units.items())]
@@ -194,461 +257,59 @@ class Env:
         return list(s.reviewers)
 
 
-def uscc_problem(value: Any) -> str | None:
+def uscc_problem(value: Any) -> Msg | None:
     """GM406 as you type: a malformed code is refused; a check-digit mismatch only noted by the check."""
     from .identifiers import uscc_well_formed
 
     text = str(value)
     if not uscc_well_formed(text):
-        return "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），请对照证书填写。"
+        return Msg(
+            "统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），请对照证书填写。",
+            "A unified social credit code is 18 digits or capital letters (no I, O, S, V, Z): "
+            "copy it from the certificate.",
+        )
     return None
 
 
-def _id_problem(value: Any) -> str | None:
+def id_problem(value: Any) -> Msg | None:
     if not isinstance(value, str) or not ID_RE.match(value) or len(value) > 64:
-        return "编号只能用小写英文字母、数字和连字符“-”，如 wangyi-education（不超过 64 个字符）。"
+        return Msg(
+            "编号只能用小写英文字母、数字和连字符“-”，如 wangyi-education（不超过 64 个字符）。",
+            "An id uses only lowercase letters, digits and hyphens, e.g. wangyi-education (at most 64 characters).",
+        )
     return None
 
 
-def platform_problems(gov: Governance, platform: str, platform_id: str | None, url: str | None) -> list[str]:
+def platform_problems(gov: Governance, platform: str, platform_id: str | None, url: str | None) -> list[Msg]:
     """What GM107 would say about this platform_id and url, in a newcomer's words."""
     p = gov.platforms.get(platform)
     if p is None:
-        return [f"平台 {platform} 不在 policies/governance.yaml 的 platforms 中。"]
+        return [
+            Msg(
+                f"平台 {platform} 不在 policies/governance.yaml 的 platforms 中。",
+                f"The platform {platform} is not among the platforms of policies/governance.yaml.",
+            )
+        ]
     out = []
     if platform_id is not None and not re.fullmatch(p.id_pattern, platform_id):  # as GM107 does
-        out.append(f"{p.label}的账号 ID 格式应符合 {p.id_pattern}：请从平台后台复制原始 ID。")
+        out.append(
+            Msg(
+                f"{p.label}的账号 ID 格式应符合 {p.id_pattern}：请从平台后台复制原始 ID。",
+                f"An account id on “{p.label}” must match {p.id_pattern}: copy the original id from the "
+                "platform's back office.",
+            )
+        )
     if url is not None:
         host = (urlsplit(url).hostname or "").lower()
         if not host_in(host, p.url_hosts):
-            out.append(f"{p.label}的网址应以 https:// 开头且域名为 {'、'.join(p.url_hosts)}，现在是 {host or url}。")
-    return out
-
-
-# ---------------------------------------------------------------- forms
-
-
-def unit_form(env: Env) -> Form:
-    units = env.registry.units
-
-    def new_id(_: Values, v: Any) -> str | None:
-        return _id_problem(v) or (f"单位编号 {v} 已存在（accounts/{v}/）：请换一个编号。" if v in units else None)
-
-    def parent_ok(_: Values, v: Any) -> str | None:
-        return None if v in units else f"主管单位 {v} 不在名录中：请填写已有单位的编号，或留空。"
-
-    return Form(
-        "unit",
-        [
-            Ask("id", "--id", "单位编号（英文，用作文件夹名）", extra=new_id, hint="如 wangyi-education"),
-            Ask("doc.name", "--name", "单位全称", hint="如 铜川市王益区教育局"),
-            Ask("doc.short_name", "--short-name", "单位简称", hint="如 区教育局"),
-            Ask("doc.uscc", "--uscc", "统一社会信用代码", hint="18 位", extra=lambda _, v: uscc_problem(v)),
-            Ask("doc.kind", "--kind", "单位性质", kind="choice", choices=lambda _: list(UNIT_KINDS.items())),
-            Ask(
-                "doc.parent",
-                "--parent",
-                "主管单位编号（没有请直接回车）",
-                required=False,
-                extra=parent_ok,
-                choices=lambda _: env.unit_choices(),
-            ),
-            Ask(
-                "doc.division_code",
-                "--division-code",
-                "行政区划代码",
-                default=lambda _: env.governance.jurisdiction.division_code,
-            ),
-            Ask("doc.leader_in_charge.name", "--leader-name", "分管负责同志姓名"),
-            Ask("doc.leader_in_charge.title", "--leader-title", "分管负责同志职务", hint="如 副局长"),
-            Ask(
-                "doc.reviewers",
-                "--reviewers",
-                "本单位审核人（代码托管平台账号或团队，逗号分隔）",
-                kind="list",
-                default=lambda v: [f"@{env.org()}/{v.get('id', 'unit')}"],
-                hint="如 @wangyi-gov/wangyi-education",
-            ),
-        ],
-        Unit,
-        "doc.",
-    )
-
-
-def account_form(env: Env) -> Form:
-    reg = env.registry
-
-    def gov() -> Governance:
-        return env.governance
-
-    def unit_ok(_: Values, v: Any) -> str | None:
-        if v not in reg.units:
-            return f"单位 {v} 不在名录中：请先运行 govmedia new unit 登记主办单位。"
-        return None
-
-    def acc_ok(vals: Values, v: Any) -> str | None:
-        ref = f"{vals.get('unit')}/{v}"
-        return _id_problem(v) or (f"账号 {ref} 已存在：请换一个编号。" if ref in reg.accounts else None)
-
-    def unit_name(vals: Values) -> str | None:
-        return reg.unit_name(str(vals.get("unit")))
-
-    def leader(vals: Values, i: int) -> str | None:
-        unit = reg.units.get(str(vals.get("unit")))
-        if unit is None or unit.record is None:
-            return None
-        person = unit.record.model.leader_in_charge
-        return str(person.name if i == 0 else person.title)
-
-    def pid_ok(vals: Values, v: Any) -> str | None:
-        problems = platform_problems(gov(), str(vals.get("doc.platform")), str(v), None)
-        return problems[0] if problems else None
-
-    def url_ok(vals: Values, v: Any) -> str | None:
-        if not str(v).startswith("https://"):
-            return "网址必须以 https:// 开头。"
-        problems = platform_problems(gov(), str(vals.get("doc.platform")), None, str(v))
-        return problems[0] if problems else None
-
-    def unit_accounts(vals: Values) -> list[Any]:
-        unit = reg.units.get(str(vals.get("unit")))
-        return [a.record.model for a in unit.accounts.values() if a.record] if unit else []
-
-    def one_per_platform(vals: Values, v: Any) -> str | None:
-        from govmedia.schemas.account import LIVE_STATUSES
-
-        for other in unit_accounts(vals):
-            if other.platform == v and other.status in LIVE_STATUSES:
-                return (
-                    f"本单位在这个平台已有账号「{other.name}」（状态 {other.status}）：同一单位在同一平台只能开设"
-                    "一个账号（第七条（一））。如要更换，请先对原账号申请变更或注销关停。"
+            out.append(
+                Msg(
+                    f"{p.label}的网址应以 https:// 开头且域名为 {'、'.join(p.url_hosts)}，现在是 {host or url}。",
+                    f"url of an account on “{p.label}”: it must start with https:// on the domain "
+                    f"{', '.join(p.url_hosts)}; it is {host or url}.",
                 )
-        return None
-
-    def usual_name(vals: Values) -> str | None:
-        names = [a.name for a in unit_accounts(vals) if a.status != "rejected"]
-        return max(sorted(set(names)), key=names.count) if names else None
-
-    def app_like(vals: Values) -> bool:
-        p = gov().platforms.get(str(vals.get("doc.platform")))
-        return bool(p and (p.app_like or vals.get("doc.platform") in ("app", "mini_program")))
-
-    def entrusted(vals: Values) -> bool:
-        return vals.get("doc.undertaking.kind") == "entrusted"
-
-    return Form(
-        "account",
-        [
-            Ask(
-                "unit",
-                "--unit",
-                "主办单位编号",
-                kind="choice",
-                choices=lambda _: env.unit_choices(),
-                extra=unit_ok,
-            ),
-            Ask(
-                "doc.platform",
-                "--platform",
-                "平台",
-                kind="choice",
-                choices=lambda _: env.platform_choices(),
-                extra=one_per_platform,
-            ),
-            Ask(
-                "id",
-                "--id",
-                "账号编号（英文，用作文件夹名）",
-                extra=acc_ok,
-                default=lambda v: str(v.get("doc.platform", "")).replace("_", "-") or None,
-            ),
-            Ask("doc.name", "--name", "账号名称", hint="与其他平台保持一致（第九条）", default=usual_name),
-            Ask("doc.platform_id", "--platform-id", "账号 ID / 原始 ID", extra=pid_ok),
-            Ask("doc.url", "--url", "账号主页网址（https://…）", extra=url_ok),
-            Ask(
-                "doc.positioning",
-                "--positioning",
-                "功能定位",
-                hint="如 发布本单位政务信息，解读政策，回应关切",
-            ),
-            Ask(
-                "doc.verification.verified",
-                "--verified",
-                "是否已完成平台认证",
-                kind="bool",
-                default=lambda _: False,
-            ),
-            Ask("doc.verification.subject", "--subject", "认证主体（应与主办单位全称一致）", default=unit_name),
-            Ask(
-                "doc.undertaking.kind",
-                "--undertaking",
-                "运营方式",
-                kind="choice",
-                choices=lambda _: list(UNDERTAKING_KINDS.items()),
-                default=lambda _: "internal",
-            ),
-            Ask("doc.undertaking.name", "--undertaking-name", "承办单位名称", default=unit_name),
-            Ask(
-                "doc.undertaking.uscc",
-                "--undertaking-uscc",
-                "承办单位统一社会信用代码",
-                when=entrusted,
-                extra=lambda _, v: uscc_problem(v),
-            ),
-            Ask(
-                "doc.undertaking.agreement.signed_on",
-                "--agreement-signed",
-                "委托协议签订日期",
-                kind="date",
-                when=entrusted,
-            ),
-            Ask(
-                "doc.undertaking.agreement.expires_on",
-                "--agreement-expires",
-                "委托协议到期日期",
-                kind="date",
-                when=entrusted,
-            ),
-            Ask(
-                "doc.undertaking.agreement.confidentiality",
-                "--agreement-confidentiality",
-                "协议是否含保密条款",
-                kind="bool",
-                when=entrusted,
-                default=lambda _: True,
-            ),
-            Ask(
-                "doc.undertaking.agreement.qualification_reviewed",
-                "--agreement-qualification-reviewed",
-                "是否已审核承办单位资质",
-                kind="bool",
-                when=entrusted,
-                default=lambda _: True,
-            ),
-            Ask("doc.interaction.comments", "--comments", "开启评论", kind="bool", default=lambda _: True),
-            Ask("doc.interaction.messages", "--messages", "开启留言", kind="bool", default=lambda _: True),
-            Ask(
-                "doc.interaction.private_messages",
-                "--private-messages",
-                "开启私信",
-                kind="bool",
-                default=lambda _: True,
-            ),
-            Ask(
-                "doc.operations.update_cycle_days",
-                "--update-cycle",
-                "更新周期（天）",
-                kind="int",
-                default=lambda _: 7,
-                hint="不超过 governance.yaml 的 max_update_cycle_days",
-            ),
-            Ask("doc.operations.responsible.overall", "--overall", "总负责人（姓名或职务）"),
-            Ask("doc.operations.responsible.columns", "--columns", "栏目责任人（逗号分隔）", kind="list"),
-            Ask("doc.operations.responsible.backup", "--backup", "备岗人员"),
-            Ask(
-                "doc.operations.review_before_publish",
-                "--review-before-publish",
-                "发布前是否审核",
-                kind="bool",
-                default=lambda _: True,
-            ),
-            Ask("doc.app.icp_filing", "--icp", "ICP 备案号", when=app_like),
-            Ask("doc.app.mlps_level", "--mlps", "网络安全等级保护级别（1–5）", kind="int", when=app_like),
-            Ask("applicant.name", "--applicant-name", "申请人姓名", default=lambda v: leader(v, 0)),
-            Ask("applicant.title", "--applicant-title", "申请人职务", default=lambda v: leader(v, 1)),
-            Ask("date", "--date", "申请日期", kind="date", default=lambda _: env.today.isoformat()),
-        ],
-        Account,
-        "doc.",
-    )
-
-
-def request_form(env: Env) -> Form:
-    reg = env.registry
-
-    def acc_ok(_: Values, v: Any) -> str | None:
-        if v not in reg.accounts:
-            return f"账号 {v} 不在名录中：请写成 单位编号/账号编号，如 wangyi-education/weibo。"
-        acc = reg.accounts[v]
-        if acc.record is None:
-            return f"账号 {v} 的 account.yaml 有错误：请先运行 govmedia check 修正。"
-        return None
-
-    def action_ok(vals: Values, v: Any) -> str | None:
-        acc = reg.accounts.get(str(vals.get("account")))
-        if acc is None or acc.record is None:
-            return None
-        status = acc.record.model.status
-        if v == "open" and status != "rejected":
-            return "开设申请随 govmedia new account 一起生成；只有未获批准的账号才能重新申请开设。"
-        if v != "open" and status != "active":
-            return f"账号现在的状态是 {status}：只有正常运行（active）的账号才能申请{ACTION_LABELS[v][0]}。"
-        return None
-
-    def applicant(vals: Values, i: int) -> str | None:
-        acc = reg.accounts.get(str(vals.get("account")))
-        unit = reg.units.get(acc.unit_id) if acc else None
-        if unit is None or unit.record is None:
-            return None
-        person = unit.record.model.leader_in_charge
-        return str(person.name if i == 0 else person.title)
-
-    return Form(
-        "request",
-        [
-            Ask(
-                "account",
-                "--account",
-                "账号（单位编号/账号编号）",
-                extra=acc_ok,
-                choices=lambda _: [
-                    (k, a.record.model.name if a.record else k) for k, a in sorted(reg.accounts.items())
-                ],
-            ),
-            Ask(
-                "doc.action",
-                "--action",
-                "申请事项",
-                kind="choice",
-                extra=action_ok,
-                choices=lambda _: [(a, ACTION_LABELS[a][0]) for a in ("change", "exit", "close", "open")],
-            ),
-            Ask("doc.applicant.name", "--applicant-name", "申请人姓名", default=lambda v: applicant(v, 0)),
-            Ask("doc.applicant.title", "--applicant-title", "申请人职务", default=lambda v: applicant(v, 1)),
-            Ask("doc.reason", "--reason", "申请理由", when=lambda v: v.get("doc.action") != "open"),
-            Ask(
-                "doc.basis_document.title",
-                "--basis-title",
-                "机构编制批复文件标题",
-                when=lambda v: v.get("doc.action") == "exit",
-            ),
-            Ask(
-                "doc.basis_document.document_no",
-                "--basis-no",
-                "批复文号",
-                when=lambda v: v.get("doc.action") == "exit",
-            ),
-            Ask(
-                "doc.basis_document.issued_on",
-                "--basis-date",
-                "批复日期",
-                kind="date",
-                when=lambda v: v.get("doc.action") == "exit",
-            ),
-            Ask("doc.submitted_on", "--date", "申请日期", kind="date", default=lambda _: env.today.isoformat()),
-        ],
-        Request,
-        "doc.",
-    )
-
-
-def approval_form(env: Env, req: RequestRec | None, next_stage: str | None) -> Form:
-    def stage_ok(_: Values, v: Any) -> str | None:
-        if next_stage is None:
-            return "这个申请已经审结，不需要再审批。"
-        if v != next_stage:
-            return (
-                f"现在轮到「{env.stage_title(next_stage)}」（{next_stage}）审批，"
-                f"不能跳到 {v}：审批须按第七条、第八条规定的顺序进行。"
             )
-        return None
-
-    def needs_doc(vals: Values) -> bool:
-        s = env.governance.stages.get(str(vals.get("stage")))
-        return bool(s and s.requires_document)
-
-    return Form(
-        "approval",
-        [
-            Ask(
-                "stage",
-                "--stage",
-                "审批层级",
-                kind="choice",
-                extra=stage_ok,
-                default=lambda _: next_stage,
-                choices=lambda _: [(s, t.title) for s, t in env.governance.stages.items()],
-            ),
-            Ask(
-                "doc.decision",
-                "--decision",
-                "审批意见",
-                kind="choice",
-                choices=lambda _: [("approved", "同意"), ("rejected", "不同意")],
-            ),
-            Ask("doc.approver.name", "--approver-name", "审批人姓名"),
-            Ask("doc.approver.title", "--approver-title", "审批人职务"),
-            Ask("doc.document_no", "--document-no", "批复文号（如 铜政办函〔2026〕12号）", when=needs_doc),
-            Ask("doc.comment", "--comment", "审批意见说明（可留空）", required=False),
-            Ask("doc.decided_on", "--date", "审批日期", kind="date", default=lambda _: env.today.isoformat()),
-        ],
-        Approval,
-        "doc.",
-    )
-
-
-def announcement_form(env: Env) -> Form:
-    reg = env.registry
-
-    def accounts_ok(_: Values, v: Any) -> str | None:
-        missing = [a for a in v if a not in reg.accounts]
-        return f"名录中没有这些账号：{'、'.join(missing)}（写成 单位编号/账号编号）。" if missing else None
-
-    def slug_default(vals: Values) -> str | None:
-        accs = vals.get("doc.accounts") or []
-        if not accs:
-            return None
-        slug = f"{accs[0].replace('/', '-')}-{vals.get('doc.kind', 'opening')}"
-        return slug if len(slug) <= 64 else slug[:64].rstrip("-")
-
-    def title_default(vals: Values) -> str | None:
-        names = []
-        for ref in vals.get("doc.accounts") or []:
-            acc = reg.accounts.get(ref)
-            if acc and acc.record:
-                names.append(acc.record.model.name)
-        word = ANNOUNCEMENT_KINDS.get(str(vals.get("doc.kind")), "")
-        return f"关于「{'、'.join(dict.fromkeys(names))}」政务新媒体账号{word}的公告" if names else None
-
-    def until_default(vals: Values) -> str | None:
-        try:
-            start = date.fromisoformat(str(vals.get("doc.published_on")))
-        except ValueError:
-            return None
-        return (start + timedelta(days=env.governance.announcement_min_days)).isoformat()
-
-    return Form(
-        "announcement",
-        [
-            Ask(
-                "doc.kind",
-                "--kind",
-                "公告类型",
-                kind="choice",
-                choices=lambda _: list(ANNOUNCEMENT_KINDS.items()),
-            ),
-            Ask(
-                "doc.accounts",
-                "--account",
-                "涉及的账号（单位编号/账号编号，逗号分隔）",
-                kind="list",
-                extra=accounts_ok,
-            ),
-            Ask("doc.title", "--title", "公告标题", default=title_default),
-            Ask("doc.published_on", "--date", "发布日期", kind="date", default=lambda _: env.today.isoformat()),
-            Ask(
-                "doc.display_until",
-                "--until",
-                "公示截止日期",
-                kind="date",
-                default=until_default,
-                hint="至少公示 announcement_min_days 天（第七条（三））",
-            ),
-            Ask("slug", "--slug", "文件名（英文）", default=slug_default, extra=lambda _, v: _id_problem(v)),
-        ],
-        Announcement,
-        "doc.",
-    )
+    return out
 
 
 # ---------------------------------------------------------------- changes (--set key=value)
@@ -665,25 +326,36 @@ def _scalar(text: str) -> Any:
     return text
 
 
-def build_changes(current: dict[str, Any], sets: list[str], units: set[str]) -> tuple[dict[str, Any], list[str]]:
+def build_changes(current: dict[str, Any], sets: list[str], units: set[str]) -> tuple[dict[str, Any], list[Msg]]:
     """``["name=新名称", "interaction.comments=true"]`` -> ``changes`` (whole new top-level values)."""
     changes: dict[str, Any] = {}
-    problems: list[str] = []
+    problems: list[Msg] = []
     for item in sets:
         if "=" not in item:
-            problems.append(f"--set {item}：应写成 字段=新值，如 --set name=王益教育。")
+            problems.append(
+                Msg(
+                    f"--set {item}：应写成 字段=新值，如 --set name=王益教育。",
+                    f"--set {item}: write field=new value, e.g. --set name=NewName.",
+                )
+            )
             continue
         key, _, raw = item.partition("=")
         key = key.strip()
         top, _, rest = key.partition(".")
         if top not in CHANGEABLE_FIELDS:
             problems.append(
-                f"--set {key}：字段 {top} 不能通过变更申请修改；可以修改的字段：{'、'.join(CHANGEABLE_FIELDS)}。"
+                Msg(
+                    f"--set {key}：字段 {top} 不能通过变更申请修改；可以修改的字段：{'、'.join(CHANGEABLE_FIELDS)}。",
+                    f"--set {key}: the field {top} cannot be changed by a change request; fields that can: "
+                    f"{', '.join(CHANGEABLE_FIELDS)}.",
+                )
             )
             continue
         if top == "unit":
             if raw not in units:
-                problems.append(f"--set unit={raw}：名录中没有这个单位编号。")
+                problems.append(
+                    Msg(f"--set unit={raw}：名录中没有这个单位编号。", f"--set unit={raw}: no unit has this id.")
+                )
                 continue
             changes["unit"] = raw
             continue

@@ -385,7 +385,7 @@ def test_any_cells_give_a_report_not_a_crash(rows: list[list[Any]], blanked: lis
         grid[1][VARIANT_HEADERS.index(name)] = None
     table = ledger._table(grid, "台账", [])
     result = Importer(gov, BASE_TODAY, "wangyi-gov").run(table)
-    assert all(p.text() for p in result.problems)
+    assert all(p.text() and p.text("en") for p in result.problems)
     assert sum(result.statuses.values()) + result.skipped_rows == len(table)
 
 
@@ -416,3 +416,125 @@ def test_every_problem_of_a_row_at_once(tmp_path: Path, capsys: pytest.CaptureFi
     assert "第 2 行，“统一社会信用代码”列：“ABC”：统一社会信用代码应为 18 位" in err
     assert "第 2 行，“账号定位”列：“账号定位” 不能为空" in err
     assert "第 2 行，“更新频率”列：更新周期“x”应为天数" in err
+
+
+# ---------------------------------------------------------------- --lang en
+
+EN = ["--lang", "en"]
+
+
+def test_english_export(
+    make_register: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .english import assert_english
+
+    src = make_register()
+    out = tmp_path / "ledger.xlsx"
+    assert main(["export", "--root", str(src), "--out", str(out), *EN]) == 0
+    err = capsys.readouterr().err
+    assert f"Exported 21 accounts to {out}" in err
+    assert_english(err, "已导出")
+    assert load_workbook(out, read_only=True).sheetnames[0] == "台账"  # the ledger itself stays Chinese
+    for argv, message in (
+        (["--out", str(tmp_path / "x.txt")], "choose json, csv or xlsx with --format"),
+        (["--out", "-", "--format", "xlsx"], "xlsx cannot be written to the screen"),
+        (["--out", str(tmp_path / "no/such/x.csv")], "does not exist: create it first"),
+    ):
+        assert main(["export", "--root", str(src), *argv, *EN]) == 2
+        err = capsys.readouterr().err
+        assert message in err
+        assert_english(err, "请用")
+    assert main(["export", "--root", str(tmp_path / "nowhere"), "--out", str(out), *EN]) == 2
+    err = capsys.readouterr().err
+    assert "the register folder" in err
+    assert_english(err, "找不到名录目录")
+
+
+def test_english_import_round_trip(
+    make_register: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .english import assert_english
+
+    src = make_register()
+    path = tmp_path / "ledger.json"
+    export(src, path)
+    capsys.readouterr()
+    out = tmp_path / "imported"
+    assert import_(path, out, *EN) == 0
+    err = capsys.readouterr().err
+    assert "Imported 8 units and 21 accounts (" in err and f"Next: govmedia check --lang en --root {out}" in err
+    assert_english(err, "已导入", "下一步")
+    assert errors(out) == []
+    assert import_(path, out, *EN) == 2  # not empty now
+    err = capsys.readouterr().err
+    assert "is not empty" in err
+    assert_english(err, "不是空的")
+
+
+def test_english_import_row_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from .english import assert_english
+
+    path = tmp_path / "bad.xlsx"
+    _workbook(
+        path,
+        [
+            VARIANT_HEADERS,
+            _variant_row(),
+            _variant_row(平台类型="脸书", 原始ID="1"),
+            _variant_row(主页地址="https://evil.example.com/u/1", 原始ID=5099999999),
+            _variant_row(开设日期="去年", 原始ID=5088888888, 主页地址="https://weibo.com/u/5088888888"),
+            _variant_row(),  # the same account twice
+            _variant_row(开设日期=None, 批准文号=None, 原始ID=5077777777, 主页地址="https://weibo.com/u/5077777777"),
+            _variant_row(平台类型="哔哩哔哩", 开设日期=None, 批准文号=None, 原始ID=5066666666,
+                         主页地址="https://space.bilibili.com/5066666666"),
+            _variant_row(单位名称="新单位", 单位类型=None, 统一社会信用代码="ABC", 账号定位=None, 更新频率="x",
+                         账号状态="不知道", 开设日期="2099-01-01", 批准文号="号" * 80, 先审后发="也许"),
+        ],
+    )
+    out = tmp_path / "out"
+    assert import_(path, out, *EN) == 1
+    err = capsys.readouterr().err
+    assert "error: sheet “Sheet”, row 3, column “平台类型”: The platform “脸书” is not recognised" in err
+    assert "row 4, column “主页地址”: url of an account on “微博”: it must start with https://" in err
+    assert "row 5, column “开设日期”: “去年” is not a valid date" in err
+    assert "row 6, column “原始ID”: The same account as row 2" in err
+    assert "row 7, column “平台类型”: The unit already has a live account on “微博” (row 2)" in err
+    assert "note: sheet “Sheet”, row 8: The ledger's status is “正常运行” (active) but “开通日期”, “开设批准文号”" in err
+    assert "row 9, column “单位类型”: The kind of unit is empty" in err
+    assert "row 9, column “统一社会信用代码”: “ABC”: A unified social credit code is 18 digits" in err
+    assert "row 9, column “账号定位”:" in err and "Add or correct it in the ledger." in err
+    assert "row 9, column “更新频率”: The update cycle “x” must be a number of days" in err
+    assert "row 9, column “账号状态”: The status “不知道” is not recognised" in err
+    assert "row 9, column “开设日期”: The date 2099-01-01 is after today" in err
+    assert "row 9, column “批准文号”: A document number is one line of at most 64 characters" in err
+    assert "row 9, column “先审后发”: “也许” must be “是” (yes) or “否” (no)." in err
+    assert "This row was not imported" in err and "6 rows were not imported" in err
+    assert_english(err, "第 3 行", "无法识别", "没有导入", "错误 ", "提示 ")
+    assert errors(out) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("not.xlsx", b"this is not a workbook", "is not a readable Excel workbook"),
+        ("empty.xlsx", None, "No header row found in the sheet"),
+        ("old.xls", b"\xd0\xcf\x11\xe0", "is in the old .xls format"),
+        ("missing.xlsx", "absent", "does not exist: check its name and path"),
+        ("bad.csv", b"\xff\xfe\x00garbage\x81", "The encoding of bad.csv is unknown"),
+        ("bad.json", b"{not json", "bad.json is not valid JSON"),
+    ],
+)
+def test_english_malformed_ledgers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes | str | None, message: str
+) -> None:
+    from .english import assert_english
+
+    path = tmp_path / name
+    if content is None:
+        _workbook(path, [])
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    assert import_(path, tmp_path / "out", *EN) == 2
+    err = capsys.readouterr().err
+    assert message in err and "No file was written." in err
+    assert_english(err, "没有写入任何文件")

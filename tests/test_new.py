@@ -413,3 +413,106 @@ def test_one_account_per_platform_and_the_usual_name(reg: Path, capsys: pytest.C
     )
     acc = load(reg).accounts["huangbao-town/weibo"].record
     assert acc is not None and acc.model.name == "黄堡镇发布"  # the name the unit uses elsewhere (第九条)
+
+
+# ---------------------------------------------------------------- --lang en
+
+EN = ["--lang", "en"]
+
+
+def test_english_unit_account_and_next_steps(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from .english import assert_english
+
+    assert main([*UNIT, *EN]) == 0
+    assert main([*ACCOUNT, *EN]) == 0
+    out = capsys.readouterr().out
+    assert "New host unit: accounts/wangyi-sports/unit.yaml" in out
+    assert "New account with its opening request: accounts/wangyi-sports/douyin/account.yaml" in out
+    assert "Next steps:" in out and f"git add accounts/wangyi-sports/douyin/account.yaml {OPEN}/request.yaml" in out
+    assert_english(out, "下一步", "已新建")
+    # The files are the register's content: as Chinese as without --lang en.
+    account_text = (reg / "accounts/wangyi-sports/douyin/account.yaml").read_text(encoding="utf-8")
+    assert "王益体育" in account_text
+    assert errors(reg) == []
+
+
+def test_english_errors(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from .english import assert_english
+
+    assert main(["new", "account", "--yes", *T, *EN, "--unit", "huangbao-town"]) == 2
+    err = capsys.readouterr().err
+    assert "These required values are missing" in err and "No file was written." in err
+    for flag in ("--platform", "--platform-id", "--url", "--positioning", "--overall"):
+        assert flag in err
+    assert_english(err, "缺少以下必填项", "没有写入任何文件")
+    assert main([*UNIT, *EN]) == 0
+    capsys.readouterr()
+    argv = [*ACCOUNT, *EN]
+    argv[argv.index("--platform-id") + 1] = "not-a-douyin-id"
+    argv += ["--comments", "maybe", "--update-cycle", "seven"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--platform-id not-a-douyin-id: An account id on “抖音” must match" in err
+    assert "--comments maybe: Please answer yes or no" in err
+    assert "--update-cycle seven: Please give a whole number" in err
+    assert_english(err, "格式应符合", "请回答")
+    assert main([*UNIT, *EN]) == 2  # never overwrites
+    err = capsys.readouterr().err
+    assert "already exists" in err
+    assert_english(err, "已存在")
+    assert main(["new", "approval", "--yes", *T, *EN]) == 2
+    err = capsys.readouterr().err
+    assert "--request is missing" in err
+    assert_english(err)
+    assert main(["new", "unit", "--yes", *T, *EN, "--root", "no-such-folder"]) == 2
+    err = capsys.readouterr().err
+    assert "does not exist" in err
+    assert_english(err)
+
+
+def test_english_approval_chain_and_change(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from .english import assert_english
+
+    assert main([*UNIT, *EN]) == 0 and main([*ACCOUNT, *EN]) == 0
+    ask = ["new", "approval", "--yes", *T, *EN, "--request", OPEN, "--decision", "approved"]
+    assert main([*ask, "--stage", "district_office", "--approver-name", "刘晓明", "--approver-title", "主任"]) == 2
+    err = capsys.readouterr().err
+    assert "It is the turn of “本单位主要负责同志” (unit_head), not district_office" in err
+    assert_english(err, "现在轮到")
+    assert main([*ask, "--approver-name", "王强", "--approver-title", "主任"]) == 0
+    out = capsys.readouterr().out
+    assert "Recorded the decision of “本单位主要负责同志”" in out
+    assert_english(out, "已记录")
+    # A change request needs --set; an unknown field is refused in English.
+    change = ["new", "request", "--yes", *T, *EN, "--action", "change", "--reason", "调整"]
+    ref = next(
+        k for k, a in load(reg).accounts.items() if a.record is not None and a.record.model.status == "active"
+    )
+    assert main([*change, "--account", ref, "--set", "status=closed"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot be changed by a change request" in err
+    assert_english(err, "不能通过变更申请修改")
+
+
+def test_english_prompts(reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from .english import assert_english
+
+    monkeypatch.setenv("GOVMEDIA_INTERACTIVE", "1")
+    answers = iter(["Wangyi Sports", "wangyi-sports", "铜川市王益区体育运动中心", "区体育中心", "12610202MB12345679",
+                    "2", "", "", "王强", "主任", ""])
+    asked: list[str] = []
+
+    def fake_input(prompt: str = "") -> str:
+        asked.append(prompt)
+        return next(answers)
+
+    monkeypatch.setattr("builtins.input", fake_input)
+    assert main(["new", "unit", *T, *EN]) == 0
+    out = capsys.readouterr().out
+    assert asked[0].startswith("unit id (used as the folder name) (e.g. wangyi-education)")
+    assert any(p.startswith("kind of unit") for p in asked)
+    assert "2) public_institution  public institution" in out
+    assert "✗ An id uses only lowercase letters" in out  # the first answer was refused, in English
+    assert_english(out + "\n".join(asked), "单位编号", "请重新输入")
+    unit = load(reg).units["wangyi-sports"]
+    assert unit.record is not None and unit.record.model.kind == "public_institution"

@@ -13,7 +13,14 @@ cached findings of every other unit; the danger is a stale or a missing finding.
 Each step also says which findings the mutation must produce (``has``), must not produce (``lacks``),
 or that the register is back to its starting findings (``baseline``), so that a mutation that stops
 doing anything is noticed instead of passing vacuously. The uncached run is the truth; the cached run is
-the one being judged. ``test_a_stale_engine_is_caught`` proves that every case can fail.
+the one being judged. Guards against a vacuous oracle:
+
+- ``test_a_stale_engine_is_caught``: every case fails against an engine that serves the previous run's
+  findings, or drops one finding;
+- ``test_a_per_unit_engine_is_caught``: the cross-unit cases fail against an engine that recomputes only
+  the edited unit folders (no linked units, no announcements) — the bug this file exists for;
+- ``test_the_incremental_path_is_exercised``: with GOVMEDIA_TRACE, each step inside accounts/ is really
+  answered by an incremental run (others by a full run, unchanged reruns from the result cache).
 """
 
 from __future__ import annotations

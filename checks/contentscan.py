@@ -92,6 +92,18 @@ class Hit:
 _SENTENCE_END = frozenset("。！？；!?;\n")
 
 
+@lru_cache(maxsize=4096)
+def _latin_word_char(ch: str) -> bool:
+    """A letter or digit of the Latin script, half- or full-width: part of a word like "bet365"."""
+    narrow = unicodedata.normalize("NFKC", ch)
+    return len(narrow) == 1 and narrow.isascii() and narrow.isalnum()
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] continues a longer Latin word on either side (ids, urls, hashes)."""
+    return (start > 0 and _latin_word_char(text[start - 1])) or (end < len(text) and _latin_word_char(text[end]))
+
+
 class Matcher:
     """One Aho-Corasick automaton over every term's skeleton; built once per run."""
 
@@ -124,6 +136,10 @@ class Matcher:
         breaks = [i for i, ch in enumerate(text) if ch in _SENTENCE_END]
         for end, (key, group) in self.automaton.iter(keyed):
             start = end - len(key) + 1
+            if key.isascii() and _inside_word(text, origin[start], origin[end] + 1):
+                # A Latin term inside a longer Latin word is a random id, not an advertisement: "PKLO" in a
+                # douyin handle folds to the lottery "pk10". Separated it still matches: "3 6 5 b e t".
+                continue
             for term in group:
                 if term.kind == "allow":
                     allows.append((start, end))

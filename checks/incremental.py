@@ -86,7 +86,7 @@ def changed_units(before: FileMap, after: FileMap) -> set[str] | None:
     units: set[str] = set()
     for rel in changed:
         parts = rel.split("/", 2)
-        if parts[0] != "accounts" or len(parts) < 2:
+        if parts[0] != "accounts" or len(parts) < 2 or not parts[1]:  # "accounts/": the folder itself
             return None
         units.add(parts[1])
     return units

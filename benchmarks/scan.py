@@ -149,9 +149,9 @@ def main() -> int:
 
     print(f"register: {root} ({args.accounts} accounts, {n} files); median of {args.repeat}; "
           f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}")
-    print(f"{'measurement':<36} {'seconds':>8}")
+    print(f"{'measurement':<40} {'seconds':>8}")
     for name, seconds in rows:
-        print(f"{name:<36} {seconds:>8.3f}")
+        print(f"{name:<40} {seconds:>8.3f}")
     return 0
 
 

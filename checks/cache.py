@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from . import yamlload
+from .files import read_regular
 from .findings import Finding
 
 FORMAT = b"govmedia-cache-1"
@@ -209,9 +210,7 @@ RACY_NS = 2_000_000_000
 
 def _hash_file(path: str) -> bytes:
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as f:
-            return file_hash(f.read())
+        return file_hash(read_regular(path))
     except OSError as exc:
         if os.path.islink(path):
             return hashlib.blake2b(b"symlink\0" + os.readlink(path).encode("utf-8", "surrogateescape"),

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from . import cache
 from .cache import EXTRA_FILES, REGISTER_DIRS, FileMap, StatKey
+from .files import read_regular
 
 TIMEOUT = 30.0  # seconds, for each git command
 _MODES = {"100644", "100755", "120000"}  # anything else (160000 gitlink, 040000 sparse dir): no answer
@@ -124,9 +125,7 @@ UNSURE: StatKey = (-2, 0, 0, 0)  # equals no stat key and no git token: hashed a
 def _read(path: str) -> bytes | None:
     """A regular file's bytes (None for a link or an unreadable file). Tests count the calls."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as f:
-            return f.read()
+        return read_regular(path)
     except OSError:
         return None
 

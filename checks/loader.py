@@ -20,6 +20,7 @@ from govmedia.schemas import Account, Announcement, Approval, Governance, Reques
 
 from . import yamlload
 from .cache import ParseCache, markdown_from, parse_markdown, parse_yaml, yaml_from
+from .files import NotRegular, read_regular
 from .findings import Finding, make
 from .registry import AccountRec, AnnouncementRec, Record, Registry, RequestRec, TextFile, UnitRec
 from .schema_errors import findings_from
@@ -67,9 +68,11 @@ class Loader:
         try:
             if not _NOFOLLOW and os.path.islink(full):  # pragma: no cover - platforms without O_NOFOLLOW
                 raise OSError(errno.ELOOP, "symlink")
-            fd = os.open(full, os.O_RDONLY | _NOFOLLOW)
-            with os.fdopen(fd, "rb") as f:
-                return f.read()
+            return read_regular(full)
+        except NotRegular:
+            self.reg.findings.append(_layout(
+                rel, "这里应是普通文件，现在是管道、套接字或设备文件：请换成普通文件。",
+                "this must be a regular file; it is a FIFO, socket or device: replace it with a regular file."))
         except OSError as exc:
             if exc.errno == errno.ELOOP or os.path.islink(full):
                 self.reg.findings.append(_layout(
@@ -78,7 +81,7 @@ class Loader:
             else:
                 self.reg.findings.append(make("GM001", rel, 1, 1, f"无法读取文件：{exc.strerror}。",
                                               f"cannot read the file: {exc.strerror}."))
-            return None
+        return None
 
     def _known(self, rel: str, suffix: bytes) -> Any:
         """A cached parse of ``rel`` whose content hash the cache's scan has just established: no read."""

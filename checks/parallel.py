@@ -14,6 +14,7 @@ from multiprocessing import get_context
 from typing import Any
 
 from .cache import ParseCache, file_hash, parse_markdown, parse_yaml
+from .files import read_regular
 
 MIN_FILES = 4000
 CHUNK = 500
@@ -24,12 +25,9 @@ Parsed = tuple[str, bytes, str, Any]  # rel, content hash, cache-key suffix, par
 def parse_files(root: str, rels: list[str]) -> list[Parsed]:
     """Worker: read, hash and parse each file (YAML, or Markdown with front matter)."""
     out: list[Parsed] = []
-    nofollow = getattr(os, "O_NOFOLLOW", 0)
     for rel in rels:
         try:
-            fd = os.open(os.path.join(root, rel), os.O_RDONLY | nofollow)
-            with os.fdopen(fd, "rb") as f:
-                raw = f.read()
+            raw = read_regular(os.path.join(root, rel))
         except OSError:
             continue  # the loader reads it again and reports the problem
         key = file_hash(raw)

@@ -160,3 +160,25 @@ def test_empty_folders_are_seen(make_register: Callable[..., Path]) -> None:
         assert run(root) == run(root, use_cache=False) != []
         (root / folder).rmdir()
         assert run(root) == []
+
+
+@pytest.mark.parametrize("no_cache", [False, True])
+def test_a_fifo_is_a_finding_not_a_hang(make_register: Callable[..., Path], cache_home: Path, no_cache: bool) -> None:
+    """A FIFO where unit.yaml belongs would block a plain open() forever: the check reports it instead."""
+    import subprocess
+    import sys
+
+    root = make_register()
+    target = root / "accounts/wangyi-health/unit.yaml"
+    target.unlink()
+    os.mkfifo(target)
+    (root / "accounts/wangyi-health/notes").mkdir()
+    os.mkfifo(root / "accounts/wangyi-health/notes/pipe")
+    cmd = [sys.executable, "-m", "govmedia", "check", "--root", str(root), "--today", TODAY.isoformat(),
+           "--format", "json", *(["--no-cache"] if no_cache else [])]
+    for _ in range(2):  # the second run with the cache answers from it
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "XDG_CACHE_HOME": str(cache_home)})
+        assert done.returncode == 1, done.stderr
+        assert '"path": "accounts/wangyi-health/unit.yaml"' in done.stdout
+        assert "FIFO" in done.stdout or "管道" in done.stdout

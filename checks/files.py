@@ -1,0 +1,29 @@
+"""Reading a register file: a regular file only, never through a link, never waiting.
+
+A merge request (or a stray local file) may put a symbolic link, a FIFO or a device where a YAML file is
+expected. A link could point outside the repository; opening a FIFO for reading waits for a writer
+forever. Every reader of register files (the loader, the cache's scans, the parallel parsers) opens
+files through :func:`read_regular`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+
+_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+class NotRegular(OSError):
+    """A FIFO, socket or device where a regular file is expected."""
+
+
+def read_regular(path: str) -> bytes:
+    """The bytes of the regular file at ``path``. A symbolic link raises OSError (ELOOP, from O_NOFOLLOW);
+    anything else that is not a regular file raises :class:`NotRegular` without reading from it."""
+    fd = os.open(path, _FLAGS)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegular(errno.EINVAL, "not a regular file")
+        return f.read()

@@ -137,7 +137,7 @@ def main() -> int:
         # A real pre-commit run of the repository's hook on one changed file.
         (root / ".pre-commit-config.yaml").write_text(
             "repos:\n- repo: local\n  hooks:\n  - id: govmedia-check\n    name: govmedia check\n"
-            "    entry: govmedia check\n    language: system\n    files: ^(accounts|announcements|policies)/\n"
+            f"    entry: govmedia check --today {TODAY}\n    language: system\n    files: ^(accounts|announcements|policies)/\n"
             "    require_serial: true\n", encoding="utf-8")
         pc = median([str(BIN / "pre-commit"), "run", "--files", rel], root, env, args.repeat, before=touch)
         target.write_bytes(original)

@@ -10,6 +10,7 @@ Every problem is a :class:`~checks.findings.Finding`; nothing here raises for ba
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -236,7 +237,7 @@ class _Builder:
         if event.value == "<<" and not event.style:
             raise self.fatal("GM004", event, "不允许使用合并键 <<：请把字段直接写出来。",
                              "merge keys (<<) are not allowed: write the fields out in full.")
-        value: str = event.value
+        value: str = sys.intern(event.value)  # the same keys in every file: one string each, in memory too
         return value
 
 

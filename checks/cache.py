@@ -31,7 +31,8 @@ from .findings import Finding
 
 FORMAT = b"govmedia-cache-1"
 REGISTER_DIRS = ("accounts", "announcements", "policies")
-EXTRA_FILES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GM604 reads the first that exists
+# GM604 reads the first that exists in GitHub's order, and the first in GitLab's (.gitlab/CODEOWNERS last)
+EXTRA_FILES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")
 
 
 def cache_root() -> Path:

@@ -26,11 +26,13 @@ from govmedia.schemas import Governance
 from .registry import Registry
 
 LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GitHub's search order
+GITLAB_LOCATIONS = ("CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")  # GitLab's search order
 TARGET = ".github/CODEOWNERS"
+GITLAB_TARGET = ".gitlab/CODEOWNERS"  # written too with `govmedia codeowners --gitlab` (GitLab ignores .github/)
 HEADER = "# generated — run `govmedia codeowners` (from policies/governance.yaml and accounts/*/unit.yaml); do not edit"
 # Files that define who approves and what is checked: owned by the district office.
 RULE_FILES = ("/policies/", "/schemas/", "/checks/", "/website/", "/announcements/", "/mkdocs.yml",
-              "/.github/", "/.github/CODEOWNERS", "/.gitlab-ci.yml", "/.pre-commit-config.yaml",
+              "/.github/", "/.github/CODEOWNERS", "/.gitlab/", "/.gitlab-ci.yml", "/.pre-commit-config.yaml",
               "/.pre-commit-hooks.yaml", "/pyproject.toml")
 
 _OWNER = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")

@@ -168,3 +168,48 @@ def test_check_reports_drift(register: Path) -> None:
 def test_codeowners_on_a_broken_register(tmp_path: Path) -> None:
     assert main(["codeowners", "--root", str(tmp_path), "--check"]) == 1
     assert main(["codeowners", "--root", str(tmp_path / "missing")]) == 2
+
+
+GITLAB = ".gitlab/CODEOWNERS"
+
+
+def test_gitlab_copy_is_written_checked_and_kept_in_step(make_register: Callable[..., Path],
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_register()
+    assert main(["codeowners", "--root", str(root), "--gitlab"]) == 0
+    assert (root / GITLAB).read_text(encoding="utf-8") == (root / TARGET).read_text(encoding="utf-8")
+    assert main(["codeowners", "--root", str(root), "--check"]) == 0
+    assert _gm604(root) == []
+    # a hand edit of GitLab's copy: --check names it, GM604 reports the line that wins there
+    with (root / GITLAB).open("a", encoding="utf-8") as f:
+        f.write("/accounts/**/requests/*/city_office.yaml @evil\n")
+    capsys.readouterr()
+    assert main(["codeowners", "--root", str(root), "--check"]) == 1
+    assert GITLAB in capsys.readouterr().err
+    last = len((root / GITLAB).read_text(encoding="utf-8").splitlines())
+    assert (GITLAB, last) in _gm604(root)
+    assert not [p for p, _ in _gm604(root) if p == TARGET]
+    # once the copy exists, a plain run keeps it in step (no --gitlab needed)
+    unit = root / "accounts/wangyi-health/unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8").replace("'@wangyi-gov/wangyi-health'", "'@wangyi-gov/h2'"),
+                    encoding="utf-8")
+    assert main(["codeowners", "--root", str(root)]) == 0
+    assert (root / GITLAB).read_text(encoding="utf-8") == (root / TARGET).read_text(encoding="utf-8")
+    assert "@wangyi-gov/h2" in (root / GITLAB).read_text(encoding="utf-8")
+    assert _gm604(root) == []
+
+
+def test_gitlab_reads_the_root_file_first(register: Path) -> None:
+    """GitHub reads .github/CODEOWNERS, GitLab a root CODEOWNERS: with both present, both are checked."""
+    (register / "CODEOWNERS").write_text("* @wangyi-gov/district-office\n", encoding="utf-8")
+    found = _gm604(register)
+    assert found and {p for p, _ in found} == {"CODEOWNERS"}
+
+
+def test_a_gitlab_only_repository_is_not_missing_codeowners(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    repo = make_repo(root)
+    assert main(["codeowners", "--root", str(root), "--gitlab"]) == 0
+    (root / TARGET).unlink()
+    repo.commit("GitLab only")
+    assert _gm604(root, base="main") == []

@@ -1,9 +1,12 @@
-"""``govmedia codeowners [--root DIR] [--check]``: write .github/CODEOWNERS from governance.yaml.
+"""``govmedia codeowners [--root DIR] [--gitlab] [--check]``: write .github/CODEOWNERS from governance.yaml.
 
 Each stage's approval files go to that stage's reviewers, a ``from_unit`` stage's files to each
 unit's own reviewers, each unit folder to the unit, and the files that decide who approves (policies/,
 schemas/, checks/, website/, mkdocs.yml, .github/ ...) to the district office. ``--check`` only
 compares (pre-commit and CI): exit 1 when the file is missing or differs.
+
+GitLab does not read ``.github/``: ``--gitlab`` writes the same text to ``.gitlab/CODEOWNERS`` too, and
+once that file exists every later run (and ``--check``) keeps it in step.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sys
 from pathlib import Path
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
-from ..codeowners import TARGET, generate, unit_reviewers
+from ..codeowners import GITLAB_TARGET, TARGET, generate, unit_reviewers
 from ..loader import load
 
 
@@ -21,7 +24,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("codeowners", help="由 governance.yaml 生成 .github/CODEOWNERS",
                        description="由 governance.yaml 与各单位 unit.yaml 生成 .github/CODEOWNERS（审核随路径）。")
     add_common(p, today=False)
-    p.add_argument("--check", action="store_true", help="只检查 .github/CODEOWNERS 是否最新，不写文件")
+    p.add_argument("--gitlab", action="store_true", help="同时写 .gitlab/CODEOWNERS（GitLab 不读取 .github/）")
+    p.add_argument("--check", action="store_true", help="只检查 CODEOWNERS 是否最新，不写文件")
     p.set_defaults(func=run)
 
 
@@ -44,18 +48,25 @@ def run(args: argparse.Namespace) -> int:
               + "\n".join(broken), file=sys.stderr)
         return EXIT_FINDINGS
     text = generate(registry.governance.model, unit_reviewers(registry))
-    target = root / TARGET
+    targets = [TARGET]
+    if args.gitlab or (root / GITLAB_TARGET).exists():
+        targets.append(GITLAB_TARGET)
     if args.check:
-        try:
-            current = target.read_text(encoding="utf-8") if target.is_file() else None
-        except (OSError, UnicodeDecodeError):
-            current = None
-        if current != text:
-            print(f"{TARGET} 与 governance.yaml / unit.yaml 不一致：请运行 govmedia codeowners 并提交结果。" if zh
-                  else f"{TARGET} is out of date: run `govmedia codeowners` and commit it.", file=sys.stderr)
-            return EXIT_FINDINGS
-        return EXIT_OK
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8", newline="\n")
-    print(f"已写入 {target}" if zh else f"wrote {target}")
+        stale = [t for t in targets if _current(root / t) != text]
+        for target in stale:
+            print(f"{target} 与 governance.yaml / unit.yaml 不一致：请运行 govmedia codeowners 并提交结果。" if zh
+                  else f"{target} is out of date: run `govmedia codeowners` and commit it.", file=sys.stderr)
+        return EXIT_FINDINGS if stale else EXIT_OK
+    for target in targets:
+        path = root / target
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8", newline="\n")
+        print(f"已写入 {path}" if zh else f"wrote {path}")
     return EXIT_OK
+
+
+def _current(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() and not path.is_symlink() else None
+    except (OSError, UnicodeDecodeError):
+        return None

@@ -1,8 +1,9 @@
 """GM604: CODEOWNERS must give each stage's approval files to that stage's reviewers (第七条（二）).
 
 Active whenever the repository has a CODEOWNERS file (GitHub reads ``.github/CODEOWNERS``, then
-``CODEOWNERS``, then ``docs/CODEOWNERS``), and also with ``--base`` (a merge-request check), where a
-missing CODEOWNERS is itself a finding: without it any writer could approve for any stage.
+``CODEOWNERS``, then ``docs/CODEOWNERS``; GitLab reads ``CODEOWNERS``, ``docs/CODEOWNERS``, then
+``.gitlab/CODEOWNERS``: the file each would read is checked), and also with ``--base`` (a merge-request
+check), where a missing CODEOWNERS is itself a finding: without it any writer could approve for any stage.
 
 The rule replays GitHub's semantics (``checks/codeowners.py``) on the approval files that exist,
 on a future account of every unit, on a future unit, and on the paths each CODEOWNERS line names
@@ -15,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from govmedia.schemas import Governance
 
-from ..codeowners import LOCATIONS, Matcher, Rule, instances, office_stage, parse, unit_reviewers
+from ..codeowners import GITLAB_LOCATIONS, LOCATIONS, Matcher, Rule, instances, office_stage, parse, unit_reviewers
 from ..context import Context
 from ..findings import Finding, make
 from ..registry import Registry
@@ -105,8 +107,9 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
     for sample in _line_samples(gov, rules):
         by_unit.setdefault(sample[2], []).append(sample)
     fresh = {uid: _failures(samples, match, gov, units) for uid, samples in by_unit.items() if reg.in_scope(uid)}
-    reg.carry[CARRY] = fresh
-    carried = {uid: f for uid, f in reg.carried.get(CARRY, {}).items() if not reg.in_scope(uid)}
+    carry = f"{CARRY} {where}"  # one per CODEOWNERS file (GitHub's and GitLab's)
+    reg.carry[carry] = fresh
+    carried = {uid: f for uid, f in reg.carried.get(carry, {}).items() if not reg.in_scope(uid)}
     ordered = [(failure, _APPROVAL_WHO) for uid in sorted({*fresh, *carried})
                for failure in fresh.get(uid) or carried.get(uid) or []]
     for path in ("policies/governance.yaml", ".github/CODEOWNERS", where):
@@ -130,32 +133,45 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
     return sorted(findings.values(), key=lambda f: f.sort_key)
 
 
-def gm604_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    if reg.governance is None:
-        return []
-    gov = reg.governance.model
-    for where in LOCATIONS:
-        full = ctx.root / where
+def _first(root: Path, locations: tuple[str, ...]) -> str | None:
+    for where in locations:
+        full = root / where
         if full.is_file() and not full.is_symlink():
-            break
-    else:
-        if ctx.base is None:
-            return []
-        return [make("GM604", LOCATIONS[0], 1, 1,
-                     "仓库没有 CODEOWNERS：任何有写权限的人都能替各审核环节批准合并请求（第七条（二））。"
-                     "请运行 govmedia codeowners 生成 .github/CODEOWNERS 并提交，同时在分支保护中开启“需要代码所有者审核”。",
-                     "the repository has no CODEOWNERS, so anyone with write access could approve for any stage. "
-                     "Run `govmedia codeowners`, commit .github/CODEOWNERS and require code-owner reviews.")]
+            return where
+    return None
+
+
+def _check_file(where: str, ctx: Context, reg: Registry, gov: Governance) -> list[Finding]:
     try:
-        raw = full.read_bytes()
+        raw = (ctx.root / where).read_bytes()
         text = raw.decode("utf-8") if len(raw) <= MAX_BYTES else None
     except (OSError, UnicodeDecodeError):
         text = None
     if text is None:
         return [make("GM604", where, 1, 1,
-                     f"{where} 无法读取、不是 UTF-8 或超过 3 MB（GitHub 会忽略它）：请运行 govmedia codeowners 重新生成。",
-                     f"{where} is unreadable, not UTF-8 or over 3 MB (GitHub ignores it): run `govmedia codeowners`.")]
+                     f"{where} 无法读取、不是 UTF-8 或超过 3 MB（GitHub 和 GitLab 会忽略它）：请运行 govmedia codeowners 重新生成。",
+                     f"{where} is unreadable, not UTF-8 or over 3 MB (GitHub and GitLab ignore it): "
+                     "run `govmedia codeowners`.")]
     return check_text(text, where, reg, gov)
+
+
+def gm604_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
+    """The CODEOWNERS file GitHub reads and, if there is one, the file GitLab reads."""
+    if reg.governance is None:
+        return []
+    gov = reg.governance.model
+    github, gitlab = _first(ctx.root, LOCATIONS), _first(ctx.root, GITLAB_LOCATIONS)
+    if github is None and gitlab is None:
+        if ctx.base is None:
+            return []
+        return [make("GM604", LOCATIONS[0], 1, 1,
+                     "仓库没有 CODEOWNERS：任何有写权限的人都能替各审核环节批准合并请求（第七条（二））。"
+                     "请运行 govmedia codeowners 生成 .github/CODEOWNERS（GitLab 加 --gitlab）并提交，同时在分支保护中开启“需要代码所有者审核”。",
+                     "the repository has no CODEOWNERS, so anyone with write access could approve for any stage. "
+                     "Run `govmedia codeowners` (with --gitlab on GitLab), commit the file and require code-owner "
+                     "reviews.")]
+    return [f for where in dict.fromkeys(w for w in (github, gitlab) if w is not None)
+            for f in _check_file(where, ctx, reg, gov)]
 
 
 RULES = [gm604_codeowners]

@@ -21,6 +21,7 @@ import marshal
 import os
 import sys
 import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -294,12 +295,14 @@ class ResultCache:
         self.written_ns: int = value[3] if ok else 0
         self.state: dict[str, Any] | None = value[4] if ok and isinstance(value[4], dict) else None
 
-    def lookup(self, *extra: str) -> tuple[bytes, FileMap, list[tuple[Any, ...]] | None]:
-        """(fingerprint now, file map now, cached findings if the fingerprint is unchanged)."""
+    def lookup(self, *extra: str, meanwhile: Callable[[], object] | None = None
+               ) -> tuple[bytes, FileMap, list[tuple[Any, ...]] | None]:
+        """(fingerprint now, file map now, cached findings if the fingerprint is unchanged). ``meanwhile`` runs
+        while git looks for changes (see :func:`checks.gitscan.git_scan`)."""
         from .gitscan import git_scan
 
         now_ns = time.time_ns()
-        files = git_scan(self.root, self.files)
+        files = git_scan(self.root, self.files, meanwhile)
         if files is None:  # not the top of a git work tree, or git cannot tell for sure
             files = scan(self.root, self.files, self.written_ns)
         key = fingerprint(files, *extra)

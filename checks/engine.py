@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from .cache import FileMap, ParseCache, ResultCache, code_salt
@@ -44,7 +45,7 @@ def check_findings(ctx: Context, progress: Progress | None = None) -> list[Findi
     if not ctx.cache or ctx.base is not None or ctx.verify_signatures:
         return check(ctx, progress)[1]
     results = ResultCache(ctx.root)
-    key, files, cached = results.lookup(ctx.today.isoformat())
+    key, files, cached = results.lookup(ctx.today.isoformat(), meanwhile=_import_checks if _spare_core() else None)
     if cached is not None:
         incremental.trace("cached")
         return [Finding(*item) for item in cached]
@@ -58,6 +59,20 @@ def check_findings(ctx: Context, progress: Progress | None = None) -> list[Findi
         incremental.trace("full")
     results.store(key, files, [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings], state)
     return findings
+
+
+def _spare_core() -> bool:
+    return (os.cpu_count() or 1) > 1
+
+
+def _import_checks() -> None:
+    """Import what a run that is not answered from the result cache needs, while git (on another core)
+    looks for changed files: the models, the loader and every rule module."""
+    from .incremental import state_of  # noqa: F401 - imported for its side effect: the modules are loaded
+    from .loader import load  # noqa: F401
+    from .rules import all_rules
+
+    all_rules()
 
 
 def has_errors(findings: list[Finding]) -> bool:

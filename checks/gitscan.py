@@ -24,6 +24,7 @@ import shutil
 import stat
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from . import cache
@@ -210,15 +211,17 @@ def _empty_folders(root_s: str, rel: str, out: FileMap) -> None:
         rel = rel.rpartition("/")[0]
 
 
-def git_scan(root: Path, previous: FileMap) -> FileMap | None:
-    """The file map :func:`checks.cache.scan` would return, from git's index; None if git cannot tell."""
+def git_scan(root: Path, previous: FileMap, meanwhile: Callable[[], object] | None = None) -> FileMap | None:
+    """The file map :func:`checks.cache.scan` would return, from git's index; None if git cannot tell.
+
+    ``meanwhile`` runs while git works (the caller's imports: git's processes use the other core)."""
     try:
-        return _git_scan(root, previous)
+        return _git_scan(root, previous, meanwhile)
     except (_NoAnswer, OSError, ValueError, subprocess.SubprocessError):
         return None
 
 
-def _git_scan(root: Path, previous: FileMap) -> FileMap | None:
+def _git_scan(root: Path, previous: FileMap, meanwhile: Callable[[], object] | None) -> FileMap | None:
     if shutil.which("git") is None:
         return None
     root_s = str(root)
@@ -249,6 +252,8 @@ def _git_scan(root: Path, previous: FileMap) -> FileMap | None:
     others = _start(root_s, env, "ls-files", "--others", "--directory", "-z", "--", *tops)
     config = _start(root_s, env, "config", "-z", "--get-regexp", r"^core\.(autocrlf|attributesfile)$")
     try:
+        if meanwhile is not None:
+            meanwhile()
         return _collect(root, root_s, previous, info_attributes, listed, changed, others, config)
     finally:
         for proc in (listed, changed, others, config):

@@ -74,6 +74,13 @@ def test_clean_committed_tree(repo: Repo) -> None:
     assert all(vouched(entry[0]) for entry in files.values())  # every file vouched for by git
 
 
+def test_meanwhile_runs_once_while_git_works(repo: Repo) -> None:
+    calls: list[int] = []
+    files = git_scan(repo.root, {}, lambda: calls.append(1))
+    assert calls == [1]
+    assert files is not None and hashes(files) == hashes(scan(repo.root, {}, 0))
+
+
 def test_modified_unstaged_staged_and_modified_again(repo: Repo) -> None:
     repo.write(ACCOUNT, repo.read(ACCOUNT) + "# one\n")
     files = same_as_scan(repo.root)
@@ -284,9 +291,9 @@ def test_result_cache_is_never_stale_through_git(repo: Repo, tmp_path: Path,
     answers: list[bool] = []
     original = gitscan.git_scan
 
-    def counting(root: Path, previous: FileMap) -> FileMap | None:
+    def counting(root: Path, previous: FileMap, meanwhile: Callable[[], object] | None = None) -> FileMap | None:
         answers.append(original(root, previous) is not None)
-        return original(root, previous)
+        return original(root, previous, meanwhile)
 
     monkeypatch.setattr(gitscan, "git_scan", counting)
 
@@ -314,7 +321,7 @@ def test_a_cache_hit_keeps_the_new_tokens(repo: Repo, tmp_path: Path, monkeypatc
     """After a run that fell back to scan(), the next git_scan reads each file once, then never again."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
     with monkeypatch.context() as patch:
-        patch.setattr(gitscan, "git_scan", lambda root, previous: None)
+        patch.setattr(gitscan, "git_scan", lambda root, previous, meanwhile=None: None)
         check_findings(Context(root=repo.root, today=date(2026, 6, 1), cache=True))  # stat keys stored
     read = count_reads(monkeypatch, repo.root)
     stored = cache.ResultCache(repo.root)

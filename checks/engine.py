@@ -50,7 +50,7 @@ def check_findings(ctx: Context, progress: Progress | None = None) -> list[Findi
         incremental.trace("cached")
         return [Finding(*item) for item in cached]
     stamp = f"{ctx.today.isoformat()} {code_salt('checks', 'schemas').hex()}"
-    changed = incremental.plan(results.state, stamp, results.files, files)
+    changed = incremental.plan(results.state, stamp, results.files, files, len(results.findings))
     if changed is not None and results.state is not None:
         findings, state = incremental.run(ctx, results.state, changed, files, results.findings, progress)
     else:

@@ -92,10 +92,15 @@ def changed_units(before: FileMap, after: FileMap) -> set[str] | None:
     return units
 
 
-def plan(state: State | None, stamp: str, before: FileMap, after: FileMap) -> set[str] | None:
-    """The changed unit folders when an incremental run can answer, else None (run the full check)."""
+def plan(state: State | None, stamp: str, before: FileMap, after: FileMap, findings: int = 0) -> set[str] | None:
+    """The changed unit folders when an incremental run can answer, else None (run the full check).
+    ``findings``: how many findings the cached run has (its state names an owner for each)."""
     if state is None or state.get("version") != STATE_VERSION or state.get("stamp") != stamp:
         return None
+    owners, keys, carry = state.get("owners"), state.get("keys"), state.get("carry")
+    if not (isinstance(owners, list) and len(owners) == findings and isinstance(keys, dict)
+            and isinstance(carry, dict)):
+        return None  # a damaged cache: the full check
     units = changed_units(before, after)
     if not units or len(units) > MAX_UNITS:
         return None

@@ -41,12 +41,16 @@ def test_changed_units() -> None:
 def test_plan_needs_the_same_date_and_code() -> None:
     before = files("accounts/a/unit.yaml")
     after = files("accounts/a/unit.yaml", digest=b"z" * 16)
-    state = {"version": incremental.STATE_VERSION, "stamp": "2026-06-01 abc"}
+    state = {"version": incremental.STATE_VERSION, "stamp": "2026-06-01 abc", "owners": [], "keys": {}, "carry": {}}
     assert incremental.plan(state, "2026-06-01 abc", before, after) == {"a"}
     assert incremental.plan(state, "2026-06-02 abc", before, after) is None
     assert incremental.plan(state, "2026-06-01 abd", before, after) is None
     assert incremental.plan(None, "2026-06-01 abc", before, after) is None
     assert incremental.plan({**state, "version": -1}, "2026-06-01 abc", before, after) is None
+    damages: list[dict[str, object]] = [{"owners": None}, {"keys": []}, {"carry": 1}]
+    for damaged in damages:
+        assert incremental.plan({**state, **damaged}, "2026-06-01 abc", before, after) is None
+    assert incremental.plan(state, "2026-06-01 abc", before, after, findings=1) is None  # owners do not match
     many = {f"accounts/u{i}/unit.yaml": ((0, 0, 0, 0), H) for i in range(incremental.MAX_UNITS + 1)}
     assert incremental.plan(state, "2026-06-01 abc", {}, many) is None
 

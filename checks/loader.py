@@ -405,8 +405,6 @@ def load(root: Path | str, cache: ParseCache | None = None, progress: Progress |
     return registry
 
 
-
-
 def load_more(registry: Registry, cache: ParseCache | None, unit_ids: frozenset[str]) -> Registry:
     """Add unit folders to a registry loaded with a ``scope`` (an incremental run widening its scope)."""
     loader = Loader(registry.root, cache, None, registry.scope)

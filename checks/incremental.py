@@ -109,30 +109,19 @@ def plan(state: State | None, stamp: str, before: FileMap, after: FileMap, findi
 
 def linked(changed: set[str], old_keys: dict[str, list[str]], new_keys: dict[str, list[str]]) -> frozenset[str]:
     """``changed`` and every unit linked to it, transitively, by an equal key or a name skeleton that
-    contains another (as GM105 compares them: the inner one at least MIN_CONTAINED long)."""
-    import ahocorasick
-
-    from .rules.identity import MIN_CONTAINED
+    contains another (as GM105 compares them: rules/identity.contained)."""
+    from .rules.identity import contained
 
     by_key: dict[str, set[str]] = defaultdict(set)
     for keys in (old_keys, new_keys):
         for uid, unit_keys_ in keys.items():
             for key in unit_keys_:
                 by_key[key].add(uid)
-    skeletons = [k[len(_SKEL):] for k in by_key if k.startswith(_SKEL)]
     related: dict[str, set[str]] = defaultdict(set)
-    automaton = ahocorasick.Automaton()
-    for skel in skeletons:
-        if len(skel) >= MIN_CONTAINED:
-            automaton.add_word(skel, skel)
-    if len(automaton):
-        automaton.make_automaton()
-        for skel in skeletons:
-            if len(skel) > MIN_CONTAINED:
-                for _, inner in automaton.iter(skel):
-                    if inner != skel:
-                        related[_SKEL + skel].add(_SKEL + inner)
-                        related[_SKEL + inner].add(_SKEL + skel)
+    for outer, inner in contained(k[len(_SKEL):] for k in by_key if k.startswith(_SKEL)).items():
+        for sub in inner:
+            related[_SKEL + outer].add(_SKEL + sub)
+            related[_SKEL + sub].add(_SKEL + outer)
     seen = set(changed)
     todo = list(changed)
     while todo:

@@ -86,14 +86,6 @@ def test_partial_load_matches_the_full_load(make_register: Callable[..., Path]) 
     assert part.scope == frozenset(full.units)
 
 
-@pytest.fixture
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "cache-home"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    return home
-
-
 def _cached(root: Path) -> list[tuple[str, int, int, str, str, str, str]]:
     ctx = Context(root=root, today=BASE_TODAY, cache=True)
     return [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in check_findings(ctx)]

@@ -353,7 +353,6 @@ class CleanMemo:
         self.old: set[bytes] = loaded[1] if ok else set()
         self.used: set[bytes] = set()
         self.on_disk: set[bytes] = self.old  # what the file holds now
-        self.prune = True
 
     @classmethod
     def for_root(cls, root: Path) -> CleanMemo:
@@ -377,13 +376,13 @@ class CleanMemo:
     def mark(self, key: bytes) -> None:
         self.used.add(key)
 
-    def save(self) -> None:
+    def save(self, prune: bool = True) -> None:
         """Keeps only what this run saw clean, so the file never grows beyond the register — unless the run
         saw only part of the register (``prune`` off: an incremental run), which keeps the rest too.
 
         Each content rule saves when it is done; the last one's save holds every rule's keys.
         """
-        keep = self.used if self.prune else self.old | self.used
+        keep = self.used if prune else self.old | self.used
         if keep != self.on_disk:
             _write(self.path, (self.salt, keep))
             self.on_disk = set(keep)

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .cache import CleanMemo, FileMap, ParseCache
+from .cache import FileMap, ParseCache
 from .context import Context
 from .findings import Finding
 
@@ -148,11 +148,7 @@ def run(ctx: Context, state: State, changed: set[str], files: FileMap, cached: l
     if scope != reg.scope:
         load_more(reg, cache, scope)
     reg.carried = state["carry"]
-    CleanMemo.for_root(ctx.root).prune = False
-    try:
-        fresh = run_rules(reg, ctx)
-    finally:
-        CleanMemo.for_root(ctx.root).prune = True
+    fresh = run_rules(reg, ctx)  # the content rules' memo keeps what this partial run did not see
     cache.save()
     kept = [replace(Finding(*item), owner=owner) for item, owner in zip(cached, state["owners"], strict=True)
             if owner and owner not in scope]

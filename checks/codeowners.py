@@ -19,9 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from typing import Any
+
+import re2
 
 from govmedia.schemas import Governance
+from govmedia.schemas.common import linear_regex
 
 from .registry import Registry
 
@@ -43,7 +46,7 @@ class Rule:
     line: int  # 1-based line in the CODEOWNERS file
     pattern: str
     owners: tuple[str, ...]
-    regex: re.Pattern[str]
+    regex: Any  # compiled by RE2 (schemas/common.linear_regex)
 
 
 def office_stage(gov: Governance) -> str:
@@ -131,13 +134,18 @@ def parse(text: str) -> tuple[list[Rule], list[int]]:
         if regex is None or not all(_OWNER.match(o) for o in owners):
             invalid.append(no)
             continue
-        rules.append(Rule(no, pattern, owners, _compiled(regex)))
+        try:
+            compiled = _compiled(regex)
+        except (re2.error, UnicodeError):  # nothing GitHub could match either (e.g. a lone surrogate)
+            invalid.append(no)
+            continue
+        rules.append(Rule(no, pattern, owners, compiled))
     return rules, invalid
 
 
-@lru_cache(maxsize=4096)
-def _compiled(regex: str) -> re.Pattern[str]:
-    return re.compile(regex, re.DOTALL)
+def _compiled(regex: str) -> Any:
+    """RE2, linear in the path: a hostile line such as ``/accounts/*a*a*a*a*a*a*a*aZ/`` must not hang GM604."""
+    return linear_regex(regex, dot_nl=True)
 
 
 def match(rules: list[Rule], path: str) -> Rule | None:

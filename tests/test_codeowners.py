@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -213,3 +214,17 @@ def test_a_gitlab_only_repository_is_not_missing_codeowners(make_register: Calla
     (root / TARGET).unlink()
     repo.commit("GitLab only")
     assert _gm604(root, base="main") == []
+
+
+def test_a_backtracking_line_cannot_hang_gm604(register: Path) -> None:
+    """``*a*a*…*aZ`` against a 64-letter unit folder would take Python's re for ever; RE2 is linear."""
+    import subprocess
+    import sys
+
+    unit = register / "accounts" / ("a" * 64)
+    shutil.copytree(register / "accounts/wangyi-health", unit)
+    no = _append(register, "/accounts/" + "*a" * 30 + "Z/ @evil")
+    done = subprocess.run([sys.executable, "-m", "govmedia", "check", "--root", str(register), "--today", "2026-06-01",
+                           "--no-cache", "--format", "json"], capture_output=True, text=True, timeout=120)
+    assert "internal error" not in done.stderr
+    assert f'"line": {no},' not in done.stdout  # the line matches nothing: no owner changes, no GM604 for it

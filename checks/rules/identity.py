@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -174,6 +174,28 @@ def _incumbency(accs: list[AccountRec]) -> tuple[int, int, str, str]:
             min(opened).isoformat() if opened else "", accs[0].unit_id)
 
 
+def contained(skeletons: Iterable[str]) -> dict[str, list[str]]:
+    """For each skeleton, the other skeletons inside it, as GM105 links names: the inner one at least
+    MIN_CONTAINED long, the outer one longer. An Aho-Corasick automaton of all skeletons finds every
+    contained one in a single pass per name, so this stays linear in the total length of the names.
+    checks/incremental.py links units with this too, so both always agree."""
+    skeletons = list(skeletons)
+    automaton = ahocorasick.Automaton()
+    for skel in skeletons:
+        if len(skel) >= MIN_CONTAINED:
+            automaton.add_word(skel, skel)
+    if not len(automaton):
+        return {}
+    automaton.make_automaton()
+    out: dict[str, list[str]] = {}
+    for skel in skeletons:
+        if len(skel) > MIN_CONTAINED:
+            inner = list(dict.fromkeys(sub for _, sub in automaton.iter(skel) if sub != skel))
+            if inner:
+                out[skel] = inner
+    return out
+
+
 def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM105: a live account whose name folds to (or contains) another unit's live account name.
 
@@ -188,24 +210,10 @@ def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
             skel = name_skeleton(rec.model.name)
             if skel:
                 by_skel[skel][acc.unit_id].append(acc)
-    # Links between skeletons: equal, or one (at least MIN_CONTAINED long) inside another. An
-    # Aho-Corasick automaton of all skeletons finds every contained one in a single pass per name,
-    # so this stays linear in the total length of the names.
-    automaton = ahocorasick.Automaton()
-    for skel in by_skel:
-        if len(skel) >= MIN_CONTAINED:
-            automaton.add_word(skel, skel)
-    if len(automaton):
-        automaton.make_automaton()
+    inside = contained(by_skel)
     reported: set[tuple[str, str]] = set()
     for skel, units in by_skel.items():
-        matches: list[tuple[str, dict[str, list[AccountRec]]]] = [(skel, units)]
-        if len(skel) > MIN_CONTAINED and len(automaton):
-            seen = {skel}
-            for _, sub in automaton.iter(skel):
-                if sub not in seen:
-                    seen.add(sub)
-                    matches.append((sub, by_skel[sub]))
+        matches = [(skel, units), *((sub, by_skel[sub]) for sub in inside.get(skel, ()))]
         for index, (_, inner_units) in enumerate(matches):
             if index == 0:  # the same skeleton: every unit but the first comer is reported
                 if len(units) < 2:

@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 source scripts/setup.sh
 
 need=(git:git openssh-client:ssh-keygen)
-if [ -z "${GOVMEDIA_NO_BROWSER:-}" ]; then need+=(chromium:chromium); fi
+# The path tests/test_browser.py drives (Ubuntu's snap at /snap/bin/chromium is not enough).
+if [ -z "${GOVMEDIA_NO_BROWSER:-}" ]; then need+=(chromium:/usr/bin/chromium); fi
 apt_need "${need[@]}"
 venv_install '[dev]'
 export PATH="$PWD/.venv/bin:$PATH"

@@ -7,7 +7,6 @@ Every rule here groups accounts in dictionaries: linear in the size of the regis
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -18,6 +17,7 @@ import ahocorasick
 
 from govmedia.schemas import Account
 from govmedia.schemas.account import LIVE_STATUSES, PUBLISHED_STATUSES
+from govmedia.schemas.governance import id_regex
 
 from ..context import Context
 from ..findings import Finding
@@ -267,11 +267,6 @@ def gm104_verification_subject(reg: Registry, ctx: Context) -> Iterator[Finding]
             f"'{unit_name}': verify the account in the host unit's name and record that name.")
 
 
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 host_fits = host_in  # GM107's name for the shared rule in checks/identifiers.py
 
 
@@ -293,7 +288,7 @@ def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"account {acc.ref}: platform '{m.platform}' is not in policies/governance.yaml: use one of "
                 f"{', '.join(platforms)}, or add the platform to governance.yaml first.")
             continue
-        if not _compiled(spec.id_pattern).fullmatch(m.platform_id):
+        if not id_regex(spec.id_pattern).fullmatch(m.platform_id):
             yield finding(
                 "GM107", rec, ("platform_id",),
                 f"账号 {_label(acc)} 的账号 ID “{m.platform_id}” 不符合{spec.label}的格式 {spec.id_pattern}"

@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
 # Installs everything the tests need on a fresh machine, then runs them all:
-# Debian's chromium (browser tests), a virtual environment with the package and its dev extra,
-# the repository's own pre-commit hooks over every file, and the pytest suite.
+# from Debian (only what is missing): git (history rules, pre-commit), openssh-client (ssh-keygen for
+# signed approvals), chromium (browser tests; GOVMEDIA_NO_BROWSER=1 skips them), python3-venv;
+# a virtual environment with the package and its dev extra; the repository's own pre-commit hooks
+# over every file; and the pytest suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
 
-if ! command -v chromium >/dev/null 2>&1 && [ -z "${GOVMEDIA_NO_BROWSER:-}" ]; then
-  if [ "$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-
-if [ ! -x .venv/bin/python ]; then
-  python3 -m venv .venv
-fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+need=(git:git openssh-client:ssh-keygen)
+# The path tests/test_browser.py drives (Ubuntu's snap at /snap/bin/chromium is not enough).
+if [ -z "${GOVMEDIA_NO_BROWSER:-}" ]; then need+=(chromium:/usr/bin/chromium); fi
+apt_need "${need[@]}"
+venv_install '[dev]'
 export PATH="$PWD/.venv/bin:$PATH"
 
 # The repository's own hooks pass on itself (ruff, mypy, schema drift, govmedia check).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -16,6 +17,17 @@ from govmedia.checks.findings import Finding
 
 BASE_TODAY = date(2026, 6, 1)
 BASE_ACCOUNTS = 21  # exactly the Wangyi units: every status, every kind of request
+
+# Tests that commit must not depend on the machine's git identity (a fresh machine or CI runner has
+# none: "Author identity unknown"). Every git the tests start inherits this one unless one is set.
+TEST_GIT_IDENTITY = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.org",
+                     "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "test@example.org"}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def git_identity() -> None:
+    for key, value in TEST_GIT_IDENTITY.items():
+        os.environ.setdefault(key, value)
 
 
 @pytest.fixture(scope="session")

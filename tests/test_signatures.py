@@ -16,7 +16,13 @@ import yaml
 
 from .gitrepo import Repo, approval, make_repo
 
-pytestmark = pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="needs ssh-keygen")
+
+@pytest.fixture(autouse=True)
+def _ssh_keygen() -> None:
+    """Fail, not skip, without ssh-keygen: a skipped suite would hide the missing install step."""
+    if shutil.which("ssh-keygen") is None:
+        pytest.fail("ssh-keygen is missing: install Debian's openssh-client (scripts/test.sh does)", pytrace=False)
+
 
 KUAISHOU_OPEN = "accounts/wangyi-education/kuaishou/requests/2026-05-12-open"
 CITY_APPROVAL = f"{KUAISHOU_OPEN}/city_office.yaml"

@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 
 from govmedia.schemas import Account, Announcement, Unit
+from govmedia.schemas.account import PUBLISHED_STATUSES, STATUSES
 from govmedia.website.data import accounts_csv, accounts_json, announcements_json, atom_feed
 from govmedia.website.html import rel, safe_title
 from govmedia.website.markdown import render_markdown
 from govmedia.website.publish import (
+    PUBLISHED_ORDER,
     PubAccount,
     PubAnnouncement,
     Public,
@@ -20,7 +22,7 @@ from govmedia.website.publish import (
     _case_insensitive,
     public_fields,
 )
-from govmedia.website.qr import qr_codes, qr_svg
+from govmedia.website.qr import _cache_file, qr_codes, qr_svg
 from govmedia.website.render import all_pages, announcement_page, home, register, unit_page
 from govmedia.website.site import add_csp, csp
 
@@ -182,3 +184,20 @@ def test_qr_codes_in_parallel_match_serial() -> None:
     assert list(many) == urls
     assert many[urls[7]] == qr_svg(urls[7])
     assert many[urls[7]].startswith("<svg") and "<path" in many[urls[7]]
+
+
+def test_published_statuses_come_from_the_schema() -> None:
+    assert set(PUBLISHED_ORDER) == PUBLISHED_STATUSES
+    assert list(PUBLISHED_ORDER) == sorted(PUBLISHED_ORDER, key=STATUSES.index)
+    data = json.loads(accounts_json(hostile_public()))
+    assert tuple(data["statuses"]) == PUBLISHED_ORDER
+
+
+def test_qr_cache_key_follows_the_drawing_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    from govmedia.website import qr
+
+    before = _cache_file()
+    small = qr_svg("https://weibo.com/u/1")
+    monkeypatch.setattr(qr, "SCALE", 4)
+    assert _cache_file() != before
+    assert len(qr_svg("https://weibo.com/u/1")) > 0 and qr_svg("https://weibo.com/u/1") != small

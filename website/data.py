@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from .markdown import render_markdown
-from .publish import ANNOUNCEMENT_KIND_LABELS, OFFICIAL_STATUSES, Public, status_label
+from .publish import ANNOUNCEMENT_KIND_LABELS, OFFICIAL_STATUSES, PUBLISHED_ORDER, Public, status_label
 
 ATOM = "http://www.w3.org/2005/Atom"
 
@@ -33,7 +33,7 @@ def accounts_json(pub: Public) -> str:
             for pid, p in pub.platforms.items()
         },
         "statuses": {s: {"label": status_label(s), "official": s in OFFICIAL_STATUSES}
-                     for s in ("active", "changing", "exiting", "closing", "closed", "exited")},
+                     for s in PUBLISHED_ORDER},
         "accounts": [a.as_dict() for a in pub.accounts],
     })
 

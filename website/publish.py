@@ -23,6 +23,8 @@ from govmedia.schemas.account import OPEN_STATUSES, PUBLISHED_STATUSES, STATUSES
 
 # Published accounts that still speak for their unit; closed and exited ones stay findable, marked.
 OFFICIAL_STATUSES = OPEN_STATUSES
+# The published statuses in lifecycle order (tables, open data), from the schema's own list.
+PUBLISHED_ORDER = tuple(s for s in STATUSES if s in PUBLISHED_STATUSES)
 UNIT_KIND_LABELS = {
     "administrative_organ": "行政机关",
     "public_institution": "事业单位",

@@ -17,6 +17,7 @@ from .markdown import render_markdown
 from .publish import (
     ANNOUNCEMENT_KIND_LABELS,
     PUBLIC_MODELS,
+    PUBLISHED_ORDER,
     UNIT_KIND_LABELS,
     PubAccount,
     PubAnnouncement,
@@ -27,7 +28,6 @@ from .publish import (
 from .qr import qr_codes
 
 ASSETS = "assets/govmedia/"
-PUBLISHED_ORDER = ("active", "changing", "exiting", "closing", "closed", "exited")
 NOT_OFFICIAL = "已不再是官方账号"
 DOC_NOTE = '<span class="gm-doc">（须有正式文件及文号）</span>'
 

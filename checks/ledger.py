@@ -476,7 +476,21 @@ def read_csv(path: Path) -> Sheet:
             )
         )
         return out
-    grid: list[list[Any]] = [[(v if v != "" else None) for v in r] for r in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        grid: list[list[Any]] = [[(v if v != "" else None) for v in r] for r in reader]
+    except csv.Error as exc:  # a field longer than the csv module allows, a stray quote in strict mode...
+        out.problems.append(
+            Problem(
+                None,
+                None,
+                f"{path.name} 无法按 CSV 读取（第 {reader.line_num} 行）：{exc}。"
+                "请在 Excel 或 WPS 中另存为“CSV UTF-8”后再导入。",
+                f"{path.name} cannot be read as CSV (line {reader.line_num}): {exc}. "
+                "Save it again as “CSV UTF-8” in Excel or WPS and import that.",
+            )
+        )
+        return out
     return _tabled(grid, path, out)
 
 
@@ -499,7 +513,7 @@ def read_json(path: Path) -> Sheet:
     out = Sheet()
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: arrays nested too deep
         out.problems.append(
             Problem(None, None, f"{path.name} 不是有效的 JSON：{exc}。", f"{path.name} is not valid JSON: {exc}.")
         )

@@ -306,6 +306,13 @@ MALFORMED = [
     ("bad.json", b"{not json", "不是有效的 JSON", "bad.json is not valid JSON"),
     ("zero.json", b"", "不是有效的 JSON", "zero.json is not valid JSON"),
     ("nodata.json", b'[{"x": null, "y": [1, 2]}]', "没有找到表头或数据", "No header row or no data in nodata.json"),
+    ("deep.json", b"[" * 100_000 + b"]" * 100_000, "不是有效的 JSON", "deep.json is not valid JSON"),
+    (
+        "long.csv",
+        "账号名称,平台\n\"".encode() + b"x" * 200_000 + '",微信\n'.encode(),
+        "无法按 CSV 读取（第 2 行）",
+        "long.csv cannot be read as CSV (line 2)",
+    ),
 ]
 
 

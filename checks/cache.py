@@ -220,6 +220,56 @@ def _hash_file(path: str) -> bytes:
         return hashlib.blake2b(f"unreadable {exc.errno}".encode(), digest_size=16).digest()
 
 
+def stat_key(st: os.stat_result) -> StatKey:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def folder_entry(exc: OSError | None) -> tuple[StatKey, bytes]:
+    """The entry of an empty folder (``exc`` None) or an unreadable one, recorded as ``"<folder>/"``."""
+    return (0, 0, 0, 0), file_hash(b"empty folder" if exc is None else f"unreadable folder {exc.errno}".encode())
+
+
+def add_file(out: FileMap, rel: str, full: str, previous: FileMap, previous_ns: int,
+             entry: os.DirEntry[str] | None = None) -> None:
+    """Record one file: its previous entry if its stat key is unchanged and not racy, else a new hash."""
+    try:
+        st = entry.stat(follow_symlinks=False) if entry is not None else os.lstat(full)
+    except OSError:
+        return
+    key = stat_key(st)
+    old = previous.get(rel)
+    if old is not None and old[0] == key and max(st.st_mtime_ns, st.st_ctime_ns) < previous_ns - RACY_NS:
+        out[rel] = old
+    else:
+        out[rel] = (key, _hash_file(full))
+
+
+def walk_folder(root_s: str, rel: str, out: FileMap, previous: FileMap, previous_ns: int,
+                refuse_repositories: bool = False) -> bool:
+    """Record every file below ``rel``, and every empty or unreadable folder (the loader reports those).
+    With ``refuse_repositories`` a ``.git`` entry stops the walk: False (checks/gitscan.py cannot answer)."""
+    try:
+        with os.scandir(os.path.join(root_s, rel)) as it:
+            entries = list(it)
+    except FileNotFoundError:
+        return True
+    except OSError as exc:  # the loader reports it (GM001); its repair must be seen too
+        out[rel + "/"] = folder_entry(exc)
+        return True
+    if not entries:  # an empty folder is a finding (a unit or account without its file): record it
+        out[rel + "/"] = folder_entry(None)
+    for entry in entries:
+        sub = f"{rel}/{entry.name}"
+        if refuse_repositories and entry.name == ".git":
+            return False
+        if entry.is_dir(follow_symlinks=False):
+            if not walk_folder(root_s, sub, out, previous, previous_ns, refuse_repositories):
+                return False
+        else:
+            add_file(out, sub, entry.path, previous, previous_ns, entry)
+    return True
+
+
 def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
     """Content hash of every file that can change a finding, and of every empty or unreadable folder
     (``"<folder>/"``), which the loader reports too.
@@ -231,43 +281,10 @@ def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
     """
     out: FileMap = {}
     root_s = str(root)
-
-    def visit(rel: str, entry: os.DirEntry[str] | None, full: str) -> None:
-        try:
-            st = entry.stat(follow_symlinks=False) if entry is not None else os.lstat(full)
-        except OSError:
-            return
-        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        old = previous.get(rel)
-        if old is not None and old[0] == key and max(st.st_mtime_ns, st.st_ctime_ns) < previous_ns - RACY_NS:
-            out[rel] = old
-        else:
-            out[rel] = (key, _hash_file(full))
-
-    def walk(rel: str) -> None:
-        try:
-            with os.scandir(os.path.join(root_s, rel)) as it:
-                entries = list(it)
-        except FileNotFoundError:
-            return
-        except OSError as exc:  # the loader reports it (GM001); its repair must be seen too
-            out[rel + "/"] = ((0, 0, 0, 0), file_hash(f"unreadable folder {exc.errno}".encode()))
-            return
-        if not entries:  # an empty folder is a finding (a unit or account without its file): record it
-            out[rel + "/"] = ((0, 0, 0, 0), file_hash(b"empty folder"))
-        for entry in entries:
-            sub = f"{rel}/{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                walk(sub)
-            else:
-                visit(sub, entry, entry.path)
-
     for top in REGISTER_DIRS:
-        walk(top)
+        walk_folder(root_s, top, out, previous, previous_ns)
     for extra in EXTRA_FILES:
-        full = os.path.join(root_s, extra)
-        if os.path.lexists(full):
-            visit(extra, None, full)
+        add_file(out, extra, os.path.join(root_s, extra), previous, previous_ns)
     return out
 
 
@@ -336,7 +353,6 @@ class CleanMemo:
         self.old: set[bytes] = loaded[1] if ok else set()
         self.used: set[bytes] = set()
         self.on_disk: set[bytes] = self.old  # what the file holds now
-        self.prune = True
 
     @classmethod
     def for_root(cls, root: Path) -> CleanMemo:
@@ -360,13 +376,13 @@ class CleanMemo:
     def mark(self, key: bytes) -> None:
         self.used.add(key)
 
-    def save(self) -> None:
+    def save(self, prune: bool = True) -> None:
         """Keeps only what this run saw clean, so the file never grows beyond the register — unless the run
         saw only part of the register (``prune`` off: an incremental run), which keeps the rest too.
 
         Each content rule saves when it is done; the last one's save holds every rule's keys.
         """
-        keep = self.used if self.prune else self.old | self.used
+        keep = self.used if prune else self.old | self.used
         if keep != self.on_disk:
             _write(self.path, (self.salt, keep))
             self.on_disk = set(keep)

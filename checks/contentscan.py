@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+from .findings import printable
 from .identifiers import host_in
 from .textfold import fold_map, skeleton_chars
 
@@ -30,14 +31,7 @@ MAX_HITS = 20  # per text and scanner: enough to show the problem, bounded for h
 
 def show(text: str, limit: int = 60) -> str:
     """``text`` safe to print in a message: invisible and control characters as ``\\uXXXX``, truncated."""
-    out: list[str] = []
-    for ch in text[: limit + 1]:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn") or (cat == "Zs" and ch != " "):
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    shown = "".join(out)
+    shown = printable(text[: limit + 1])
     return shown[:limit] + "…" if len(text) > limit else shown
 
 

@@ -32,14 +32,24 @@ class Finding:
         return (self.path, self.line, self.column, self.code, self.zh, self.en)
 
     def as_dict(self, lang: Lang = "zh") -> dict[str, object]:
+        """For reports: the path and message printable (see :func:`printable`)."""
         return {
-            "path": self.path,
+            "path": printable(self.path),
             "line": self.line,
             "column": self.column,
             "code": self.code,
             "severity": self.severity,
-            "message": self.message(lang),
+            "message": printable(" ".join(self.message(lang).split())),
         }
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on one line: every character that is not printable (controls such as a newline
+    in a hostile file name, invisible format characters, the surrogates that stand for bytes of a name that
+    is not UTF-8) as ``\\uXXXX``. A report line can then neither be forged nor fail to encode."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text)
 
 
 def make(

@@ -143,44 +143,6 @@ def _read_tracked(path: str, token: StatKey, blob: str) -> tuple[StatKey, bytes]
     return (token if same else UNSURE), cache.file_hash(raw)
 
 
-def _stat_key(st: os.stat_result) -> StatKey:
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-
-
-def _folder_marker(out: FileMap, rel: str, exc: OSError | None) -> None:
-    """As scan() records an empty or unreadable folder."""
-    text = b"empty folder" if exc is None else f"unreadable folder {exc.errno}".encode()
-    out[rel + "/"] = ((0, 0, 0, 0), cache.file_hash(text))
-
-
-def _walk(root_s: str, rel: str, out: FileMap) -> bool:
-    """An untracked folder, exactly as scan() walks it; False if it holds a repository (git's or nested)."""
-    try:
-        with os.scandir(os.path.join(root_s, rel)) as it:
-            entries = list(it)
-    except FileNotFoundError:
-        return True
-    except OSError as exc:
-        _folder_marker(out, rel, exc)
-        return True
-    if not entries:
-        _folder_marker(out, rel, None)
-    for entry in entries:
-        sub = f"{rel}/{entry.name}"
-        if entry.name == ".git":
-            return False  # a nested repository: no answer (scan() would walk into it)
-        if entry.is_dir(follow_symlinks=False):
-            if not _walk(root_s, sub, out):
-                return False
-            continue
-        try:
-            st = entry.stat(follow_symlinks=False)
-        except OSError:
-            continue
-        out[sub] = (_stat_key(st), cache._hash_file(entry.path))
-    return True
-
-
 def _empty_folders(root_s: str, rel: str, out: FileMap) -> None:
     """``rel`` and its parents inside the register that are empty folders now, as scan() would see them."""
     while rel and (rel + "/") not in out:
@@ -203,10 +165,10 @@ def _empty_folders(root_s: str, rel: str, out: FileMap) -> None:
             except FileNotFoundError:
                 pass
             except OSError as exc:
-                _folder_marker(out, rel, exc)
+                out[rel + "/"] = cache.folder_entry(exc)
                 return
             else:
-                _folder_marker(out, rel, None)
+                out[rel + "/"] = cache.folder_entry(None)
                 return
         rel = rel.rpartition("/")[0]
 
@@ -328,19 +290,13 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
         if stat.S_ISDIR(st.st_mode):  # a tracked file replaced by a folder: git lists what is in it, if
             untracked_dirs.append(rel)  # anything; walked here like an untracked folder
             continue
-        out_map[rel] = (_stat_key(st), cache._hash_file(full))
-    for rel in sorted(set(untracked_dirs)):
-        if not _walk(root_s, rel, out_map):
+        out_map[rel] = (cache.stat_key(st), cache._hash_file(full))
+    for rel in sorted(set(untracked_dirs)):  # exactly as scan() walks a folder; a nested repository: no answer
+        if not cache.walk_folder(root_s, rel, out_map, {}, 0, refuse_repositories=True):
             return None
     for rel in {*gone, *REGISTER_DIRS}:
         _empty_folders(root_s, rel, out_map)
     for extra in EXTRA_FILES:  # exactly as scan() does, unless git vouches for it
-        if extra in out_map:
-            continue
-        full = os.path.join(root_s, extra)
-        try:
-            st = os.lstat(full)
-        except OSError:
-            continue
-        out_map[extra] = (_stat_key(st), cache._hash_file(full))
+        if extra not in out_map:
+            cache.add_file(out_map, extra, os.path.join(root_s, extra), {}, 0)
     return out_map

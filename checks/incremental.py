@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from .cache import CleanMemo, FileMap, ParseCache
+from .cache import FileMap, ParseCache
 from .context import Context
 from .findings import Finding
 
@@ -109,30 +109,19 @@ def plan(state: State | None, stamp: str, before: FileMap, after: FileMap, findi
 
 def linked(changed: set[str], old_keys: dict[str, list[str]], new_keys: dict[str, list[str]]) -> frozenset[str]:
     """``changed`` and every unit linked to it, transitively, by an equal key or a name skeleton that
-    contains another (as GM105 compares them: the inner one at least MIN_CONTAINED long)."""
-    import ahocorasick
-
-    from .rules.identity import MIN_CONTAINED
+    contains another (as GM105 compares them: rules/identity.contained)."""
+    from .rules.identity import contained
 
     by_key: dict[str, set[str]] = defaultdict(set)
     for keys in (old_keys, new_keys):
         for uid, unit_keys_ in keys.items():
             for key in unit_keys_:
                 by_key[key].add(uid)
-    skeletons = [k[len(_SKEL):] for k in by_key if k.startswith(_SKEL)]
     related: dict[str, set[str]] = defaultdict(set)
-    automaton = ahocorasick.Automaton()
-    for skel in skeletons:
-        if len(skel) >= MIN_CONTAINED:
-            automaton.add_word(skel, skel)
-    if len(automaton):
-        automaton.make_automaton()
-        for skel in skeletons:
-            if len(skel) > MIN_CONTAINED:
-                for _, inner in automaton.iter(skel):
-                    if inner != skel:
-                        related[_SKEL + skel].add(_SKEL + inner)
-                        related[_SKEL + inner].add(_SKEL + skel)
+    for outer, inner in contained(k[len(_SKEL):] for k in by_key if k.startswith(_SKEL)).items():
+        for sub in inner:
+            related[_SKEL + outer].add(_SKEL + sub)
+            related[_SKEL + sub].add(_SKEL + outer)
     seen = set(changed)
     todo = list(changed)
     while todo:
@@ -159,11 +148,7 @@ def run(ctx: Context, state: State, changed: set[str], files: FileMap, cached: l
     if scope != reg.scope:
         load_more(reg, cache, scope)
     reg.carried = state["carry"]
-    CleanMemo.for_root(ctx.root).prune = False
-    try:
-        fresh = run_rules(reg, ctx)
-    finally:
-        CleanMemo.for_root(ctx.root).prune = True
+    fresh = run_rules(reg, ctx)  # the content rules' memo keeps what this partial run did not see
     cache.save()
     kept = [replace(Finding(*item), owner=owner) for item, owner in zip(cached, state["owners"], strict=True)
             if owner and owner not in scope]

@@ -26,6 +26,7 @@ from .registry import AccountRec, AnnouncementRec, Record, Registry, RequestRec,
 from .schema_errors import findings_from
 
 M = TypeVar("M", bound=BaseModel)
+D = TypeVar("D")
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUEST_DIR_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+)$")
@@ -88,39 +89,30 @@ class Loader:
         key = self.cache.known_key(rel) if self.cache is not None else None
         return self.cache.get(key + suffix, rel) if self.cache is not None and key is not None else None
 
-    def _yaml(self, rel: str) -> tuple[yamlload.Document | None, list[Finding]]:
-        hit = self._known(rel, b"")
+    def _parsed(self, rel: str, suffix: bytes, parse: Callable[[bytes, str], tuple[D | None, list[Finding], Any]],
+                restore: Callable[[Any, str], tuple[D | None, list[Finding]]]) -> tuple[D | None, list[Finding]]:
+        """``rel`` parsed by ``parse`` (checks/cache.parse_yaml or parse_markdown), from the parse cache when
+        it holds these bytes (``restore`` turns its entry back into a document)."""
+        hit = self._known(rel, suffix)
         if hit is not None:
-            return yaml_from(hit, rel)
+            return restore(hit, rel)
         raw = self._read(rel)
         if raw is None:
             return None, []
-        if self.cache is None:
-            return yamlload.load_bytes(raw, rel)
-        key = self.cache.key(raw)
-        hit = self.cache.get(key, rel)
+        key = self.cache.key(raw) + suffix if self.cache is not None else b""
+        hit = self.cache.get(key, rel) if self.cache is not None else None
         if hit is not None:
-            return yaml_from(hit, rel)
-        doc, problems, entry = parse_yaml(raw, rel)
-        self.cache.put(key, entry, rel)
+            return restore(hit, rel)
+        doc, problems, entry = parse(raw, rel)
+        if self.cache is not None:
+            self.cache.put(key, entry, rel)
         return doc, problems
 
+    def _yaml(self, rel: str) -> tuple[yamlload.Document | None, list[Finding]]:
+        return self._parsed(rel, b"", parse_yaml, yaml_from)
+
     def _markdown(self, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
-        hit = self._known(rel, b"md")
-        if hit is not None:
-            return markdown_from(hit, rel)
-        raw = self._read(rel)
-        if raw is None:
-            return None, []
-        if self.cache is None:
-            return yamlload.load_markdown(raw, rel)
-        key = self.cache.key(raw) + b"md"
-        hit = self.cache.get(key, rel)
-        if hit is not None:
-            return markdown_from(hit, rel)
-        md, problems, entry = parse_markdown(raw, rel)
-        self.cache.put(key, entry, rel)
-        return md, problems
+        return self._parsed(rel, b"md", parse_markdown, markdown_from)
 
     def _model(self, rel: str, model: type[M], kind: str, doc: yamlload.Document) -> Record[M] | None:
         data = doc.data

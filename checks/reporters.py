@@ -6,17 +6,18 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from .findings import Finding, Lang
+from .findings import Finding, Lang, printable
 
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+# Every format prints Finding.as_dict: a path and a message on one line, printable (findings.printable), so
+# that a hostile file name can neither forge a report line nor make the output fail to encode.
 
 
 def text(findings: list[Finding], lang: Lang) -> str:
-    return "".join(
-        f"{f.path}:{f.line}:{f.column}: {f.code} {_one_line(f.message(lang))}\n" for f in findings
-    )
+    out = []
+    for f in findings:
+        d = f.as_dict(lang)
+        out.append(f"{d['path']}:{f.line}:{f.column}: {f.code} {d['message']}\n")
+    return "".join(out)
 
 
 def as_json(findings: list[Finding], lang: Lang) -> str:
@@ -33,9 +34,11 @@ def _gh_escape(value: str, prop: bool = False) -> str:
 def github(findings: list[Finding], lang: Lang) -> str:
     out = []
     for f in findings:
+        d = f.as_dict(lang)
         level = "error" if f.severity == "error" else "warning"
-        props = f"file={_gh_escape(f.path, True)},line={f.line},col={f.column},title={f.code}"
-        out.append(f"::{level} {props}::{_gh_escape(f.code + ' ' + f.message(lang))}\n")
+        props = f"file={_gh_escape(str(d['path']), True)},line={f.line},col={f.column},title={f.code}"
+        message = f"{f.code} {d['message']}"
+        out.append(f"::{level} {props}::{_gh_escape(message)}\n")
     return "".join(out)
 
 
@@ -43,13 +46,15 @@ def gitlab(findings: list[Finding], lang: Lang) -> str:
     """GitLab Code Quality report (a JSON array of issues)."""
     issues = []
     for f in findings:
-        fingerprint = hashlib.sha256(f"{f.path}:{f.line}:{f.column}:{f.code}:{f.en}".encode()).hexdigest()
+        d = f.as_dict(lang)
+        key = f"{d['path']}:{f.line}:{f.column}:{f.code}:{printable(f.en)}"  # the same in either language
+        fingerprint = hashlib.sha256(key.encode()).hexdigest()
         issues.append({
-            "description": f"{f.code} {_one_line(f.message(lang))}",
+            "description": f"{f.code} {d['message']}",
             "check_name": f.code,
             "fingerprint": fingerprint,
             "severity": "major" if f.severity == "error" else "minor",
-            "location": {"path": f.path, "lines": {"begin": f.line}},
+            "location": {"path": d["path"], "lines": {"begin": f.line}},
         })
     return json.dumps(issues, ensure_ascii=False, indent=2) + "\n"
 

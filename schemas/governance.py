@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-import re
-from typing import Annotated
+from functools import lru_cache
+from typing import Annotated, Any
 
+import re2
 from pydantic import AfterValidator, Field, model_validator
 
 from .common import HttpsUrl, Key, Line, Reviewer, ShortLine, Strict, problem
 
 
+@lru_cache(maxsize=256)
+def id_regex(pattern: str) -> Any:
+    """A platform's ``id_pattern`` compiled by RE2, which matches in linear time: a pattern in a merge request
+    such as ``(a+)+$`` cannot make the check hang (Python's ``re`` backtracks exponentially). RE2 refuses
+    what it cannot match that way (backreferences, lookaround): ``re2.error``."""
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(pattern, options=options)
+
+
 def _valid_regex(value: str) -> str:
     try:
-        re.compile(value)
-    except re.error as exc:
-        raise problem("", f"不是有效的正则表达式（{exc}）", f"not a valid regular expression: {exc}") from exc
+        id_regex(value)
+    except re2.error as exc:
+        why = exc.args[0].decode("utf-8", "replace") if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+        raise problem("", f"不是有效的正则表达式，或使用了不支持的写法（如反向引用、前瞻断言）：{why}",
+                      f"not a supported regular expression (no backreferences or lookaround): {why}") from exc
     return value
 
 

@@ -45,6 +45,18 @@ def make_register(demo_cache: Callable[[int, date], Path], tmp_path: Path) -> Ca
     return make
 
 
+@pytest.fixture
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache folder of the test's own (XDG_CACHE_HOME) whose stat data is trusted at once (RACY_NS 0), so
+    that the cache's fast paths are exercised."""
+    from govmedia.checks import cache
+
+    home = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    return home
+
+
 def run_check(root: Path, today: date = BASE_TODAY, base: str | None = None) -> list[Finding]:
     _, findings = check(Context(root=root, today=today, base=base))
     return list(findings)

@@ -16,13 +16,7 @@ from govmedia.checks.engine import check_findings
 TODAY = date(2026, 6, 1)
 ACCOUNT = "accounts/wangyi-education/weibo/account.yaml"
 
-
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "cache-home"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # trust stat data at once, so the fast path is exercised
-    return home
+pytestmark = pytest.mark.usefixtures("cache_home")  # tests/conftest.py
 
 
 def run(root: Path, use_cache: bool = True) -> list[str]:

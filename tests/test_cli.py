@@ -151,3 +151,26 @@ def test_only_the_named_command_is_imported() -> None:
         assert command in listing
     assert govmedia("import", "--help").returncode == 0
     assert govmedia("nosuchcommand").returncode == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "gitlab"])
+def test_hostile_file_names_cannot_forge_or_break_the_report(make_register: Callable[..., Path], fmt: str) -> None:
+    """A name with a newline (a forged second report line) or bytes that are not UTF-8 is reported, printably,
+    in every format, under a strict UTF-8 output, with exit 1 (a finding) and no internal error."""
+    import os
+
+    root = make_register()
+    forged = "x\nunit.yaml:1:1: GM000 all good"  # a name cannot hold "/", but it can hold a newline
+    (root / "accounts/wangyi-health" / forged).write_text("x", encoding="utf-8")
+    os.mkdir(os.path.join(os.fsencode(root), b"accounts/\xff\xfe"))
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "LC_ALL": "C.UTF-8"}
+    done = subprocess.run([sys.executable, "-m", "govmedia", "check", "--root", str(root), "--today", "2026-06-01",
+                           "--no-cache", "--format", fmt], capture_output=True, text=True, env=env)
+    assert done.returncode == 1, done.stderr
+    assert "internal error" not in done.stderr
+    out = done.stdout.replace("\\\\", "\\")  # JSON escapes the backslash of \u000a
+    assert not [line for line in out.splitlines() if line.lstrip().startswith("unit.yaml:1:1: GM000")]
+    assert "x\\u000aunit.yaml" in out
+    assert "\\udcff\\udcfe" in out
+    if fmt == "text":
+        assert all(line.startswith("accounts/") for line in done.stdout.splitlines())

@@ -44,7 +44,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govmedia.checks import cache, engine
+from govmedia.checks import engine
 from govmedia.checks.context import Context
 from govmedia.checks.findings import Finding
 
@@ -52,16 +52,10 @@ TODAY = date(2026, 6, 1)
 Row = tuple[str, int, int, str, str, str, str]
 Runner = Callable[[Path], list[Finding]]
 
+pytestmark = pytest.mark.usefixtures("cache_home")  # tests/conftest.py
+
 
 # -- the oracle ----------------------------------------------------------------------------------------
-
-@pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "cache-home"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # trust stat data at once, so the fast path is exercised
-    return home
-
 
 def cached_run(root: Path) -> list[Finding]:
     return engine.check_findings(Context(root=root, today=TODAY, cache=True))

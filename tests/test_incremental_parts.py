@@ -86,14 +86,6 @@ def test_partial_load_matches_the_full_load(make_register: Callable[..., Path]) 
     assert part.scope == frozenset(full.units)
 
 
-@pytest.fixture
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    home = tmp_path / "cache-home"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
-    monkeypatch.setattr(cache, "RACY_NS", 0)
-    return home
-
-
 def _cached(root: Path) -> list[tuple[str, int, int, str, str, str, str]]:
     ctx = Context(root=root, today=BASE_TODAY, cache=True)
     return [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in check_findings(ctx)]
@@ -125,3 +117,19 @@ def test_gm604_carry_across_incremental_runs(make_register: Callable[..., Path],
         got = _cached(root)
         assert "mode=incremental" in capsys.readouterr().err
         assert got == _full(root)
+
+
+def test_an_incremental_run_keeps_the_clean_memo_of_units_it_did_not_load(
+        make_register: Callable[..., Path], cache_home: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVMEDIA_TRACE", "1")
+    root = make_register()
+    _cached(root)
+    memo = next(cache_home.rglob("clean.marshal"))
+    before = cache._read(memo)[1]
+    path = root / "accounts/wangyi-health/unit.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    monkeypatch.setattr(cache.CleanMemo, "_open", {})  # a new process: the memo is read from its file
+    assert _cached(root) == _full(root)
+    assert "mode=incremental" in capsys.readouterr().err
+    assert cache._read(memo)[1] >= before  # a pruning save would keep only the loaded unit's texts

@@ -156,8 +156,10 @@ class _Memo:
     def __init__(self, ctx: Context, rule: str, *config: object) -> None:
         self.memo = CleanMemo.for_root(ctx.root) if ctx.cache else None
         self.scope = repr((rule, config)).encode()
+        self.whole = True  # the run sees the whole register (not an incremental run's part of it)
 
     def texts(self, reg: Registry, markdown_only: bool = False) -> Iterator[tuple[Source, bytes | None]]:
+        self.whole = reg.scope is None
         for src in published_texts(reg):
             if markdown_only and not src.markdown:
                 continue
@@ -172,7 +174,7 @@ class _Memo:
 
     def save(self) -> None:
         if self.memo is not None:
-            self.memo.save()
+            self.memo.save(prune=self.whole)
 
 
 def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:

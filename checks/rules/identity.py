@@ -7,10 +7,9 @@ Every rule here groups accounts in dictionaries: linear in the size of the regis
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ import ahocorasick
 
 from govmedia.schemas import Account
 from govmedia.schemas.account import LIVE_STATUSES, PUBLISHED_STATUSES
+from govmedia.schemas.governance import id_regex
 
 from ..context import Context
 from ..findings import Finding
@@ -174,6 +174,28 @@ def _incumbency(accs: list[AccountRec]) -> tuple[int, int, str, str]:
             min(opened).isoformat() if opened else "", accs[0].unit_id)
 
 
+def contained(skeletons: Iterable[str]) -> dict[str, list[str]]:
+    """For each skeleton, the other skeletons inside it, as GM105 links names: the inner one at least
+    MIN_CONTAINED long, the outer one longer. An Aho-Corasick automaton of all skeletons finds every
+    contained one in a single pass per name, so this stays linear in the total length of the names.
+    checks/incremental.py links units with this too, so both always agree."""
+    skeletons = list(skeletons)
+    automaton = ahocorasick.Automaton()
+    for skel in skeletons:
+        if len(skel) >= MIN_CONTAINED:
+            automaton.add_word(skel, skel)
+    if not len(automaton):
+        return {}
+    automaton.make_automaton()
+    out: dict[str, list[str]] = {}
+    for skel in skeletons:
+        if len(skel) > MIN_CONTAINED:
+            inner = list(dict.fromkeys(sub for _, sub in automaton.iter(skel) if sub != skel))
+            if inner:
+                out[skel] = inner
+    return out
+
+
 def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM105: a live account whose name folds to (or contains) another unit's live account name.
 
@@ -188,24 +210,10 @@ def gm105_impersonation(reg: Registry, ctx: Context) -> Iterator[Finding]:
             skel = name_skeleton(rec.model.name)
             if skel:
                 by_skel[skel][acc.unit_id].append(acc)
-    # Links between skeletons: equal, or one (at least MIN_CONTAINED long) inside another. An
-    # Aho-Corasick automaton of all skeletons finds every contained one in a single pass per name,
-    # so this stays linear in the total length of the names.
-    automaton = ahocorasick.Automaton()
-    for skel in by_skel:
-        if len(skel) >= MIN_CONTAINED:
-            automaton.add_word(skel, skel)
-    if len(automaton):
-        automaton.make_automaton()
+    inside = contained(by_skel)
     reported: set[tuple[str, str]] = set()
     for skel, units in by_skel.items():
-        matches: list[tuple[str, dict[str, list[AccountRec]]]] = [(skel, units)]
-        if len(skel) > MIN_CONTAINED and len(automaton):
-            seen = {skel}
-            for _, sub in automaton.iter(skel):
-                if sub not in seen:
-                    seen.add(sub)
-                    matches.append((sub, by_skel[sub]))
+        matches = [(skel, units), *((sub, by_skel[sub]) for sub in inside.get(skel, ()))]
         for index, (_, inner_units) in enumerate(matches):
             if index == 0:  # the same skeleton: every unit but the first comer is reported
                 if len(units) < 2:
@@ -259,11 +267,6 @@ def gm104_verification_subject(reg: Registry, ctx: Context) -> Iterator[Finding]
             f"'{unit_name}': verify the account in the host unit's name and record that name.")
 
 
-@lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 host_fits = host_in  # GM107's name for the shared rule in checks/identifiers.py
 
 
@@ -285,7 +288,7 @@ def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"account {acc.ref}: platform '{m.platform}' is not in policies/governance.yaml: use one of "
                 f"{', '.join(platforms)}, or add the platform to governance.yaml first.")
             continue
-        if not _compiled(spec.id_pattern).fullmatch(m.platform_id):
+        if not id_regex(spec.id_pattern).fullmatch(m.platform_id):
             yield finding(
                 "GM107", rec, ("platform_id",),
                 f"账号 {_label(acc)} 的账号 ID “{m.platform_id}” 不符合{spec.label}的格式 {spec.id_pattern}"

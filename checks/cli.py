@@ -14,6 +14,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 from typing import NamedTuple, NoReturn
 
 from . import commands
@@ -34,6 +35,40 @@ class Msg(NamedTuple):
 
     def get(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
+
+
+def say(command: str, lang: str, text: str) -> None:
+    """One line of a command's report on stderr, framed ``govmedia <command>：…`` in the user's language."""
+    print(msg(lang, f"govmedia {command}：{text}", f"govmedia {command}: {text}"), file=sys.stderr)
+
+
+def missing_root(root: Path) -> Msg | None:
+    """What to say when the register folder given with ``--root`` is not a folder (None: it is)."""
+    if root.is_dir():
+        return None
+    return Msg(
+        f"找不到名录目录 {root}：请在名录仓库的根目录运行，或用 --root 指定。",
+        f"the register folder {root} does not exist: run this at the root of the register repository, "
+        "or name it with --root.",
+    )
+
+
+def unwritable_folder(out: Path) -> Msg | None:
+    """What to say when the folder ``out`` cannot be created or written into (None: it can)."""
+    for folder in (out, *out.parents):
+        if folder.exists() or folder.is_symlink():
+            break
+    if folder.is_dir() and os.access(folder, os.W_OK):
+        return None
+    if folder.is_dir():
+        return Msg(
+            f"没有权限在 {folder} 中写入：请换一个输出位置。",
+            f"{folder} cannot be written to (no permission): write somewhere else.",
+        )
+    return Msg(
+        f"{folder} 是一个文件，不是文件夹，无法在其中写入：请换一个输出位置。",
+        f"{folder} is a file, not a folder, so nothing can be written in it: write somewhere else.",
+    )
 
 
 def iso_date(text: str) -> date:

@@ -106,6 +106,12 @@ def _msg_problem(row: lg.Row, key: str | None, msg: Msg, error: bool = True) -> 
     return _problem(row, key, msg.zh, msg.en, error)
 
 
+def _uscc_problems(row: lg.Row, key: str, value: str) -> list[lg.Problem]:
+    """The problem of a filled-in USCC cell whose check digit or format is wrong (none if empty or right)."""
+    bad = uscc_problem(value) if value else None
+    return [_problem(row, key, f"“{value}”：{bad.zh}", f"“{value}”: {bad.en}")] if bad else []
+
+
 def _in_list(values: Iterable[str], lang: str) -> str:
     items = list(values)
     return "、".join(items) if lang == "zh" else ", ".join(f"“{v}”" for v in items)
@@ -249,10 +255,7 @@ class Importer:
             for p in _schema_problems(Unit, doc, row, UNIT_FIELD_COLUMN)
             if not (kind is None and p.column == _column(row, "unit_kind"))
         ]
-        bad_unit_uscc = uscc_problem(doc["uscc"]) if doc["uscc"] else None
-        if bad_unit_uscc:
-            u = doc["uscc"]
-            problems.append(_problem(row, "unit_uscc", f"“{u}”：{bad_unit_uscc.zh}", f"“{u}”: {bad_unit_uscc.en}"))
+        problems += _uscc_problems(row, "unit_uscc", doc["uscc"])
         unit.doc = doc
         unit.ok = not any(p.error for p in problems)
         self.result.problems.extend(problems)
@@ -447,10 +450,7 @@ class Importer:
         }
         if lg.text_of(cell("undertaking_uscc")):
             undertaking["uscc"] = lg.text_of(cell("undertaking_uscc"))
-            bad_uscc = uscc_problem(undertaking["uscc"])
-            if bad_uscc:
-                u = undertaking["uscc"]
-                problems.append(_problem(row, "undertaking_uscc", f"“{u}”：{bad_uscc.zh}", f"“{u}”: {bad_uscc.en}"))
+            problems += _uscc_problems(row, "undertaking_uscc", undertaking["uscc"])
         if und_kind == "entrusted":
             undertaking["agreement"] = {
                 "signed_on": self._date(row, "agreement_signed", problems),

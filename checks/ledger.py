@@ -476,7 +476,26 @@ def read_csv(path: Path) -> Sheet:
             )
         )
         return out
-    grid: list[list[Any]] = [[(v if v != "" else None) for v in r] for r in csv.reader(io.StringIO(text))]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        grid: list[list[Any]] = [[(v if v != "" else None) for v in r] for r in reader]
+    except csv.Error as exc:  # a field longer than the csv module allows, a stray quote in strict mode...
+        out.problems.append(
+            Problem(
+                None,
+                None,
+                f"{path.name} 无法按 CSV 读取（第 {reader.line_num} 行）：{exc}。"
+                "请在 Excel 或 WPS 中另存为“CSV UTF-8”后再导入。",
+                f"{path.name} cannot be read as CSV (line {reader.line_num}): {exc}. "
+                "Save it again as “CSV UTF-8” in Excel or WPS and import that.",
+            )
+        )
+        return out
+    return _tabled(grid, path, out)
+
+
+def _tabled(grid: list[list[Any]], path: Path, out: Sheet) -> Sheet:
+    """``out`` with the rows of a CSV or JSON ``grid``; no row at all is a problem that says why."""
     out.rows = _table(grid, path.name, out.problems)
     if not out.rows:
         out.problems.append(
@@ -494,7 +513,7 @@ def read_json(path: Path) -> Sheet:
     out = Sheet()
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: arrays nested too deep
         out.problems.append(
             Problem(None, None, f"{path.name} 不是有效的 JSON：{exc}。", f"{path.name} is not valid JSON: {exc}.")
         )
@@ -511,8 +530,7 @@ def read_json(path: Path) -> Sheet:
         return out
     headers = list(dict.fromkeys(k for item in data for k in item))
     grid: list[list[Any]] = [headers] + [[item.get(h) for h in headers] for item in data]
-    out.rows = _table(grid, path.name, out.problems)
-    return out
+    return _tabled(grid, path, out)
 
 
 def read_ledger(path: Path) -> Sheet:
@@ -634,9 +652,13 @@ def lookup(text: str, table: dict[str, str], extra: dict[str, str]) -> str | Non
     return extra.get(key)
 
 
-PLATFORM_VARIANTS = {
-    norm_header(k): v
-    for k, v in {
+def _variants(table: dict[str, str]) -> dict[str, str]:
+    """A table of spellings seen in ledgers, keyed as :func:`lookup` compares them."""
+    return {norm_header(k): v for k, v in table.items()}
+
+
+PLATFORM_VARIANTS = _variants(
+    {
         "微信": "wechat_official",
         "公众号": "wechat_official",
         "微信公众平台": "wechat_official",
@@ -652,11 +674,10 @@ PLATFORM_VARIANTS = {
         "微信小程序": "mini_program",
         "抖音号": "douyin",
         "快手号": "kuaishou",
-    }.items()
-}
-STATUS_VARIANTS = {
-    norm_header(k): v
-    for k, v in {
+    }
+)
+STATUS_VARIANTS = _variants(
+    {
         "正常": "active",
         "运行中": "active",
         "已开通": "active",
@@ -673,19 +694,18 @@ STATUS_VARIANTS = {
         "审批中": "applying",
         "驳回": "rejected",
         "未通过": "rejected",
-    }.items()
-}
-UNIT_KIND_VARIANTS = {
-    norm_header(k): v
-    for k, v in {
+    }
+)
+UNIT_KIND_VARIANTS = _variants(
+    {
         "机关": "administrative_organ",
         "行政单位": "administrative_organ",
         "党政机关": "administrative_organ",
         "事业": "public_institution",
         "内设": "internal_body",
         "内设机构（科室）": "internal_body",
-    }.items()
-}
+    }
+)
 
 
 def known_columns(rows: Iterable[Row]) -> set[str]:

@@ -142,25 +142,31 @@ def parse(ask: Ask, text: str) -> tuple[Any, Msg | None]:
     return text, None
 
 
+# The English of the pydantic errors a form answer commonly hits ({f}: the field; the rest from ``ctx``).
+_EXPLAIN_EN = {
+    "missing": "the required field “{f}” is missing: add it (formats in schemas/json/).",
+    "extra_forbidden": "unknown field “{f}”: delete it or correct its spelling.",
+    "string_too_short": "“{f}” must not be empty.",
+    "string_too_long": "“{f}” is too long: at most {max_length} characters.",
+    "literal_error": "“{f}” must be one of {expected}.",
+    "string_pattern_mismatch": "“{f}” has the wrong format: it must match {pattern}.",
+}
+
+
 def explain(err: dict[str, Any], field_name: str, model: type[BaseModel] | None) -> Msg:
     """A pydantic error in both languages: the Chinese wording of GM010 findings, plain English."""
     known = _known_problem(err)
     if known is not None:  # raised with schemas.common.problem(): it carries both languages
         return Msg(f"“{field_name}”：{known[1]}。", f"“{field_name}”: {known[2]}.")
-    kind = err["type"]
     ctx = err.get("ctx") or {}
-    if kind == "missing":
-        en = f"the required field “{field_name}” is missing: add it (formats in schemas/json/)."
-    elif kind == "extra_forbidden":
-        en = f"unknown field “{field_name}”: delete it or correct its spelling."
-    elif kind == "string_too_short":
-        en = f"“{field_name}” must not be empty."
-    elif kind == "string_too_long":
-        en = f"“{field_name}” is too long: at most {ctx.get('max_length')} characters."
-    elif kind == "literal_error":
-        en = f"“{field_name}” must be one of {ctx.get('expected', '')}."
-    elif kind == "string_pattern_mismatch":
-        en = f"“{field_name}” has the wrong format: it must match {ctx.get('pattern', '')}."
+    template = _EXPLAIN_EN.get(err["type"])
+    if template is not None:
+        en = template.format(
+            f=field_name,
+            max_length=ctx.get("max_length"),
+            expected=ctx.get("expected", ""),
+            pattern=ctx.get("pattern", ""),
+        )
     else:
         given = err.get("input")
         shown = f"“{given[:57]}”" if isinstance(given, str) else _show(given)

@@ -296,28 +296,52 @@ def test_row_problems_name_row_and_column(tmp_path: Path, capsys: pytest.Capture
     assert errors(out) == []
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("not.xlsx", b"this is not a workbook", "不是可读取的 Excel 工作簿"),
-        ("empty.xlsx", None, "没有找到表头"),
-        ("old.xls", b"\xd0\xcf\x11\xe0", "旧版 .xls 格式"),
-        ("missing.xlsx", "absent", "找不到台账文件"),
-        ("bad.csv", b"\xff\xfe\x00garbage\x81", "编码无法识别"),
-        ("bad.json", b"{not json", "不是有效的 JSON"),
-    ],
-)
+MALFORMED = [
+    # (file name, content (None: a workbook with no rows; "absent": no file), zh message, en message)
+    ("not.xlsx", b"this is not a workbook", "不是可读取的 Excel 工作簿", "is not a readable Excel workbook"),
+    ("empty.xlsx", None, "没有找到表头", "No header row found in the sheet"),
+    ("old.xls", b"\xd0\xcf\x11\xe0", "旧版 .xls 格式", "is in the old .xls format"),
+    ("missing.xlsx", "absent", "找不到台账文件", "does not exist: check its name and path"),
+    ("bad.csv", b"\xff\xfe\x00garbage\x81", "编码无法识别", "The encoding of bad.csv is unknown"),
+    ("bad.json", b"{not json", "不是有效的 JSON", "bad.json is not valid JSON"),
+    ("zero.json", b"", "不是有效的 JSON", "zero.json is not valid JSON"),
+    ("nodata.json", b'[{"x": null, "y": [1, 2]}]', "没有找到表头或数据", "No header row or no data in nodata.json"),
+    ("deep.json", b"[" * 100_000 + b"]" * 100_000, "不是有效的 JSON", "deep.json is not valid JSON"),
+    (
+        "long.csv",
+        "账号名称,平台\n\"".encode() + b"x" * 200_000 + '",微信\n'.encode(),
+        "无法按 CSV 读取（第 2 行）",
+        "long.csv cannot be read as CSV (line 2)",
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("name", "content", "zh", "en"), MALFORMED)
 def test_malformed_ledgers_are_reported(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes | str | None, message: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: bytes | str | None,
+    zh: str,
+    en: str,
+    lang: str,
 ) -> None:
+    from .english import assert_english
+
     path = tmp_path / name
     if content is None:
         _workbook(path, [])
     elif isinstance(content, bytes):
         path.write_bytes(content)
-    assert import_(path, tmp_path / "out") == 2
+    assert import_(path, tmp_path / "out", "--lang", lang) == 2
     err = capsys.readouterr().err
-    assert message in err and "Traceback" not in err and "内部错误" not in err
+    assert "Traceback" not in err and "内部错误" not in err
+    if lang == "zh":
+        assert zh in err and "没有写入任何文件" in err
+    else:
+        assert en in err and "No file was written." in err
+        assert_english(err, "没有写入任何文件")
 
 
 def test_import_refuses_non_empty_out(
@@ -513,28 +537,36 @@ def test_english_import_row_problems(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert errors(out) == []
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("not.xlsx", b"this is not a workbook", "is not a readable Excel workbook"),
-        ("empty.xlsx", None, "No header row found in the sheet"),
-        ("old.xls", b"\xd0\xcf\x11\xe0", "is in the old .xls format"),
-        ("missing.xlsx", "absent", "does not exist: check its name and path"),
-        ("bad.csv", b"\xff\xfe\x00garbage\x81", "The encoding of bad.csv is unknown"),
-        ("bad.json", b"{not json", "bad.json is not valid JSON"),
-    ],
-)
-def test_english_malformed_ledgers(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, content: bytes | str | None, message: str
+def test_import_out_under_a_file_is_reported(
+    make_register: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from .english import assert_english
-
-    path = tmp_path / name
-    if content is None:
-        _workbook(path, [])
-    elif isinstance(content, bytes):
-        path.write_bytes(content)
-    assert import_(path, tmp_path / "out", *EN) == 2
+    export(make_register(), tmp_path / "l.json")
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    assert import_(tmp_path / "l.json", tmp_path / "afile" / "out") == 2
     err = capsys.readouterr().err
-    assert message in err and "No file was written." in err
-    assert_english(err, "没有写入任何文件")
+    assert "不是文件夹" in err and "afile" in err and "内部错误" not in err
+    assert import_(tmp_path / "l.json", tmp_path / "afile" / "out", *EN) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "internal error" not in err
+
+
+def test_import_governance_not_utf8_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ledger_path = tmp_path / "l.csv"
+    ledger_path.write_text("账号名称,平台\nA,微信\n", encoding="utf-8")
+    gov = tmp_path / "governance.yaml"
+    gov.write_bytes(b"\xff\xfe\x00bad")
+    assert import_(ledger_path, tmp_path / "out", "--governance", str(gov)) == 2
+    err = capsys.readouterr().err
+    assert "UTF-8" in err and str(gov) in err and "内部错误" not in err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_export_out_is_a_folder(
+    make_register: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    (tmp_path / "d.csv").mkdir()
+    code = main(["export", "--root", str(make_register()), "--out", str(tmp_path / "d.csv"), "--lang", lang])
+    err = capsys.readouterr().err
+    assert code == 2 and "内部错误" not in err and "internal error" not in err
+    assert ("是一个文件夹" if lang == "zh" else "is a folder") in err

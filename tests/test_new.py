@@ -309,7 +309,8 @@ def test_interactive_end_of_input_writes_nothing(
 
     monkeypatch.setattr("builtins.input", eof)
     assert main(["new", "unit", *T, "--id", "wangyi-sports"]) == 2
-    assert "输入结束" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "输入结束" in err and err.count("没有写入任何文件") == 1
     assert not (reg / "accounts/wangyi-sports").exists()
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from .. import ledger
-from ..cli import EXIT_OK, EXIT_USAGE, add_common, msg
+from ..cli import EXIT_OK, EXIT_USAGE, Msg, add_common, missing_root, msg, say, unwritable_folder
 from ..loader import load
 
 
@@ -26,20 +26,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _error(lang: str, zh: str, en: str) -> int:
-    print(msg(lang, f"govmedia export：{zh}", f"govmedia export: {en}"), file=sys.stderr)
+    say("export", lang, msg(lang, zh, en))
     return EXIT_USAGE
+
+
+def _cannot_write(out: Path) -> Msg | None:
+    """What stops the ledger from being written to the file ``out`` (None: nothing)."""
+    if out.is_dir():
+        return Msg(
+            f"{out} 是一个文件夹：--out 应是一个文件名，如 台账.xlsx。",
+            f"{out} is a folder: --out names a file, such as ledger.xlsx.",
+        )
+    if not out.parent.is_dir():
+        return unwritable_folder(out.parent) or Msg(
+            f"目录 {out.parent} 不存在：请先创建它，或换一个输出位置。",
+            f"the folder {out.parent} does not exist: create it first, or write somewhere else.",
+        )
+    return None
 
 
 def run(args: argparse.Namespace) -> int:
     lang: str = args.lang
     root = Path(args.root)
-    if not root.is_dir():
-        return _error(
-            lang,
-            f"找不到名录目录 {root}：请在名录仓库根目录运行，或用 --root 指定。",
-            f"the register folder {root} does not exist: run this at the root of the register repository, "
-            "or name it with --root.",
-        )
+    problem = missing_root(root)
+    if problem is not None:
+        return _error(lang, problem.zh, problem.en)
     fmt = args.format or Path(args.out).suffix.lower().lstrip(".")
     if fmt not in ("json", "csv", "xlsx"):
         return _error(
@@ -61,18 +72,23 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(out_bytes)
     else:
         out = Path(args.out)
-        if out.parent and not out.parent.is_dir():
+        problem = _cannot_write(out)
+        if problem is not None:
+            return _error(lang, problem.zh, problem.en)
+        try:
+            if fmt == "json":
+                out.write_text(ledger.to_json(rows), encoding="utf-8")
+            elif fmt == "csv":
+                out.write_bytes(ledger.to_csv(rows))
+            else:
+                ledger.to_xlsx(rows, out)
+        except OSError as exc:  # no permission, disk full, a file held open by Excel on Windows...
             return _error(
                 lang,
-                f"目录 {out.parent} 不存在：请先创建它，或换一个输出位置。",
-                f"the folder {out.parent} does not exist: create it first, or write somewhere else.",
+                f"无法写入 {out}：{exc.strerror or exc}。请关闭打开它的程序，或换一个输出位置。",
+                f"{out} cannot be written: {exc.strerror or exc}. Close the program that has it open, "
+                "or write somewhere else.",
             )
-        if fmt == "json":
-            out.write_text(ledger.to_json(rows), encoding="utf-8")
-        elif fmt == "csv":
-            out.write_bytes(ledger.to_csv(rows))
-        else:
-            ledger.to_xlsx(rows, out)
         print(msg(lang, f"已导出 {len(rows)} 个账号到 {out}", f"Exported {len(rows)} accounts to {out}"), file=sys.stderr)
     if skipped:
         print(

@@ -14,8 +14,9 @@ from pathlib import Path
 from govmedia.schemas import Governance
 
 from .. import ledger
-from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Msg, add_lang, iso_date, msg
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Msg, add_lang, iso_date, msg, say, unwritable_folder
 from ..demo import TEMPLATES, write
+from ..files import read_regular
 from ..importer import Importer
 from ..lifecycle import STATUS_LABELS
 from ..loader import load
@@ -46,11 +47,25 @@ def _governance(arg: str | None) -> tuple[Governance | None, str, Msg]:
     if path.is_dir():
         path = path / "policies" / "governance.yaml"
     if not path.is_file():
-        return None, "", Msg(
-            f"找不到 {path}：--governance 应指向 governance.yaml 或名录根目录。",
-            f"{path} does not exist: --governance names a governance.yaml or the root of a register.",
+        return (
+            None,
+            "",
+            Msg(
+                f"找不到 {path}：--governance 应指向 governance.yaml 或名录根目录。",
+                f"{path} does not exist: --governance names a governance.yaml or the root of a register.",
+            ),
         )
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = read_regular(str(path)).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return (
+            None,
+            "",
+            Msg(
+                f"无法读取 {path}（{type(exc).__name__}）：governance.yaml 应是 UTF-8 编码的普通文件。",
+                f"{path} cannot be read ({type(exc).__name__}): governance.yaml must be a regular UTF-8 file.",
+            ),
+        )
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -58,22 +73,23 @@ def _governance(arg: str | None) -> tuple[Governance | None, str, Msg]:
         (Path(tmp) / "policies" / "governance.yaml").write_text(text, encoding="utf-8")
         registry = load(Path(tmp))
     if registry.governance is None:
-        return None, "", Msg(
-            f"{path} 有错误：请先在原名录中运行 govmedia check 修正。",
-            f"{path} has errors: run govmedia check in its register first and fix them.",
+        return (
+            None,
+            "",
+            Msg(
+                f"{path} 有错误：请先在原名录中运行 govmedia check 修正。",
+                f"{path} has errors: run govmedia check in its register first and fix them.",
+            ),
         )
     return registry.governance.model, text, Msg("", "")
-
-
-def _say(lang: str, text: str) -> None:
-    print(msg(lang, f"govmedia import：{text}", f"govmedia import: {text}"), file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:
     lang: str = args.lang
     out = Path(args.out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        _say(
+        say(
+            "import",
             lang,
             msg(
                 lang,
@@ -82,14 +98,18 @@ def run(args: argparse.Namespace) -> int:
             ),
         )
         return EXIT_USAGE
+    blocked = unwritable_folder(out)
+    if blocked is not None:
+        say("import", lang, blocked.get(lang))
+        return EXIT_USAGE
     gov, gov_text, problem = _governance(args.governance)
     if gov is None:
-        _say(lang, problem.get(lang))
+        say("import", lang, problem.get(lang))
         return EXIT_USAGE
     sheet = ledger.read_ledger(Path(args.ledger))
     if not sheet.rows:
         for p in sheet.problems:
-            _say(lang, p.text(lang))
+            say("import", lang, p.text(lang))
         print(msg(lang, "没有写入任何文件。", "No file was written."), file=sys.stderr)
         return EXIT_USAGE
     org = next((r[1:].split("/")[0] for s in gov.stages.values() for r in s.reviewers if "/" in r), "org")

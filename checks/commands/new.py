@@ -21,7 +21,7 @@ from govmedia.schemas.governance import Governance
 
 from .. import forms
 from .. import scaffold as sc
-from ..cli import EXIT_OK, EXIT_USAGE, Msg, add_common, msg
+from ..cli import EXIT_OK, EXIT_USAGE, Msg, add_common, missing_root, msg, say
 from ..lifecycle import ACTION_LABELS, request_state
 from ..loader import load
 from ..registry import Registry, RequestRec
@@ -41,6 +41,14 @@ class Abort(Exception):
     def __init__(self, message: Msg) -> None:
         super().__init__(message.zh)
         self.message = message
+
+
+class Unanswered(Exception):
+    """Questions a non-interactive run left unanswered or answered wrongly (already in the user's language)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
 
 
 def _dest(ask: sc.Ask) -> str:
@@ -152,7 +160,7 @@ def _prompt(form: sc.Form, ask: sc.Ask, default: Any, lang: str = "zh") -> Any:
         except EOFError:
             raise Abort(
                 Msg(
-                    f"输入结束，还没有填写“{ask.zh}”：没有写入任何文件。",
+                    f"输入结束，还没有填写“{ask.zh}”。",
                     f"Input ended before “{ask.label('en')}” was answered.",
                 )
             ) from None
@@ -290,9 +298,17 @@ def _office(env: sc.Env) -> str:
     return _reviewers(env, None, None)
 
 
+def _filled(form: sc.Form, args: argparse.Namespace, interactive: bool) -> sc.Form:
+    """``form`` with every question answered, or :class:`Unanswered` with what is missing or wrong."""
+    problems = fill(form, args, interactive)
+    if problems:
+        raise Unanswered(problems)
+    return form
+
+
 def _fail(problems: list[str], lang: str) -> int:
     for problem in problems:
-        print(msg(lang, f"govmedia new：{problem}", f"govmedia new: {problem}"), file=sys.stderr)
+        say("new", lang, problem)
     print(msg(lang, "没有写入任何文件。", "No file was written."), file=sys.stderr)
     return EXIT_USAGE
 
@@ -312,18 +328,9 @@ def _validated(pairs: list[tuple[str, str, type[Any], dict[str, Any]]], lang: st
 def run(args: argparse.Namespace) -> int:
     lang: str = args.lang
     root = Path(args.root)
-    if not root.is_dir():
-        return _fail(
-            [
-                msg(
-                    lang,
-                    f"找不到名录目录 {root}：请在名录仓库的根目录运行，或用 --root 指定。",
-                    f"The register folder {root} does not exist: run this at the root of the register "
-                    "repository, or name it with --root.",
-                )
-            ],
-            lang,
-        )
+    problem = missing_root(root)
+    if problem is not None:
+        return _fail([problem.get(lang)], lang)
     registry = load(root)
     if registry.governance is None:
         return _fail(
@@ -343,14 +350,13 @@ def run(args: argparse.Namespace) -> int:
         return _KIND_RUN[args.kind](env, args, interactive)
     except Abort as exc:
         return _fail([exc.message.get(lang)], lang)
+    except Unanswered as exc:
+        return _fail(exc.problems, lang)
 
 
 def _run_unit(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     lang = env.lang
-    form = forms.unit_form(env)
-    problems = fill(form, args, interactive)
-    if problems:
-        return _fail(problems, lang)
+    form = _filled(forms.unit_form(env), args, interactive)
     files = sc.unit_files(form.values)
     paths = _write(env.registry.root, files)
     print(msg(lang, f"已新建主办单位：{paths[0]}", f"New host unit: {paths[0]}"))
@@ -396,10 +402,7 @@ def _update_codeowners(root: Path) -> str | None:
 
 def _run_account(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     lang = env.lang
-    form = forms.account_form(env)
-    problems = fill(form, args, interactive)
-    if problems:
-        return _fail(problems, lang)
+    form = _filled(forms.account_form(env), args, interactive)
     doc = sc.nested(form.values, "doc.")
     doc["status"] = "applying"
     request = {
@@ -430,10 +433,7 @@ def _run_account(env: sc.Env, args: argparse.Namespace, interactive: bool) -> in
 
 def _run_request(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     lang = env.lang
-    form = forms.request_form(env)
-    problems = fill(form, args, interactive)
-    if problems:
-        return _fail(problems, lang)
+    form = _filled(forms.request_form(env), args, interactive)
     ref = form.values["account"]
     acc = env.registry.accounts[ref]
     assert acc.record is not None
@@ -588,10 +588,7 @@ def _run_approval(env: sc.Env, args: argparse.Namespace, interactive: bool) -> i
             ],
             lang,
         )
-    form = forms.approval_form(env, req, state.next_stage)
-    problems = fill(form, args, interactive)
-    if problems:
-        return _fail(problems, lang)
+    form = _filled(forms.approval_form(env, req, state.next_stage), args, interactive)
     doc = sc.nested(form.values, "doc.")
     name = f"{form.values['stage']}.yaml"
     problems = _validated([(name, name, Approval, doc)], lang)
@@ -651,10 +648,7 @@ def _run_approval(env: sc.Env, args: argparse.Namespace, interactive: bool) -> i
 
 def _run_announcement(env: sc.Env, args: argparse.Namespace, interactive: bool) -> int:
     lang = env.lang
-    form = forms.announcement_form(env)
-    problems = fill(form, args, interactive)
-    if problems:
-        return _fail(problems, lang)
+    form = _filled(forms.announcement_form(env), args, interactive)
     front = sc.nested(form.values, "doc.")
     problems = _validated([("公告", "announcement", Announcement, front)], lang)
     start, until = date.fromisoformat(front["published_on"]), date.fromisoformat(front["display_until"])

@@ -381,12 +381,34 @@ def _merged_ranges(path: Path, sheet_xml: str) -> list[tuple[int, int, int, int]
     return out
 
 
+# A ledger is at most this wide and long. A sheet whose one stray cell sits at XFD1048576 must not make
+# read-only openpyxl pad a million rows to 16,384 columns (tens of GB): columns beyond MAX_COLS are not read,
+# and reading stops after MAX_EMPTY_ROWS empty rows in a row.
+MAX_COLS = 200
+MAX_ROWS = 100_000
+MAX_EMPTY_ROWS = 1_000
+
+
+class SheetTooLarge(Exception):
+    pass
+
+
 def _grid(path: Path, name: str, wb_v: Any, wb_f: Any) -> list[list[Any]]:
     ws_v, ws_f = wb_v[name], wb_f[name]
-    grid: list[list[Any]] = [list(r) for r in ws_v.iter_rows(values_only=True)]
+    grid: list[list[Any]] = []
+    empty = 0
+    for values in ws_v.iter_rows(values_only=True, max_col=MAX_COLS):
+        row = list(values)
+        empty = empty + 1 if all(v is None or v == "" for v in row) else 0
+        if empty > MAX_EMPTY_ROWS:
+            break
+        grid.append(row)
+        if len(grid) > MAX_ROWS:
+            raise SheetTooLarge(name)
     # Merged cells (a unit name spanning its accounts' rows): every cell gets the top-left value.
     for c1, r1, c2, r2 in _merged_ranges(path, ws_v._worksheet_path):
-        if r1 > len(grid):
+        c2 = min(c2, MAX_COLS)
+        if r1 > len(grid) or c1 > c2:
             continue
         top = grid[r1 - 1][c1 - 1] if c1 - 1 < len(grid[r1 - 1]) else None
         for r in range(r1 - 1, min(r2, len(grid))):
@@ -395,7 +417,7 @@ def _grid(path: Path, name: str, wb_v: Any, wb_f: Any) -> list[list[Any]]:
             for c in range(c1 - 1, c2):
                 row[c] = top
     # A formula whose result was never saved reads as empty: say so instead of "missing".
-    for r, values in enumerate(ws_f.iter_rows(values_only=True)):
+    for r, values in enumerate(ws_f.iter_rows(values_only=True, max_row=max(len(grid), 1), max_col=MAX_COLS)):
         for c, value in enumerate(values):
             formula = isinstance(value, str) and value.startswith("=")
             if formula and r < len(grid) and c < len(grid[r]) and grid[r][c] is None:
@@ -420,6 +442,12 @@ def read_xlsx(path: Path) -> Sheet:
         for name in chosen:
             try:
                 grid = _grid(path, name, wb_v, wb_f)
+            except SheetTooLarge:
+                out.problems.append(Problem(
+                    None, None,
+                    f"工作表“{name}”超过 {MAX_ROWS} 行：请把台账拆分为几个文件分别导入。",
+                    f"The sheet “{name}” has more than {MAX_ROWS} rows: split the ledger into several files."))
+                return out
             except Exception as exc:  # a damaged sheet inside a readable file
                 out.problems.append(_unreadable(path, exc))
                 return out

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from govmedia.schemas import Account, Announcement, Approval, Request, Unit
-from govmedia.schemas.governance import Governance
+from govmedia.schemas.governance import Governance, id_regex
 from govmedia.schemas.request import CHANGEABLE_FIELDS
 
 from .cli import Msg
@@ -297,7 +297,7 @@ def platform_problems(gov: Governance, platform: str, platform_id: str | None, u
             )
         ]
     out = []
-    if platform_id is not None and not re.fullmatch(p.id_pattern, platform_id):  # as GM107 does
+    if platform_id is not None and not id_regex(p.id_pattern).fullmatch(platform_id):  # as GM107 does (RE2)
         out.append(
             Msg(
                 f"{p.label}的账号 ID 格式应符合 {p.id_pattern}：请从平台后台复制原始 ID。",

@@ -570,3 +570,28 @@ def test_export_out_is_a_folder(
     err = capsys.readouterr().err
     assert code == 2 and "内部错误" not in err and "internal error" not in err
     assert ("是一个文件夹" if lang == "zh" else "is a folder") in err
+
+
+def test_a_stray_far_cell_does_not_make_the_import_read_the_whole_sheet(tmp_path: Path) -> None:
+    """One cell at XFD1048576 made read-only openpyxl pad a million rows to 16,384 columns (21 GB, killed)."""
+    import time
+
+    path = tmp_path / "far.xlsx"
+    _workbook(path, [VARIANT_HEADERS, ["x"] * len(VARIANT_HEADERS)])
+    wb = load_workbook(path)
+    wb.active["XFD1048576"] = "stray"
+    wb.active["A1048576"] = "stray"
+    wb.save(path)
+    start = time.perf_counter()
+    sheet = ledger.read_xlsx(path)
+    assert time.perf_counter() - start < 30
+    assert len(sheet.rows) == 1  # the data row is read; the stray cells beyond the empty stretch are not
+
+
+def test_a_sheet_over_the_row_limit_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ledger, "MAX_ROWS", 5)
+    path = tmp_path / "long.xlsx"
+    _workbook(path, [VARIANT_HEADERS, *(["x"] * len(VARIANT_HEADERS) for _ in range(10))])
+    sheet = ledger.read_xlsx(path)
+    assert not sheet.rows
+    assert any("5" in p.en and "split" in p.en for p in sheet.problems)

@@ -344,6 +344,7 @@ class CleanMemo:
     """
 
     _open: ClassVar[dict[Path, CleanMemo]] = {}
+    read_only: ClassVar[bool] = False  # a worker of a sharded run (checks/sharded.py): its process saves
 
     def __init__(self, root: Path) -> None:
         self.path = _folder(root) / "clean.marshal"
@@ -383,6 +384,6 @@ class CleanMemo:
         Each content rule saves when it is done; the last one's save holds every rule's keys.
         """
         keep = self.used if prune else self.old | self.used
-        if keep != self.on_disk:
+        if keep != self.on_disk and not self.read_only:
             _write(self.path, (self.salt, keep))
             self.on_disk = set(keep)

@@ -12,6 +12,7 @@ from .findings import Finding
 if TYPE_CHECKING:  # the loader, the models and the rules are imported only when a run needs them
     from .loader import Progress
     from .registry import Registry
+    from .sharded import Checked, Extract
 
 
 def run_rules(registry: Registry, ctx: Context) -> list[Finding]:
@@ -24,6 +25,7 @@ def run_rules(registry: Registry, ctx: Context) -> list[Finding]:
 
 
 def check(ctx: Context, progress: Progress | None = None, known: FileMap | None = None) -> tuple[Registry, list[Finding]]:
+    """The whole register loaded in this process, and its findings (reports and tests read the registry)."""
     from .loader import load
     from .parallel import prefill
 
@@ -35,6 +37,29 @@ def check(ctx: Context, progress: Progress | None = None, known: FileMap | None 
     return registry, findings
 
 
+def check_all(ctx: Context, progress: Progress | None = None, known: FileMap | None = None,
+              extract: Extract | None = None) -> Checked:
+    """The full check, sharded over every core for a large register (checks/sharded.py), else in this process.
+
+    ``extract`` (a module-level function of a registry) is applied to every part of the register that was
+    loaded, once: the site takes its public data this way without ever holding the whole register.
+    Runs against a git base or with signature checks load the whole register in one process.
+    """
+    from .incremental import unit_keys
+    from .parallel import jobs
+    from .sharded import Checked, chunks
+    from .sharded import check as sharded_check
+
+    workers = jobs()
+    parts = chunks(str(ctx.root), workers) if ctx.base is None and not ctx.verify_signatures else None
+    done = sharded_check(ctx, parts, workers, progress, known, extract) if parts else None
+    if done is not None:
+        return done
+    registry, findings = check(ctx, progress, known)
+    return Checked(findings, registry, {uid: unit_keys(registry, uid) for uid in registry.units},
+                   registry.carry, [extract(registry)] if extract is not None else [])
+
+
 def check_findings(ctx: Context, progress: Progress | None = None) -> list[Finding]:
     """The findings of :func:`check`, answered from the result cache when nothing has changed.
 
@@ -43,7 +68,7 @@ def check_findings(ctx: Context, progress: Progress | None = None) -> list[Findi
     from . import incremental
 
     if not ctx.cache or ctx.base is not None or ctx.verify_signatures:
-        return check(ctx, progress)[1]
+        return check_all(ctx, progress).findings
     results = ResultCache(ctx.root)
     key, files, cached = results.lookup(ctx.today.isoformat(), meanwhile=_import_checks if _spare_core() else None)
     if cached is not None:
@@ -54,8 +79,9 @@ def check_findings(ctx: Context, progress: Progress | None = None) -> list[Findi
     if changed is not None and results.state is not None:
         findings, state = incremental.run(ctx, results.state, changed, files, results.findings, progress)
     else:
-        registry, findings = check(ctx, progress, files)
-        state = incremental.state_of(registry, findings, stamp)
+        done = check_all(ctx, progress, files)
+        findings = done.findings
+        state = incremental.state_of(findings, done.keys, done.carry, stamp)
         incremental.trace("full")
     results.store(key, files, [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings], state)
     return findings

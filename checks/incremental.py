@@ -67,15 +67,12 @@ def unit_keys(reg: Registry, unit_id: str) -> list[str]:
     return sorted(keys)
 
 
-def state_of(reg: Registry, findings: list[Finding], stamp: str) -> State:
-    """What an incremental run after this full run needs (plain data, for marshal)."""
-    return {
-        "version": STATE_VERSION,
-        "stamp": stamp,
-        "owners": [owner_of(f) for f in findings],
-        "keys": {uid: unit_keys(reg, uid) for uid in reg.units},
-        "carry": reg.carry,
-    }
+def state_of(findings: list[Finding], keys: dict[str, list[str]], carry: dict[str, dict[str, Any]],
+             stamp: str) -> State:
+    """What an incremental run after this full run needs (plain data, for marshal): the owner of each
+    finding, each unit's link keys (:func:`unit_keys`) and the rules' per-unit ``carry``."""
+    return {"version": STATE_VERSION, "stamp": stamp, "owners": [owner_of(f) for f in findings],
+            "keys": keys, "carry": carry}
 
 
 def changed_units(before: FileMap, after: FileMap) -> set[str] | None:
@@ -107,21 +104,28 @@ def plan(state: State | None, stamp: str, before: FileMap, after: FileMap, findi
     return units
 
 
-def linked(changed: set[str], old_keys: dict[str, list[str]], new_keys: dict[str, list[str]]) -> frozenset[str]:
-    """``changed`` and every unit linked to it, transitively, by an equal key or a name skeleton that
-    contains another (as GM105 compares them: rules/identity.contained)."""
+def related_keys(by_key: dict[str, set[str]]) -> dict[str, set[str]]:
+    """Name-skeleton keys that link because one skeleton contains the other (as GM105 compares them:
+    rules/identity.contained), both ways."""
     from .rules.identity import contained
 
-    by_key: dict[str, set[str]] = defaultdict(set)
-    for keys in (old_keys, new_keys):
-        for uid, unit_keys_ in keys.items():
-            for key in unit_keys_:
-                by_key[key].add(uid)
     related: dict[str, set[str]] = defaultdict(set)
     for outer, inner in contained(k[len(_SKEL):] for k in by_key if k.startswith(_SKEL)).items():
         for sub in inner:
             related[_SKEL + outer].add(_SKEL + sub)
             related[_SKEL + sub].add(_SKEL + outer)
+    return related
+
+
+def linked(changed: set[str], old_keys: dict[str, list[str]], new_keys: dict[str, list[str]]) -> frozenset[str]:
+    """``changed`` and every unit linked to it, transitively, by an equal key or a name skeleton that
+    contains another (:func:`related_keys`)."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for keys in (old_keys, new_keys):
+        for uid, unit_keys_ in keys.items():
+            for key in unit_keys_:
+                by_key[key].add(uid)
+    related = related_keys(by_key)
     seen = set(changed)
     todo = list(changed)
     while todo:
@@ -150,14 +154,23 @@ def run(ctx: Context, state: State, changed: set[str], files: FileMap, cached: l
     reg.carried = state["carry"]
     fresh = run_rules(reg, ctx)  # the content rules' memo keeps what this partial run did not see
     cache.save()
-    kept = [replace(Finding(*item), owner=owner) for item, owner in zip(cached, state["owners"], strict=True)
-            if owner and owner not in scope]
-    findings = sorted({*kept, *(f for f in fresh if owner_of(f) in scope or not owner_of(f))}, key=lambda f: f.sort_key)
-    keys = {uid: k for uid, k in old_keys.items() if uid not in scope}
-    keys.update((uid, unit_keys(reg, uid)) for uid in reg.units)
-    carry = {rule: {uid: v for uid, v in per_unit.items() if uid not in scope} for rule, per_unit in state["carry"].items()}
-    for rule, per_unit in reg.carry.items():
-        carry.setdefault(rule, {}).update(per_unit)
+    previous = [(Finding(*item), owner) for item, owner in zip(cached, state["owners"], strict=True)]
+    findings, keys, carry = combine(reg, fresh, previous, old_keys, state["carry"])
     trace("incremental", changed=len(changed), units=len(scope))
-    new_state = {**state, "owners": [owner_of(f) for f in findings], "keys": keys, "carry": carry}
-    return findings, new_state
+    return findings, {**state, "owners": [owner_of(f) for f in findings], "keys": keys, "carry": carry}
+
+
+def combine(reg: Registry, fresh: list[Finding], previous: list[tuple[Finding, str]], keys: dict[str, list[str]],
+            carry: dict[str, dict[str, Any]]) -> tuple[list[Finding], dict[str, list[str]], dict[str, dict[str, Any]]]:
+    """A run over part of the register (``reg.scope``) joined with what earlier runs decided for the rest:
+    findings (with their owners), link keys and GM604's ``carry``. The fresh run decides the units in scope
+    and the findings no unit owns; the earlier runs keep every other unit."""
+    scope = reg.scope or frozenset()
+    kept = [replace(f, owner=owner) for f, owner in previous if owner and owner not in scope]
+    findings = sorted({*kept, *(f for f in fresh if owner_of(f) in scope or not owner_of(f))}, key=lambda f: f.sort_key)
+    new_keys = {uid: k for uid, k in keys.items() if uid not in scope}
+    new_keys.update((uid, unit_keys(reg, uid)) for uid in reg.units)
+    new_carry = {rule: {uid: v for uid, v in per_unit.items() if uid not in scope} for rule, per_unit in carry.items()}
+    for rule, per_unit in reg.carry.items():
+        new_carry.setdefault(rule, {}).update(per_unit)
+    return findings, new_keys, new_carry

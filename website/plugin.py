@@ -21,8 +21,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
 from govmedia.checks.context import Context
-from govmedia.checks.engine import check
+from govmedia.checks.engine import check_all
 
+from .publish import public_part
 from .site import NAV, TEMPLATE_DIR, Site, add_csp, build_site
 
 TODAY_ENV = "GOVMEDIA_TODAY"
@@ -55,7 +56,9 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / (self.config.root or ".")).resolve()
         today = build_date(self.config.today)
-        registry, findings = check(Context(root=self.root, today=today, cache=True))
+        # A large register is checked in chunks, in worker processes: only its public data comes back.
+        done = check_all(Context(root=self.root, today=today, cache=True), extract=public_part)
+        registry, findings = done.registry, done.findings
         errors = [f for f in findings if f.severity == "error"]
         if errors or registry.governance is None:
             lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.zh}" for f in errors[:MAX_LISTED]]
@@ -63,7 +66,7 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
                 lines.append(f"……另有 {len(errors) - MAX_LISTED} 个错误：运行 govmedia check 查看全部 / and more")
             raise PluginError("govmedia: 名录检查未通过，拒绝发布网站 / the register has errors, refusing to build:\n"
                               + "\n".join(lines or ["policies/governance.yaml: missing or invalid"]))
-        self.site = build_site(registry, today, config.site_url, qr=self.config.qr)
+        self.site = build_site(registry, today, config.site_url, qr=self.config.qr, parts=done.extracts)
         config.theme.dirs.insert(0, str(TEMPLATE_DIR))
         config.extra["govmedia"] = {"demo": self.site.public.demo, "today": today.isoformat()}
         config.use_directory_urls = True

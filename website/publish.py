@@ -166,8 +166,23 @@ def policy_title(stem: str, text: str) -> str:
     return m.group(1) if m else stem
 
 
-def build_public(registry: Registry, today: date) -> Public:
-    """Reduce a checked register to what is published at ``today``."""
+# The public data of some unit folders: (unit id, public unit fields) and (unit id, account id, public
+# account fields) of the accounts that are published. Plain data: a sharded check (checks/sharded.py)
+# computes it in its workers, chunk by chunk, and hands it over instead of the register.
+Part = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, dict[str, Any]]]]
+
+
+def public_part(registry: Registry) -> Part:
+    """The public data of the unit folders ``registry`` holds (its ``extract`` for checks/engine.check_all)."""
+    units = [(uid, public_values(u.record.model)) for uid, u in registry.units.items() if u.record is not None]
+    accounts = [(acc.unit_id, acc.account_id, public_values(rec.model)) for acc, rec in registry.valid_accounts()
+                if rec.model.status in PUBLISHED_STATUSES]
+    return units, accounts
+
+
+def build_public(registry: Registry, today: date, parts: list[Part] | None = None) -> Public:
+    """Reduce a checked register to what is published at ``today``. ``parts``: the public data of the unit
+    folders when ``registry`` does not hold them (a sharded check); by default taken from ``registry``."""
     if registry.governance is None:
         raise ValueError("the register has no valid governance.yaml")
     gov = registry.governance.model
@@ -185,28 +200,26 @@ def build_public(registry: Registry, today: date) -> Public:
         chains={action: list(gov.chain(action)) for action in ("open", "change", "exit", "close")},
         announcement_min_days=gov.announcement_min_days,
     )
-    for unit_id in sorted(registry.units):
-        unit_rec = registry.units[unit_id].record
-        if unit_rec is not None:
-            pub.units[unit_id] = PubUnit(unit_id, public_values(unit_rec.model))
+    parts = [public_part(registry)] if parts is None else parts
+    for unit_id, unit_values in sorted(u for units, _ in parts for u in units):
+        pub.units[unit_id] = PubUnit(unit_id, unit_values)
     platform_order = {pid: i for i, pid in enumerate(platforms)}
     status_order = {s: i for i, s in enumerate(STATUSES)}
     rows: list[PubAccount] = []
-    for acc, rec in registry.valid_accounts():
-        model: Account = rec.model
-        unit = pub.units.get(acc.unit_id)
-        if model.status not in PUBLISHED_STATUSES or unit is None:
+    for unit_id, account_id, values in (a for _, accounts in parts for a in accounts):
+        unit = pub.units.get(unit_id)
+        if unit is None:
             continue
-        platform = platforms.get(model.platform)
+        platform = platforms.get(values["platform"])
         rows.append(PubAccount(
-            unit_id=acc.unit_id,
-            account_id=acc.account_id,
-            values=public_values(model),
+            unit_id=unit_id,
+            account_id=account_id,
+            values=values,
             unit_name=unit.name,
             unit_short_name=unit.short_name,
-            platform_label=platform.label if platform else model.platform,
-            status_label=status_label(model.status),
-            official=model.status in OFFICIAL_STATUSES,
+            platform_label=platform.label if platform else values["platform"],
+            status_label=status_label(values["status"]),
+            official=values["status"] in OFFICIAL_STATUSES,
         ))
     rows.sort(key=lambda a: (a.unit_id, platform_order.get(a["platform"], 99),
                              status_order.get(a["status"], 99), a.account_id))

@@ -12,7 +12,7 @@ from pathlib import Path
 from govmedia.checks.registry import Registry
 
 from .data import accounts_csv, accounts_json, announcements_json, atom_feed
-from .publish import Public, build_public
+from .publish import Part, Public, build_public
 from .render import ASSETS, Page, all_pages
 
 ASSET_DIR = Path(__file__).parent / "assets"
@@ -38,8 +38,10 @@ class Site:
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> content
 
 
-def build_site(registry: Registry, today: date, site_url: str | None = None, qr: bool = True) -> Site:
-    pub = build_public(registry, today)
+def build_site(registry: Registry, today: date, site_url: str | None = None, qr: bool = True,
+               parts: list[Part] | None = None) -> Site:
+    """``parts``: the public data of the unit folders when ``registry`` does not hold them (a sharded check)."""
+    pub = build_public(registry, today, parts)
     site = Site(pub)
     for page in all_pages(pub, qr=qr):
         site.pages[page.src_uri] = page

@@ -1,0 +1,227 @@
+"""A full check of a large register in chunks of unit folders: on every core, in bounded memory.
+
+The loader and the rules are built so that a run can see only some unit folders (``Registry.scope``,
+checks/incremental.py): findings are owned by a unit folder or by the rest of the register, units affect
+each other only through their link keys (platform ids, urls, name skeletons), and GM604 combines per-unit
+results (``Registry.carry``). A sharded run uses exactly that:
+
+1. the main process loads the rest of the register once (policies/, announcements/; ``scope`` empty);
+2. worker processes check the unit folders chunk by chunk: each chunk is loaded beside that base, every
+   rule runs, and the worker hands back only the findings the chunk's units own, their link keys, their
+   ``carry`` and (for the site) an ``extract`` of their public data; the chunk is then dropped, so no
+   process ever holds the whole register;
+3. the main process runs every rule once more on the base plus the units whose links cross a chunk (and
+   the units that announcements name but no folder holds), with the other units' ``carry``: that run
+   decides those units' findings and the findings owned by the rest of the register.
+
+The result equals the one-process check; tests/test_sharded.py compares the two on every mutation of the
+incremental oracle.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
+from multiprocessing import get_context
+from typing import TYPE_CHECKING, Any
+
+from .cache import FileMap, ParseCache
+from .context import Context
+from .findings import Finding
+
+if TYPE_CHECKING:
+    from .loader import Progress
+    from .registry import Registry
+
+MIN_UNITS = 400  # fewer unit folders than this: one process is as fast
+CHUNK_UNITS = 2500  # at most this many unit folders in memory at once, per worker (about 10,000 accounts)
+CHUNK_ENV = "GOVMEDIA_SHARD_UNITS"  # units per chunk, whatever the size (tests force small chunks)
+
+Extract = Callable[["Registry"], Any]  # picklable: a module-level function
+
+
+@dataclass
+class Checked:
+    """What a full check leaves: its findings, the registry it can hand over, what an incremental run needs."""
+
+    findings: list[Finding]
+    registry: Registry  # the whole register (one process), or the base without unit folders (sharded)
+    keys: dict[str, list[str]]  # unit -> link keys
+    carry: dict[str, dict[str, Any]]  # rule -> unit -> per-unit result
+    extracts: list[Any] = field(default_factory=list)  # extract(registry) of each chunk, in unit order
+
+
+def chunks(root: str, jobs: int) -> list[list[str]] | None:
+    """The unit folders (every name under accounts/, valid or not) in contiguous chunks; None: one process."""
+    try:
+        with os.scandir(os.path.join(root, "accounts")) as it:
+            names = sorted(e.name for e in it)
+    except OSError:
+        return None  # a missing or broken accounts/: the one-process run explains it
+    wanted = os.environ.get(CHUNK_ENV, "")
+    if wanted.isdigit() and int(wanted) > 0:
+        count = math.ceil(len(names) / int(wanted))
+    elif len(names) >= MIN_UNITS and jobs > 1:
+        count = max(1, math.ceil(len(names) / CHUNK_UNITS / jobs)) * jobs
+    else:
+        return None
+    if count < 1 or not names:
+        return None
+    size = math.ceil(len(names) / count)
+    return [names[i:i + size] for i in range(0, len(names), size)]
+
+
+# -- the base and the chunks (run in the workers) --------------------------------------------------------
+
+_BASE: Registry | None = None  # the base of the current run: set before the workers fork
+
+
+def _fresh(base: Registry) -> Registry:
+    """A new registry sharing the base's documents, with no unit folder loaded yet."""
+    from .registry import Registry
+
+    return Registry(root=base.root, governance=base.governance, announcements=base.announcements,
+                    policies=base.policies, banned_terms=base.banned_terms, findings=list(base.findings),
+                    broken=set(base.broken), scope=frozenset())
+
+
+def _base(ctx: Context, cache: ParseCache | None) -> Registry:
+    from .loader import load
+
+    return load(ctx.root, cache, None, scope=frozenset())
+
+
+def _init(ctx: Context) -> None:
+    """Worker start: the base is inherited (fork) or loaded once per worker (spawn). Workers never write
+    the clean-text memo: they hand back what they found clean, and the main process saves it once."""
+    global _BASE
+    from .cache import CleanMemo
+
+    CleanMemo.read_only = True
+    if _BASE is None:
+        _BASE = _base(ctx, None)
+
+
+ChunkResult = tuple[list[Finding], dict[str, list[str]], dict[str, dict[str, Any]], Any, set[bytes]]
+
+
+def check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> ChunkResult:
+    """Load one chunk beside the base, run every rule; keep what the chunk's units own."""
+    from .cache import CleanMemo
+    from .engine import run_rules
+    from .incremental import owner_of, unit_keys
+    from .loader import load_more
+
+    assert _BASE is not None
+    reg = load_more(_fresh(_BASE), None, frozenset(unit_ids))
+    scope = reg.scope or frozenset()
+    owned = [replace(f, owner=o) for f in run_rules(reg, ctx) if (o := owner_of(f)) in scope]
+    keys = {uid: unit_keys(reg, uid) for uid in reg.units}
+    used = set(CleanMemo.for_root(ctx.root).used) if ctx.cache else set()
+    return owned, keys, reg.carry, extract(reg) if extract is not None else None, used
+
+
+# -- the whole run (main process) -----------------------------------------------------------------------
+
+def crossing(parts: list[list[str]], keys: dict[str, list[str]]) -> set[str]:
+    """Units linked (an equal key, or a name skeleton containing another) to a unit of another chunk."""
+    from .incremental import related_keys
+
+    chunk_of = {uid: i for i, part in enumerate(parts) for uid in part}
+    by_key: dict[str, set[str]] = defaultdict(set)
+    for uid, unit_keys_ in keys.items():
+        for key in unit_keys_:
+            by_key[key].add(uid)
+    related = related_keys(by_key)
+    out: set[str] = set()
+    for key, holders in by_key.items():
+        group = set(holders)
+        for other in related.get(key, ()):
+            group |= by_key[other]
+        if len({chunk_of.get(uid, -1) for uid in group}) > 1:
+            out |= holders
+    return out
+
+
+def unheld(base: Registry, parts: list[list[str]]) -> set[str]:
+    """Units that announcements name but no folder under accounts/ holds (GM304 is owned by them)."""
+    held = {uid for part in parts for uid in part}
+    return {ref.split("/", 1)[0] for ann in base.announcements for ref in ann.record.model.accounts} - held
+
+
+def _pool(jobs: int, ctx: Context) -> ProcessPoolExecutor:
+    # fork hands the workers the loaded base and every imported module; it is only safe without threads
+    method = "fork" if "fork" in _methods() and threading.active_count() == 1 else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(method), initializer=_init, initargs=(ctx,))
+
+
+def _methods() -> list[str]:
+    from multiprocessing import get_all_start_methods
+
+    return get_all_start_methods()
+
+
+def _run_chunks(ctx: Context, parts: list[list[str]], jobs: int, extract: Extract | None,
+                progress: Progress | None) -> list[ChunkResult]:
+    total = sum(len(p) for p in parts)
+    if jobs < 2 or len(parts) < 2:
+        done: list[ChunkResult] = []
+        for part in parts:
+            done.append(check_chunk(ctx, part, extract))
+            if progress is not None:
+                progress(sum(len(p) for p in parts[:len(done)]), total)
+        return done
+    with _pool(min(jobs, len(parts)), ctx) as pool:
+        futures = {pool.submit(check_chunk, ctx, part, extract): len(part) for part in parts}
+        finished = 0
+        for future in as_completed(futures):
+            finished += futures[future]
+            if progress is not None:
+                progress(finished, total)
+        return [future.result() for future in futures]  # in the order of the parts
+
+
+def check(ctx: Context, parts: list[list[str]], jobs: int, progress: Progress | None = None,
+          known: FileMap | None = None, extract: Extract | None = None) -> Checked | None:
+    """The sharded full check; None when a worker died (the caller then checks in one process)."""
+    global _BASE
+    from .cache import CleanMemo
+    from .engine import run_rules
+    from .incremental import combine, linked
+    from .loader import load_more
+
+    cache = ParseCache(ctx.root, known, persist=ctx.cache, shards=("g",))  # unit folders: parsed by workers
+    base = _base(ctx, cache)
+    _BASE = base
+    try:
+        results = _run_chunks(ctx, parts, jobs, extract, progress)
+    except BrokenProcessPool:
+        return None
+    finally:
+        _BASE = None
+    previous = [(f, f.owner) for owned, *_ in results for f in owned]
+    keys = {uid: k for _, chunk_keys, *_ in results for uid, k in chunk_keys.items()}
+    carry: dict[str, dict[str, Any]] = defaultdict(dict)
+    for _, _, chunk_carry, *_ in results:
+        for rule, per_unit in chunk_carry.items():
+            carry[rule].update(per_unit)
+    seeds = crossing(parts, keys) | unheld(base, parts)
+    reg = _fresh(base)
+    scope = linked(seeds, keys, keys)
+    load_more(reg, cache, scope)
+    reg.scope = scope  # units named only by announcements have no folder: still this run's to decide
+    reg.carried = dict(carry)
+    findings, keys, new_carry = combine(reg, run_rules(reg, ctx), previous, keys, dict(carry))
+    cache.save()
+    if ctx.cache:
+        memo = CleanMemo.for_root(ctx.root)
+        for *_, used in results:
+            memo.used |= used
+        memo.save(prune=True)
+    return Checked(findings, base, keys, new_carry, [extract_ for *_, extract_, _ in results])

@@ -1,0 +1,145 @@
+"""Oracle for the sharded check (checks/sharded.py): a large register is checked in chunks of unit folders,
+in worker processes. It must report exactly what the one-process check reports.
+
+Every mutation of the incremental oracle (tests/test_incremental.py) is replayed with chunks of a few unit
+folders, so that look-alike names, shared platform ids, announcements and CODEOWNERS link units of
+different chunks. Two runs are judged against the one-process truth:
+
+- ``sharded_run``: the uncached check, sharded;
+- ``sharded_cached_run``: the cached check, whose full runs are sharded and whose incremental runs start
+  from the state a sharded run left (owners, link keys, GM604's carry).
+
+Guards against a vacuous oracle: an engine that forgets the units linked across chunks, or the units that
+only announcements name, fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from govmedia.checks import engine, sharded
+from govmedia.checks.context import Context
+from govmedia.checks.findings import Finding
+
+from .test_incremental import CASES, CROSS_UNIT, TODAY, Case, Reg, play, rows
+
+pytestmark = pytest.mark.usefixtures("cache_home")
+
+CHUNK = 3  # unit folders per chunk: a 40-account demo register has a dozen units, so four chunks or more
+
+
+@contextlib.contextmanager
+def chunked(units: int = CHUNK) -> Iterator[None]:
+    old = os.environ.get(sharded.CHUNK_ENV)
+    os.environ[sharded.CHUNK_ENV] = str(units)
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ[sharded.CHUNK_ENV]
+        else:
+            os.environ[sharded.CHUNK_ENV] = old
+
+
+def sharded_run(root: Path) -> list[Finding]:
+    with chunked():
+        return engine.check_findings(Context(root=root, today=TODAY, cache=False))
+
+
+def sharded_cached_run(root: Path) -> list[Finding]:
+    with chunked():
+        return engine.check_findings(Context(root=root, today=TODAY, cache=True))
+
+
+@pytest.fixture
+def reg_for(make_register: Callable[..., Path],
+            demo_cache: Callable[[int, date], Path]) -> Callable[[int, str], Reg]:
+    def make(n: int, name: str = "reg") -> Reg:
+        return Reg(make_register(n=n, today=TODAY, name=name), demo_cache(n, TODAY))
+    return make
+
+
+def test_the_run_is_really_sharded(reg_for: Callable[[int, str], Reg], monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = reg_for(40, "reg")
+    units = sorted(p.name for p in (reg.root / "accounts").iterdir())
+    parts = []
+    original = sharded.check_chunk
+
+    def spy(ctx: Context, unit_ids: list[str], extract: sharded.Extract | None) -> sharded.ChunkResult:
+        parts.append(list(unit_ids))
+        return original(ctx, unit_ids, extract)
+
+    monkeypatch.setenv("GOVMEDIA_JOBS", "1")  # in this process, so that the spy sees every chunk
+    monkeypatch.setattr(sharded, "check_chunk", spy)
+    assert rows(sharded_run(reg.root)) == rows(engine.check_findings(Context(root=reg.root, today=TODAY)))
+    assert len(parts) >= 4 and sorted(u for p in parts for u in p) == units
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES])
+def test_sharded_equals_one_process(case: Case, reg_for: Callable[[int, str], Reg]) -> None:
+    play(reg_for(case.n, "reg"), case, sharded_run)
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=c.marks) for c in CASES if c.id in CROSS_UNIT])
+def test_incremental_after_sharded_equals_one_process(case: Case, reg_for: Callable[[int, str], Reg]) -> None:
+    play(reg_for(case.n, "reg"), case, sharded_cached_run)
+
+
+def test_workers_in_new_processes_by_spawn(reg_for: Callable[[int, str], Reg], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where fork is unavailable (or threads run), workers start afresh and load the base themselves."""
+    monkeypatch.setattr(sharded, "_methods", lambda: ["spawn"])
+    case = next(c for c in CASES if c.id == "duplicate-platform-id")
+    play(reg_for(case.n, "reg"), case, sharded_run)
+
+
+CROSS_CHUNK = ("name-equals-other-unit", "duplicate-platform-id", "duplicate-url", "clone-of-a-unit",
+               "lookalike-cyrillic-i", "name-contains-other-unit-name")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.id in CROSS_CHUNK])
+def test_an_engine_blind_across_chunks_is_caught(case: Case, reg_for: Callable[[int, str], Reg],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sharded, "crossing", lambda parts, keys: set())
+    with pytest.raises(AssertionError, match="differs from a fresh run"):
+        play(reg_for(case.n, "blind"), case, sharded_run)
+
+
+def test_an_engine_blind_to_unheld_units_is_caught(reg_for: Callable[[int, str], Reg],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sharded, "unheld", lambda base, parts: set())
+    case = next(c for c in CASES if c.id == "unit-folder-renamed")
+    with pytest.raises(AssertionError, match="differs from a fresh run"):
+        play(reg_for(case.n, "blind"), case, sharded_run)
+
+
+def test_a_dead_worker_falls_back_to_one_process(reg_for: Callable[[int, str], Reg], tmp_path: Path) -> None:
+    """A worker killed (out of memory, say) must not fail the check: the run starts again in one process."""
+    reg = reg_for(40, "reg")
+    script = (
+        "import os, sys\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from govmedia.checks import engine, sharded\n"
+        "from govmedia.checks.context import Context\n"
+        "original = sharded.check_chunk\n"
+        "def dying(ctx, unit_ids, extract):\n"
+        "    if unit_ids[0] == sorted(os.listdir(Path(sys.argv[1]) / 'accounts'))[0]:\n"
+        "        os._exit(9)\n"
+        "    return original(ctx, unit_ids, extract)\n"
+        "sharded.check_chunk = dying\n"
+        "found = engine.check_findings(Context(root=Path(sys.argv[1]), today=date.fromisoformat(sys.argv[2])))\n"
+        "print(len(found))\n"
+    )
+    env = {**os.environ, sharded.CHUNK_ENV: str(CHUNK), "GOVMEDIA_JOBS": "2"}
+    done = subprocess.run([sys.executable, "-c", script, str(reg.root), TODAY.isoformat()], env=env,
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(engine.check_findings(Context(root=reg.root, today=TODAY)))

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from .findings import printable
 from .identifiers import host_in
-from .textfold import fold_map, skeleton_chars
+from .textfold import fold, fold_map, skeleton_chars
 
 MAX_HITS = 20  # per text and scanner: enough to show the problem, bounded for hostile input
 
@@ -72,7 +72,7 @@ def parse_terms(text: str, source: str) -> list[Term]:
 
 def term_key(text: str) -> str:
     """What the automaton matches: the folded, per-character skeleton form."""
-    return skeleton_chars(fold_map(text)[0])
+    return skeleton_chars(fold(text))
 
 
 @dataclass(frozen=True)
@@ -120,10 +120,10 @@ class Matcher:
         """Banned hits in ``text`` after folding, allowed phrases and topic context applied."""
         if self.empty or not text:
             return []
+        keyed = skeleton_chars(fold(text))
+        if not keyed or next(self.automaton.iter(keyed), None) is None:
+            return []  # most texts: no term at all, and no need to know where each character came from
         folded, origin = fold_map(text)
-        if not folded:
-            return []
-        keyed = skeleton_chars(folded)
         bans: list[tuple[int, int, Term]] = []
         allows: list[tuple[int, int]] = []
         context_sentences: set[int] = set()
@@ -415,16 +415,22 @@ def id_check_ok(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
+class _NarrowTable(dict[int, int]):
+    """``str.translate`` table: a full-width digit, letter or sign to its ASCII form, any other character to
+    itself; filled on first sight of each character."""
+
+    def __missing__(self, code: int) -> int:
+        n = unicodedata.normalize("NFKC", chr(code))
+        narrow = self[code] = ord(n) if len(n) == 1 and n.isascii() else code
+        return narrow
+
+
+_NARROW = _NarrowTable()
+
+
 def _narrow(text: str) -> str:
     """Full-width digits, letters and signs to ASCII, one character for one (offsets stay valid)."""
-    out = []
-    for ch in text:
-        if ch.isascii():
-            out.append(ch)
-            continue
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 and n.isascii() else ch)
-    return "".join(out)
+    return text if text.isascii() else text.translate(_NARROW)
 
 
 def _emails(text: str) -> Iterator[tuple[int, int]]:

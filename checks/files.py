@@ -23,7 +23,13 @@ def read_regular(path: str) -> bytes:
     """The bytes of the regular file at ``path``. A symbolic link raises OSError (ELOOP, from O_NOFOLLOW);
     anything else that is not a regular file raises :class:`NotRegular` without reading from it."""
     fd = os.open(path, _FLAGS)
-    with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
             raise NotRegular(errno.EINVAL, "not a regular file")
-        return f.read()
+        chunks = []
+        while chunk := os.read(fd, max(st.st_size + 1, 1 << 16)):  # to the end, even if the file grows
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

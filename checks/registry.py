@@ -111,6 +111,9 @@ class Registry:
     # the units it did not load (cached from the previous run).
     carry: dict[str, dict[str, Any]] = field(default_factory=dict)
     carried: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # A chunk of a sharded run (checks/sharded.py) keeps only the findings that units of its scope own: a rule
+    # may then skip work on what no unit owns (governance.yaml, policies/, announcements' own texts).
+    units_only: bool = False
 
     def in_scope(self, unit_id: str) -> bool:
         return self.scope is None or unit_id in self.scope

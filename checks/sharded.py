@@ -20,6 +20,7 @@ incremental oracle.
 
 from __future__ import annotations
 
+import gc
 import math
 import os
 import threading
@@ -112,14 +113,30 @@ ChunkResult = tuple[list[Finding], dict[str, list[str]], dict[str, dict[str, Any
 
 
 def check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> ChunkResult:
-    """Load one chunk beside the base, run every rule; keep what the chunk's units own."""
+    """Load one chunk beside the base, run every rule; keep what the chunk's units own.
+
+    The collector is off meanwhile (as in checks/loader.load): the chunk is a tree of fresh objects without
+    cycles, and with it on, every allocation of the rules would walk the chunk's million objects again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _check_chunk(ctx, unit_ids, extract)
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
+
+
+def _check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> ChunkResult:
     from .cache import CleanMemo
     from .engine import run_rules
     from .incremental import owner_of, unit_keys
     from .loader import load_more
 
     assert _BASE is not None
-    reg = load_more(_fresh(_BASE), None, frozenset(unit_ids))
+    part = _fresh(_BASE)
+    part.units_only = True
+    reg = load_more(part, None, frozenset(unit_ids))
     scope = reg.scope or frozenset()
     owned = [replace(f, owner=o) for f in run_rules(reg, ctx) if (o := owner_of(f)) in scope]
     keys = {uid: unit_keys(reg, uid) for uid in reg.units}
@@ -195,7 +212,9 @@ def check(ctx: Context, parts: list[list[str]], jobs: int, progress: Progress | 
     from .engine import run_rules
     from .incremental import combine, linked
     from .loader import load_more
+    from .rules import all_rules
 
+    all_rules()  # imported once, here: forked workers inherit the modules
     cache = ParseCache(ctx.root, known, persist=ctx.cache, shards=("g",))  # unit folders: parsed by workers
     base = _base(ctx, cache)
     _BASE = base

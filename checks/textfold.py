@@ -39,6 +39,30 @@ def _fold_char(ch: str) -> str:
     return "".join(out)
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table of :func:`_fold_char`, filled on first sight of each character: folding a
+    text is then one C loop instead of a Python loop over its characters."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _simplified(folded: str) -> str | None:
+    """Traditional -> simplified, character for character; None when a conversion changes the length."""
+    if not folded:
+        return folded
+    simplified = _t2s().convert(folded)
+    if len(simplified) != len(folded):  # a phrase conversion changed the length: go char by char
+        simplified = "".join(_t2s().convert(c) or c for c in folded)
+        if len(simplified) != len(folded):
+            return None
+    return str(simplified)
+
+
 def fold_map(text: str) -> tuple[str, list[int]]:
     """Folded text and, for each folded character, the index in ``text`` it comes from."""
     chars: list[str] = []
@@ -54,18 +78,15 @@ def fold_map(text: str) -> tuple[str, list[int]]:
                 chars.append(c)
                 origin.append(i)
     folded = "".join(chars)
-    if not folded:
-        return folded, origin
-    simplified = _t2s().convert(folded)
-    if len(simplified) != len(folded):  # a phrase conversion changed the length: go char by char
-        simplified = "".join(_t2s().convert(c) or c for c in folded)
-        if len(simplified) != len(folded):
-            return folded, origin
-    return simplified, origin
+    simplified = _simplified(folded)
+    return (folded if simplified is None else simplified), origin
 
 
 def fold(text: str) -> str:
-    return fold_map(text)[0]
+    """``fold_map(text)[0]``, without the origins (tests/test_textfold.py checks that the two agree)."""
+    folded = text.translate(_FOLD_TABLE)
+    simplified = _simplified(folded)
+    return folded if simplified is None else simplified
 
 
 # After folding, ASCII look-alikes that impersonators swap for each other.
@@ -96,10 +117,15 @@ def _to_ascii() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _to_ascii_table() -> dict[int, str]:
+    """:func:`_to_ascii` as a ``str.translate`` table (every target is one character)."""
+    return {ord(k): v for k, v in _to_ascii().items()}
+
+
 def skeleton(text: str) -> str:
     """:func:`fold`, then look-alike characters replaced by one representative (for GM105, GM501)."""
-    table = _to_ascii()
-    out = "".join(table.get(c, c) for c in fold(text)).translate(_ASCII_LOOKALIKE)
+    out = fold(text).translate(_to_ascii_table()).translate(_ASCII_LOOKALIKE)
     for pair, single in _ASCII_PAIRS:
         out = out.replace(pair, single)
     return out
@@ -111,5 +137,4 @@ def skeleton_chars(folded: str) -> str:
     Like :func:`skeleton` without the two-letter pairs (``rn`` -> ``m``), which change the length.
     Used by GM501 to match look-alike letters (Cyrillic ``е``, ``о``; ``0``/``o``, ``1``/``l``).
     """
-    table = _to_ascii()
-    return "".join(table.get(c, c) for c in folded).translate(_ASCII_LOOKALIKE)
+    return folded.translate(_to_ascii_table()).translate(_ASCII_LOOKALIKE)

@@ -75,7 +75,7 @@ def published_texts(reg: Registry) -> list[Source]:
 
 def _published_texts(reg: Registry) -> Iterator[Source]:
     gov = reg.governance
-    if gov is not None:
+    if gov is not None and not reg.units_only:
         g = gov.model
         yield _field(gov, gov.path, g.jurisdiction.name, "辖区名称（jurisdiction.name）",
                      "the jurisdiction name (jurisdiction.name)", "jurisdiction", "name")
@@ -101,6 +101,8 @@ def _published_texts(reg: Registry) -> Iterator[Source]:
                      f"the positioning of account {acc.ref}", "positioning")
         yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
                      f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
+    if reg.units_only:
+        return  # a chunk of a sharded run: the texts below are the main process's to scan
     for ann in reg.announcements:
         front = ann.record
         yield _field(front, front.path, front.model.title, f"公告 {ann.slug} 的标题（title）",

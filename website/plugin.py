@@ -97,8 +97,12 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None
-        if generated is not None and generated.late:
-            output = generated.finish(output)
+        if generated is not None:
+            if generated.late:
+                output = generated.finish(output)
+            # Written once: let go of this page's HTML and QR codes (100,000 accounts hold ~1 GB of them).
+            generated.html, generated.late = "", {}
+            page.content = None
         return add_csp(output, relaxed=self.serving)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:

@@ -244,9 +244,28 @@ def test_allowlist_private_fields_never_published(built: Built) -> None:
         assert not leaked, (path, leaked[:5])
 
 
-def test_register_with_an_error_does_not_build(make_register: Callable[..., Path], tmp_path: Path) -> None:
+def test_sharded_build_publishes_exactly_the_one_process_site(built: Built, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large register is checked in chunks by worker processes, which hand back only their units' public
+    data (checks/sharded.py): the site built that way is byte for byte the site of a one-process check."""
+    monkeypatch.setenv("GOVMEDIA_SHARD_UNITS", "3")
+    out = tmp_path / "sharded"
+    done = mkdocs_build(built.root, out, BASE_TODAY)
+    assert done.returncode == 0, done.stderr[-3000:]
+    ours = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.suffix != ".gz"}
+    theirs = {p.relative_to(built.out).as_posix(): p.read_bytes() for p in built.out.rglob("*")
+              if p.is_file() and p.suffix != ".gz"}
+    assert sorted(ours) == sorted(theirs)
+    assert [rel for rel in ours if ours[rel] != theirs[rel]] == []
+    assert len([rel for rel in ours if rel.startswith("units/")]) > 5
+
+
+@pytest.mark.parametrize("sharded", ["", "3"], ids=["one-process", "sharded"])
+def test_register_with_an_error_does_not_build(make_register: Callable[..., Path], tmp_path: Path, sharded: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GOVMEDIA_SHARD_UNITS", sharded)
     root = make_register()
-    target = next((root / "accounts").glob("*/*/account.yaml"))
+    target = sorted((root / "accounts").glob("*/*/account.yaml"))[-1]  # in the last chunk
     target.write_text(target.read_text(encoding="utf-8") + "name: 重复的键\n", encoding="utf-8")
     out = tmp_path / "out"
     done = mkdocs_build(root, out, BASE_TODAY)

@@ -66,7 +66,8 @@ def _save(path: Path, data: dict[str, str]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        with tmp.open("w", encoding="utf-8") as f:  # written piece by piece: 100,000 codes are ~200 MB
+            json.dump(data, f, ensure_ascii=False)
         os.replace(tmp, path)
     except OSError:  # a read-only home must not fail the build
         pass

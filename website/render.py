@@ -7,7 +7,7 @@ Every value is escaped with ``esc``; contributor Markdown goes through ``render_
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from govmedia.checks.lifecycle import ACTION_LABELS, STATUS_LABELS, TRANSITIONS
@@ -39,8 +39,10 @@ class Page:
     html: str
     search: bool = True  # include in the search index
     hide: list[str] = field(default_factory=list)  # material front matter: navigation, toc
-    # marker comment -> HTML put in place of it in the finished page (large, not for the search index)
-    late: dict[str, str] = field(default_factory=dict)
+    # marker comment -> HTML put in place of it in the finished page (not for the search index), or the
+    # function that renders that HTML when the page is written: the 25,000 unit pages of a 100,000-account
+    # register are then never all in memory at once.
+    late: dict[str, str | Callable[[], str]] = field(default_factory=dict)
 
     def final_html(self) -> str:
         """The page content with the late parts in place (what a reader sees)."""
@@ -48,7 +50,7 @@ class Page:
 
     def finish(self, html: str) -> str:
         for marker, part in self.late.items():
-            html = html.replace(marker, part, 1)
+            html = html.replace(marker, part() if callable(part) else part, 1)
         return html
 
     @property
@@ -176,7 +178,16 @@ def units_index(pub: Public) -> Page:
 
 
 def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[str, str] | None = None) -> Page:
-    here = f"units/{unit_id}/"
+    """A unit's page: rendered when it is written (``Page.late``), QR codes included. Unit pages stay out
+    of the search index (thousands of them would make it huge for a phone and slow to build); the unit list,
+    the register's filter and the verify page find them instead."""
+    marker = "<!--gm-unit-->"
+    page = _page(f"units/{unit_id}/", pub.units[unit_id].name, marker, search=False, hide=["toc"])
+    page.late = {marker: lambda: _unit_body(pub, unit_id, accounts, qrs)}
+    return page
+
+
+def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[str, str] | None) -> str:
     unit = pub.units[unit_id]
     v = unit.values
     parent = ""
@@ -184,17 +195,13 @@ def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[s
         parent_unit = pub.units[v["parent"]]
         parent = f'<dt>主管单位</dt><dd><a href="../{esc(parent_unit.unit_id)}/">{esc(parent_unit.name)}</a></dd>'
     sections = []
-    late: dict[str, str] = {}
     for a in accounts:
         figure = ""
         svg = None if qrs is None else qrs.get(a["url"])
         if svg:  # official accounts only: a closed account's QR code would send people to it
             label = esc(f"{a['name']}（{a.platform_label}）的二维码")
             svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
-            # The SVG goes in after the search index has read the page (see Page.late).
-            marker = f"<!--gm-qr:{len(late)}-->"
-            late[marker] = svg
-            figure = f'<figure class="gm-qrbox">{marker}<figcaption>扫码访问</figcaption></figure>'
+            figure = f'<figure class="gm-qrbox">{svg}<figcaption>扫码访问</figcaption></figure>'
         sections.append(f"""<section class="gm-account{"" if a.official else " gm-account-gone"}" id="{esc(a.account_id)}">
 <h2>{esc(a["name"])} <small>{esc(a.platform_label)}</small></h2>
 <div class="gm-account-body"><dl>
@@ -206,7 +213,7 @@ def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[s
 </dl>{figure}</div>
 </section>""")
     accounts_html = "\n".join(sections) if sections else "<p>本单位暂无已备案的政务新媒体账号。</p>"
-    body = f"""<h1>{esc(unit.name)}</h1>
+    return f"""<h1>{esc(unit.name)}</h1>
 <dl class="gm-unit">
 <dt>简称</dt><dd>{esc(unit.short_name)}</dd>
 <dt>统一社会信用代码</dt><dd><code>{esc(v.get("uscc", ""))}</code></dd>
@@ -215,11 +222,8 @@ def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[s
 </dl>
 <p><a href="../../register/">返回名录</a></p>
 {accounts_html}"""
-    # Unit pages stay out of the search index (thousands of them would make it huge for a phone and
-    # slow to build); the unit list, the register's filter and the verify page find them instead.
-    page = _page(here, unit.name, body, search=False, hide=["toc"])
-    page.late = late
-    return page
+
+
 
 
 def verify(pub: Public) -> Page:

@@ -387,6 +387,8 @@ def _merged_ranges(path: Path, sheet_xml: str) -> list[tuple[int, int, int, int]
 MAX_COLS = 200
 MAX_ROWS = 100_000
 MAX_EMPTY_ROWS = 1_000
+# A CSV or JSON ledger is read whole: 100,000 rows of a real ledger are about 40 MB.
+MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
 class SheetTooLarge(Exception):
@@ -485,8 +487,34 @@ class _NoValue(str):
     """A formula whose result was never saved (the file was written by a program, not Excel)."""
 
 
+def _too_large(path: Path, out: Sheet) -> bool:
+    """A CSV or JSON ledger over MAX_TEXT_BYTES is a problem, found before it is read into memory."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0  # reading it says why
+    if size <= MAX_TEXT_BYTES:
+        return False
+    limit = MAX_TEXT_BYTES // (1024 * 1024)
+    out.problems.append(Problem(
+        None, None,
+        f"{path.name} 有 {size // (1024 * 1024)} MB，超过 {limit} MB 的上限：请把台账拆分为几个文件分别导入。",
+        f"{path.name} is {size // (1024 * 1024)} MB, over the limit of {limit} MB: split the ledger into several files."))
+    return True
+
+
+def _too_many_rows(path: Path, out: Sheet) -> Sheet:
+    out.problems.append(Problem(
+        None, None,
+        f"{path.name} 超过 {MAX_ROWS} 行：请把台账拆分为几个文件分别导入。",
+        f"{path.name} has more than {MAX_ROWS} rows: split the ledger into several files."))
+    return out
+
+
 def read_csv(path: Path) -> Sheet:
     out = Sheet()
+    if _too_large(path, out):
+        return out
     raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
@@ -505,8 +533,12 @@ def read_csv(path: Path) -> Sheet:
         )
         return out
     reader = csv.reader(io.StringIO(text))
+    grid: list[list[Any]] = []
     try:
-        grid: list[list[Any]] = [[(v if v != "" else None) for v in r] for r in reader]
+        for r in reader:  # as for a workbook: MAX_COLS columns, MAX_ROWS rows
+            if len(grid) > MAX_ROWS:
+                return _too_many_rows(path, out)
+            grid.append([(v if v != "" else None) for v in r[:MAX_COLS]])
     except csv.Error as exc:  # a field longer than the csv module allows, a stray quote in strict mode...
         out.problems.append(
             Problem(
@@ -539,6 +571,8 @@ def _tabled(grid: list[list[Any]], path: Path, out: Sheet) -> Sheet:
 
 def read_json(path: Path) -> Sheet:
     out = Sheet()
+    if _too_large(path, out):
+        return out
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: arrays nested too deep
@@ -556,7 +590,9 @@ def read_json(path: Path) -> Sheet:
             )
         )
         return out
-    headers = list(dict.fromkeys(k for item in data for k in item))
+    if len(data) > MAX_ROWS:
+        return _too_many_rows(path, out)
+    headers = list(dict.fromkeys(k for item in data for k in item))[:MAX_COLS]
     grid: list[list[Any]] = [headers] + [[item.get(h) for h in headers] for item in data]
     return _tabled(grid, path, out)
 

@@ -595,3 +595,51 @@ def test_a_sheet_over_the_row_limit_is_a_problem(tmp_path: Path, monkeypatch: py
     sheet = ledger.read_xlsx(path)
     assert not sheet.rows
     assert any("5" in p.en and "split" in p.en for p in sheet.problems)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_text_ledger_over_the_size_limit_is_not_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, lang: str
+) -> None:
+    """A CSV or JSON ledger is read whole: one of many gigabytes would exhaust memory before any check."""
+    path = tmp_path / f"huge{suffix}"
+    with path.open("wb") as f:
+        f.truncate(ledger.MAX_TEXT_BYTES + 1)  # sparse: takes no disk, and it must not be read
+    assert import_(path, tmp_path / "out", "--lang", lang) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert ("超过 64 MB 的上限" in err) if lang == "zh" else ("over the limit of 64 MB" in err)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_a_text_ledger_over_the_row_limit_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        suffix: str) -> None:
+    monkeypatch.setattr(ledger, "MAX_ROWS", 5)
+    path = tmp_path / f"long{suffix}"
+    rows = [["x"] * len(VARIANT_HEADERS) for _ in range(10)]
+    if suffix == ".csv":
+        path.write_text("\n".join(",".join(r) for r in [VARIANT_HEADERS, *rows]), encoding="utf-8")
+    else:
+        path.write_text(json.dumps([dict(zip(VARIANT_HEADERS, r, strict=True)) for r in rows]), encoding="utf-8")
+    sheet = ledger.read_ledger(path)
+    assert not sheet.rows
+    assert any("more than 5 rows" in p.en and "split" in p.en for p in sheet.problems)
+
+
+def test_a_csv_row_wider_than_the_column_limit_is_cut(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in a workbook, only the first MAX_COLS columns are kept: a row of a million commas is one line."""
+    seen: list[int] = []
+    tabled = ledger._tabled
+
+    def spy(grid: list[list[Any]], path: Path, out: ledger.Sheet) -> ledger.Sheet:
+        seen.append(max(len(r) for r in grid))
+        return tabled(grid, path, out)
+
+    monkeypatch.setattr(ledger, "_tabled", spy)
+    path = tmp_path / "wide.csv"
+    data = ["x"] * len(VARIANT_HEADERS)
+    path.write_text("\n".join([",".join(VARIANT_HEADERS), ",".join(data + ["spill"] * 100_000)]), encoding="utf-8")
+    sheet = ledger.read_csv(path)
+    assert len(sheet.rows) == 1
+    assert seen == [ledger.MAX_COLS]

@@ -20,7 +20,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -29,9 +28,11 @@ from govmedia.checks import engine, sharded
 from govmedia.checks.context import Context
 from govmedia.checks.findings import Finding
 
+from . import test_incremental
 from .test_incremental import CASES, CROSS_UNIT, TODAY, Case, Reg, play, rows
 
 pytestmark = pytest.mark.usefixtures("cache_home")
+reg_for = test_incremental.reg_for  # the fixture of the incremental oracle: demo registers to mutate
 
 CHUNK = 3  # unit folders per chunk: a 40-account demo register has a dozen units, so four chunks or more
 
@@ -57,14 +58,6 @@ def sharded_run(root: Path) -> list[Finding]:
 def sharded_cached_run(root: Path) -> list[Finding]:
     with chunked():
         return engine.check_findings(Context(root=root, today=TODAY, cache=True))
-
-
-@pytest.fixture
-def reg_for(make_register: Callable[..., Path],
-            demo_cache: Callable[[int, date], Path]) -> Callable[[int, str], Reg]:
-    def make(n: int, name: str = "reg") -> Reg:
-        return Reg(make_register(n=n, today=TODAY, name=name), demo_cache(n, TODAY))
-    return make
 
 
 def test_the_run_is_really_sharded(reg_for: Callable[[int, str], Reg], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from . import yamlload
-from .files import read_regular
+from .files import regular_chunks
 from .findings import Finding
 
 FORMAT = b"govmedia-cache-1"
@@ -211,8 +211,12 @@ RACY_NS = 2_000_000_000
 
 
 def _hash_file(path: str) -> bytes:
+    """:func:`file_hash` of the file's bytes, read piece by piece (a file of any size)."""
     try:
-        return file_hash(read_regular(path))
+        h = hashlib.blake2b(digest_size=16)
+        for chunk in regular_chunks(path):
+            h.update(chunk)
+        return h.digest()
     except OSError as exc:
         if os.path.islink(path):
             return hashlib.blake2b(b"symlink\0" + os.readlink(path).encode("utf-8", "surrogateescape"),

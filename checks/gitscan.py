@@ -123,10 +123,13 @@ def vouched(token: StatKey) -> bool:
 UNSURE: StatKey = (-2, 0, 0, 0)  # equals no stat key and no git token: hashed again next time
 
 
+WHOLE_READ = 1 << 20  # a larger file is hashed piece by piece by cache._hash_file, and checked again next run
+
+
 def _read(path: str) -> bytes | None:
-    """A regular file's bytes (None for a link or an unreadable file). Tests count the calls."""
+    """A regular file's bytes (None for a link, an unreadable file or one over WHOLE_READ). Tests count the calls."""
     try:
-        return read_regular(path)
+        return read_regular(path, WHOLE_READ)
     except OSError:
         return None
 

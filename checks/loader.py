@@ -20,7 +20,7 @@ from govmedia.schemas import Account, Announcement, Approval, Governance, Reques
 
 from . import yamlload
 from .cache import ParseCache, markdown_from, parse_markdown, parse_yaml, yaml_from
-from .files import NotRegular, read_regular
+from .files import NotRegular, TooLarge, read_regular
 from .findings import Finding, make
 from .registry import AccountRec, AnnouncementRec, Record, Registry, RequestRec, TextFile, UnitRec
 from .schema_errors import findings_from
@@ -69,7 +69,9 @@ class Loader:
         try:
             if not _NOFOLLOW and os.path.islink(full):  # pragma: no cover - platforms without O_NOFOLLOW
                 raise OSError(errno.ELOOP, "symlink")
-            return read_regular(full)
+            return read_regular(full, yamlload.MAX_FILE_BYTES)
+        except TooLarge as exc:
+            self.reg.findings.append(yamlload.too_large(rel, exc.size))
         except NotRegular:
             self.reg.findings.append(_layout(
                 rel, "这里应是普通文件，现在是管道、套接字或设备文件：请换成普通文件。",

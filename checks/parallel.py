@@ -16,6 +16,7 @@ from typing import Any
 
 from .cache import ParseCache, file_hash, parse_markdown, parse_yaml
 from .files import read_regular
+from .yamlload import MAX_FILE_BYTES
 
 MIN_FILES = 4000
 CHUNK = 500
@@ -28,7 +29,7 @@ def parse_files(root: str, rels: list[str]) -> list[Parsed]:
     out: list[Parsed] = []
     for rel in rels:
         try:
-            raw = read_regular(os.path.join(root, rel))
+            raw = read_regular(os.path.join(root, rel), MAX_FILE_BYTES)
         except OSError:
             continue  # the loader reads it again and reports the problem
         key = file_hash(raw)

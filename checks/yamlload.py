@@ -74,14 +74,15 @@ def char_name(ch: str) -> str:
     return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
 
 
+def too_large(path: str, size: int) -> Finding:
+    return make("GM006", path, 1, 1, f"文件有 {size} 字节，超过上限 {MAX_FILE_BYTES} 字节：请拆分或删减内容。",
+                f"file is {size} bytes, over the limit of {MAX_FILE_BYTES}: split or shorten it.")
+
+
 def decode(raw: bytes, path: str, line_offset: int = 0) -> tuple[str | None, list[Finding]]:
     """Bytes to text under SPEC §3's rules: size, UTF-8 without BOM, no Cc/Cf characters."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, [
-            make("GM006", path, 1, 1,
-                 f"文件有 {len(raw)} 字节，超过上限 {MAX_FILE_BYTES} 字节：请拆分或删减内容。",
-                 f"file is {len(raw)} bytes, over the limit of {MAX_FILE_BYTES}: split or shorten it.")
-        ]
+        return None, [too_large(path, len(raw))]
     if raw.startswith(b"\xef\xbb\xbf"):
         return None, [
             make("GM001", path, 1, 1,

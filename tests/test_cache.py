@@ -176,3 +176,54 @@ def test_a_fifo_is_a_finding_not_a_hang(make_register: Callable[..., Path], cach
         assert done.returncode == 1, done.stderr
         assert '"path": "accounts/wangyi-health/unit.yaml"' in done.stdout
         assert "FIFO" in done.stdout or "管道" in done.stdout
+
+
+HUGE = 1 << 30  # 1 GiB, as a sparse file: no disk is used, and reading it all would take a gigabyte of memory
+PEAK_SCRIPT = """
+import json, resource, sys
+from datetime import date
+from pathlib import Path
+from govmedia.checks.context import Context
+from govmedia.checks.engine import check_findings
+found = check_findings(Context(root=Path(sys.argv[1]), today=date.fromisoformat(sys.argv[2]), cache=sys.argv[3] == "1"))
+print(json.dumps({"peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "found": [[f.path, f.code, f.en] for f in found]}))
+"""
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_a_huge_file_is_a_finding_and_never_read_into_memory(make_register: Callable[..., Path], cache_home: Path,
+                                                              use_cache: bool) -> None:
+    """A merge request may add a file of gigabytes where a YAML file belongs: GM006 names its real size, and
+    neither the loader nor the cache's content hash reads it into memory (the hash reads it piece by piece)."""
+    import json
+    import subprocess
+    import sys
+
+    root = make_register()
+    target = root / "accounts/wangyi-health/unit.yaml"
+    with target.open("r+b") as f:
+        f.truncate(HUGE)
+    runs = 2 if use_cache else 1  # with the cache, the second run answers from it
+    for _ in range(runs):
+        done = subprocess.run([sys.executable, "-c", PEAK_SCRIPT, str(root), TODAY.isoformat(), str(int(use_cache))],
+                              capture_output=True, text=True, timeout=300, check=False,
+                              env={**os.environ, "XDG_CACHE_HOME": str(cache_home)})
+        assert done.returncode == 0, done.stderr[-2000:]
+        out = json.loads(done.stdout)
+        assert ["accounts/wangyi-health/unit.yaml", "GM006",
+                f"file is {HUGE} bytes, over the limit of 262144: split or shorten it."] in out["found"]
+        assert out["peak_kb"] < 400 * 1024, out["peak_kb"]
+
+
+def test_a_large_tracked_file_is_hashed_in_pieces(tmp_path: Path) -> None:
+    """git's scan reads a tracked file whole only below gitscan.WHOLE_READ; above, the stat scan's piecewise
+    hash gives the same content hash, and the file is looked at again next run (never trusted by its blob id)."""
+    from govmedia.checks import gitscan
+
+    path = tmp_path / "big.yaml"
+    data = os.urandom(gitscan.WHOLE_READ + 12345)
+    path.write_bytes(data)
+    token, digest = gitscan._read_tracked(str(path), (len(data), 1, 1, 1), "0" * 40)
+    assert token == gitscan.UNSURE
+    assert digest == cache.file_hash(data)

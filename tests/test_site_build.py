@@ -307,3 +307,30 @@ def test_shipped_register_builds(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-3000:]
     assert (tmp_path / "site" / "verify" / "index.html").is_file()
     assert not (tmp_path / "site" / "README").exists()  # nothing from site_docs/ is published
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_site_command_names_a_missing_docs_dir(make_register: Callable[..., Path], tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str], lang: str) -> None:
+    from govmedia.checks.cli import main
+    from govmedia.checks.commands.site import docs_dir
+
+    root = make_register(n=3)
+    assert docs_dir(root / "mkdocs.yml") == root / "site_docs"
+    (root / "site_docs" / "README.md").unlink()
+    (root / "site_docs").rmdir()
+    assert main(["site", "build", "--root", str(root), "--lang", lang, "--site-dir", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "site_docs" in err and "Traceback" not in err
+    assert ("请从模板仓库复制 site_docs/" in err) if lang == "zh" else ("copy the site_docs/ folder" in err)
+    assert not (tmp_path / "out").exists()
+
+
+def test_docs_dir_is_read_from_the_configuration(tmp_path: Path) -> None:
+    from govmedia.checks.commands.site import docs_dir
+
+    config = tmp_path / "mkdocs.yml"
+    for text, want in [("site_name: x\n", "docs"), ("docs_dir: pages\n", "pages"), ("docs_dir: 'my docs'  # c\n", "my docs"),
+                       ('site_name: x\ndocs_dir: "site_docs"\n', "site_docs")]:
+        config.write_text(text, encoding="utf-8")
+        assert docs_dir(config) == tmp_path / want, text

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common, msg, say
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -38,10 +39,30 @@ def mkdocs_command(args: argparse.Namespace) -> list[str]:
     return cmd
 
 
+def docs_dir(config: Path) -> Path:
+    """The docs_dir that mkdocs.yml names (MkDocs' default "docs"), read as a line: the file may hold tags
+    that only MkDocs' own loader knows."""
+    try:
+        text = config.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return config.parent  # MkDocs itself explains an unreadable configuration
+    m = re.search(r"^docs_dir:[ \t]*['\"]?([^'\"#\r\n]+?)['\"]?[ \t]*(?:#.*)?$", text, re.M)
+    return config.parent / (m.group(1) if m else "docs")
+
+
 def run(args: argparse.Namespace) -> int:
     config = Path(args.root) / "mkdocs.yml"
     if not config.is_file():
         print(f"govmedia: 找不到 {config}：请用 --root 指向名录仓库根目录", file=sys.stderr)
+        return EXIT_USAGE
+    docs = docs_dir(config)
+    if not docs.is_dir():
+        say("site", args.lang, msg(
+            args.lang,
+            f"找不到 {docs}（mkdocs.yml 的 docs_dir）：请从模板仓库复制 site_docs/ 文件夹（其中只有一个 README.md），"
+            "网站的每个页面都由名录生成。",
+            f"{docs} (docs_dir of mkdocs.yml) does not exist: copy the site_docs/ folder of the template "
+            "(it holds only a README.md); every page of the site is generated from the register."))
         return EXIT_USAGE
     env = dict(os.environ)
     if args.today:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from .findings import printable
 from .identifiers import host_in
-from .textfold import fold, fold_map, skeleton_chars
+from .textfold import TABLE_LIMIT, fold, fold_map, skeleton_chars
 
 MAX_HITS = 20  # per text and scanner: enough to show the problem, bounded for hostile input
 
@@ -421,7 +421,9 @@ class _NarrowTable(dict[int, int]):
 
     def __missing__(self, code: int) -> int:
         n = unicodedata.normalize("NFKC", chr(code))
-        narrow = self[code] = ord(n) if len(n) == 1 and n.isascii() else code
+        narrow = ord(n) if len(n) == 1 and n.isascii() else code
+        if len(self) < TABLE_LIMIT:
+            self[code] = narrow
         return narrow
 
 

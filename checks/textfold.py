@@ -39,12 +39,17 @@ def _fold_char(ch: str) -> str:
     return "".join(out)
 
 
+TABLE_LIMIT = 65536  # characters remembered by a translate table (hostile text may use every code point)
+
+
 class _FoldTable(dict[int, str]):
     """``str.translate`` table of :func:`_fold_char`, filled on first sight of each character: folding a
     text is then one C loop instead of a Python loop over its characters."""
 
     def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
+        folded = _fold_char(chr(code))
+        if len(self) < TABLE_LIMIT:
+            self[code] = folded
         return folded
 
 

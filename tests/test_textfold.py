@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -62,3 +63,15 @@ def test_translate_tables_agree_with_the_definitions(text: str) -> None:
     assert all(0 <= i < len(text) for i in origin) and origin == sorted(origin)
     assert contentscan._narrow(text) == narrow_by_char(text)
     assert textfold.skeleton_chars(folded) == skeleton_by_char(folded)
+
+
+def test_the_tables_stay_bounded_for_text_of_every_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile text may use every code point: the tables remember at most TABLE_LIMIT and still fold right."""
+    monkeypatch.setattr(textfold, "TABLE_LIMIT", 100)
+    monkeypatch.setattr(contentscan, "TABLE_LIMIT", 100)
+    monkeypatch.setattr(textfold, "_FOLD_TABLE", textfold._FoldTable())
+    monkeypatch.setattr(contentscan, "_NARROW", contentscan._NarrowTable())
+    text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 500)) + "ＡＢＣ１２３"
+    assert textfold.fold(text) == textfold.fold_map(text)[0]
+    assert contentscan._narrow(text) == narrow_by_char(text)
+    assert len(textfold._FOLD_TABLE) == 100 and len(contentscan._NARROW) == 100

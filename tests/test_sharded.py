@@ -136,3 +136,15 @@ def test_a_dead_worker_falls_back_to_one_process(reg_for: Callable[[int, str], R
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) == len(engine.check_findings(Context(root=reg.root, today=TODAY)))
+
+
+def test_hostile_folder_names_across_processes(reg_for: Callable[[int, str], Reg]) -> None:
+    """Folder names that are not UTF-8, hold a newline or look like options travel to the workers and back."""
+    reg = reg_for(40, "reg")
+    accounts = reg.root / "accounts"
+    for name in (b"bad\nname", b"caf\xe9", b"--help", b"UPPER"):
+        os.mkdir(os.path.join(os.fsencode(accounts), name))
+    (accounts / "a-file.yaml").write_text("x: 1\n", encoding="utf-8")
+    truth = rows(engine.check_findings(Context(root=reg.root, today=TODAY)))
+    assert rows(sharded_run(reg.root)) == truth
+    assert sum(1 for r in truth if r[3] == "GM020") >= 5

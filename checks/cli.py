@@ -38,8 +38,13 @@ class Msg(NamedTuple):
 
 
 def say(command: str, lang: str, text: str) -> None:
-    """One line of a command's report on stderr, framed ``govmedia <command>：…`` in the user's language."""
-    print(msg(lang, f"govmedia {command}：{text}", f"govmedia {command}: {text}"), file=sys.stderr)
+    """One line of a command's report on stderr, framed ``govmedia <command>：…`` in the user's language.
+    Each line is made printable (:func:`checks.findings.printable`): a value the user typed may hold bytes
+    that are not UTF-8, which would fail to print."""
+    from .findings import printable
+
+    shown = "\n".join(printable(line) for line in text.split("\n"))
+    print(msg(lang, f"govmedia {command}：{shown}", f"govmedia {command}: {shown}"), file=sys.stderr)
 
 
 def missing_root(root: Path) -> Msg | None:

@@ -49,12 +49,13 @@ def read_regular(path: str, limit: int | None = None) -> bytes:
     try:
         if limit is not None and size > limit:
             raise TooLarge(size)
-        chunks = []
-        while chunk := os.read(fd, max(size + 1, 1 << 16)):  # to the end, even if the file grows
+        chunks, total = [], 0
+        while chunk := os.read(fd, size + 1):  # one read, and one more to see the end (or that it grew)
             chunks.append(chunk)
-            if limit is not None and sum(map(len, chunks)) > limit:
-                raise TooLarge(sum(map(len, chunks)))  # it grew while being read
-        return b"".join(chunks)
+            total += len(chunk)
+            if limit is not None and total > limit:
+                raise TooLarge(total)
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
 

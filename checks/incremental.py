@@ -117,22 +117,32 @@ def related_keys(by_key: dict[str, set[str]]) -> dict[str, set[str]]:
     return related
 
 
-def linked(changed: set[str], old_keys: dict[str, list[str]], new_keys: dict[str, list[str]]) -> frozenset[str]:
-    """``changed`` and every unit linked to it, transitively, by an equal key or a name skeleton that
-    contains another (:func:`related_keys`)."""
+KeyIndex = tuple[dict[str, set[str]], dict[str, set[str]]]  # key -> units holding it; skeleton -> related
+
+
+def key_index(*key_maps: dict[str, list[str]]) -> KeyIndex:
+    """Which units hold each link key (in any of ``key_maps``), and which skeleton keys are related
+    (:func:`related_keys`): built once, read by :func:`linked` and checks/sharded.crossing."""
     by_key: dict[str, set[str]] = defaultdict(set)
-    for keys in (old_keys, new_keys):
+    for keys in key_maps:
         for uid, unit_keys_ in keys.items():
             for key in unit_keys_:
                 by_key[key].add(uid)
-    related = related_keys(by_key)
+    return by_key, related_keys(by_key)
+
+
+def linked(changed: set[str], old_keys: dict[str, list[str]], new_keys: dict[str, list[str]],
+           index: KeyIndex | None = None) -> frozenset[str]:
+    """``changed`` and every unit linked to it, transitively, by an equal key or a name skeleton that
+    contains another (:func:`related_keys`). ``index``: :func:`key_index` of both key maps, if built already."""
+    by_key, related = index if index is not None else key_index(old_keys, new_keys)
     seen = set(changed)
     todo = list(changed)
     while todo:
         uid = todo.pop()
         for key in [*old_keys.get(uid, ()), *new_keys.get(uid, ())]:
             for k in (key, *related.get(key, ())):
-                for other in by_key[k]:
+                for other in by_key.get(k, ()):
                     if other not in seen:
                         seen.add(other)
                         todo.append(other)

@@ -37,6 +37,7 @@ from .context import Context
 from .findings import Finding
 
 if TYPE_CHECKING:
+    from .incremental import KeyIndex
     from .loader import Progress
     from .registry import Registry
 
@@ -146,16 +147,10 @@ def _check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> 
 
 # -- the whole run (main process) -----------------------------------------------------------------------
 
-def crossing(parts: list[list[str]], keys: dict[str, list[str]]) -> set[str]:
+def crossing(parts: list[list[str]], index: KeyIndex) -> set[str]:
     """Units linked (an equal key, or a name skeleton containing another) to a unit of another chunk."""
-    from .incremental import related_keys
-
+    by_key, related = index
     chunk_of = {uid: i for i, part in enumerate(parts) for uid in part}
-    by_key: dict[str, set[str]] = defaultdict(set)
-    for uid, unit_keys_ in keys.items():
-        for key in unit_keys_:
-            by_key[key].add(uid)
-    related = related_keys(by_key)
     out: set[str] = set()
     for key, holders in by_key.items():
         group = set(holders)
@@ -210,7 +205,7 @@ def check(ctx: Context, parts: list[list[str]], jobs: int, progress: Progress | 
     global _BASE
     from .cache import CleanMemo
     from .engine import run_rules
-    from .incremental import combine, linked
+    from .incremental import combine, key_index, linked
     from .loader import load_more
     from .rules import all_rules
 
@@ -230,11 +225,11 @@ def check(ctx: Context, parts: list[list[str]], jobs: int, progress: Progress | 
     for _, _, chunk_carry, *_ in results:
         for rule, per_unit in chunk_carry.items():
             carry[rule].update(per_unit)
-    seeds = crossing(parts, keys) | unheld(base, parts)
+    index = key_index(keys)
+    seeds = crossing(parts, index) | unheld(base, parts)
     reg = _fresh(base)
-    scope = linked(seeds, keys, keys)
-    load_more(reg, cache, scope)
-    reg.scope = scope  # units named only by announcements have no folder: still this run's to decide
+    scope = linked(seeds, keys, keys, index)
+    load_more(reg, cache, scope)  # its scope now names units that only announcements name, too
     reg.carried = dict(carry)
     findings, keys, new_carry = combine(reg, run_rules(reg, ctx), previous, keys, dict(carry))
     cache.save()

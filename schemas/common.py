@@ -95,8 +95,28 @@ class Person(Strict):
     title: ShortLine
 
 
+class LinearRegex:
+    """A pattern compiled by RE2. RE2 matches UTF-8 only: a text that cannot be encoded (the surrogates that
+    stand for bytes of a name or value that is not UTF-8) matches nothing, instead of raising."""
+
+    def __init__(self, compiled: Any) -> None:
+        self._re = compiled
+
+    def fullmatch(self, text: str) -> Any:
+        try:
+            return self._re.fullmatch(text)
+        except UnicodeEncodeError:
+            return None
+
+    def match(self, text: str) -> Any:
+        try:
+            return self._re.match(text)
+        except UnicodeEncodeError:
+            return None
+
+
 @lru_cache(maxsize=1024)
-def linear_regex(pattern: str, dot_nl: bool = False) -> Any:
+def linear_regex(pattern: str, dot_nl: bool = False) -> LinearRegex:
     """``pattern`` compiled by RE2, which matches in time linear in the text. Patterns that come from the
     register (platform id formats in governance.yaml, CODEOWNERS lines) are compiled here, never by ``re``,
     whose backtracking turns ``(a+)+$`` or ``*a*a*a*a*a*a*a*aZ`` into a hang. ``dot_nl``: ``.`` matches a
@@ -104,4 +124,4 @@ def linear_regex(pattern: str, dot_nl: bool = False) -> Any:
     options = re2.Options()
     options.log_errors = False
     options.dot_nl = dot_nl
-    return re2.compile(pattern, options=options)
+    return LinearRegex(re2.compile(pattern, options=options))

@@ -228,3 +228,24 @@ def test_a_backtracking_line_cannot_hang_gm604(register: Path) -> None:
                            "--no-cache", "--format", "json"], capture_output=True, text=True, timeout=120)
     assert "internal error" not in done.stderr
     assert f'"line": {no},' not in done.stdout  # the line matches nothing: no owner changes, no GM604 for it
+
+
+@pytest.mark.parametrize("layout", ["gitlab-is-a-file", "target-is-a-folder", "target-is-a-link"])
+def test_codeowners_refuses_a_target_it_cannot_write_plainly(make_register: Callable[..., Path], tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str], layout: str) -> None:
+    """Every target is checked before anything is written; a link is never written through."""
+    root = make_register()
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not ours\n", encoding="utf-8")
+    if layout == "gitlab-is-a-file":
+        (root / ".gitlab").write_text("x\n", encoding="utf-8")
+    elif layout == "target-is-a-folder":
+        (root / ".gitlab" / "CODEOWNERS").mkdir(parents=True)
+    else:
+        (root / ".gitlab").mkdir()
+        (root / ".gitlab" / "CODEOWNERS").symlink_to(outside)
+    assert main(["codeowners", "--root", str(root), "--gitlab"]) == 2
+    err = capsys.readouterr().err
+    assert ".gitlab" in err and "Traceback" not in err and "内部错误" not in err
+    assert not (root / TARGET).exists()  # nothing half-written
+    assert outside.read_text(encoding="utf-8") == "not ours\n"

@@ -118,6 +118,7 @@ def test_missing_flags_are_listed_in_chinese(reg: Path, capsys: pytest.CaptureFi
     ("flag", "value", "message"),
     [
         ("--platform-id", "not-a-douyin-id", "抖音的账号 ID 格式应符合"),
+        ("--platform-id", "MS4wLjABAAAA\udcff", "抖音的账号 ID 格式应符合"),  # a byte that is not UTF-8 (RE2)
         ("--url", "https://evil.example.com/x", "抖音的网址应以 https:// 开头且域名为 douyin.com"),
         ("--url", "http://www.douyin.com/user/x", "网址必须以 https:// 开头"),
         ("--update-cycle", "seven", "请填写一个整数"),

@@ -100,7 +100,7 @@ CROSS_CHUNK = ("name-equals-other-unit", "duplicate-platform-id", "duplicate-url
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES if c.id in CROSS_CHUNK])
 def test_an_engine_blind_across_chunks_is_caught(case: Case, reg_for: Callable[[int, str], Reg],
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sharded, "crossing", lambda parts, keys: set())
+    monkeypatch.setattr(sharded, "crossing", lambda parts, index: set())
     with pytest.raises(AssertionError, match="differs from a fresh run"):
         play(reg_for(case.n, "blind"), case, sharded_run)
 

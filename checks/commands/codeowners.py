@@ -12,10 +12,11 @@ once that file exists every later run (and ``--check``) keeps it in step.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Msg, add_common, missing_root, say
 from ..codeowners import GITLAB_TARGET, TARGET, generate, unit_reviewers
 from ..loader import load
 
@@ -32,8 +33,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     root = Path(args.root)
     zh = args.lang == "zh"
-    if not root.is_dir():
-        print(f"govmedia: 找不到名录目录 {root}" if zh else f"govmedia: no register at {root}", file=sys.stderr)
+    absent = missing_root(root)
+    if absent is not None:
+        say("codeowners", args.lang, absent.get(args.lang))
         return EXIT_USAGE
     registry = load(root)
     if registry.governance is None:
@@ -49,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     text = generate(registry.governance.model, unit_reviewers(registry))
     targets = [TARGET]
-    if args.gitlab or (root / GITLAB_TARGET).exists():
+    if args.gitlab or os.path.lexists(root / GITLAB_TARGET):
         targets.append(GITLAB_TARGET)
     if args.check:
         stale = [t for t in targets if _current(root / t) != text]
@@ -57,12 +59,40 @@ def run(args: argparse.Namespace) -> int:
             print(f"{target} 与 governance.yaml / unit.yaml 不一致：请运行 govmedia codeowners 并提交结果。" if zh
                   else f"{target} is out of date: run `govmedia codeowners` and commit it.", file=sys.stderr)
         return EXIT_FINDINGS if stale else EXIT_OK
+    for target in targets:  # every target checked before anything is written
+        problem = _unwritable(root, target)
+        if problem is not None:
+            print(f"govmedia codeowners：{target} {problem.zh}" if zh else f"govmedia codeowners: {target} {problem.en}",
+                  file=sys.stderr)
+            return EXIT_USAGE
     for target in targets:
         path = root / target
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8", newline="\n")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+        except OSError as exc:
+            print(f"govmedia codeowners：无法写入 {path}（{exc.strerror}）：请检查该路径后重试。" if zh
+                  else f"govmedia codeowners: cannot write {path} ({exc.strerror}): check the path and try again.",
+                  file=sys.stderr)
+            return EXIT_USAGE
         print(f"已写入 {path}" if zh else f"wrote {path}")
     return EXIT_OK
+
+
+def _unwritable(root: Path, target: str) -> Msg | None:
+    """Why ``target`` cannot be (re)written as a plain file of the repository, or None."""
+    path = root / target
+    if path.is_symlink():
+        return Msg("是符号链接：写入会改动仓库外的文件。请删除该链接后重新运行。",
+                   "is a symbolic link: writing would change a file outside the repository. Delete the link and run again.")
+    if path.is_dir():
+        return Msg("是文件夹：请删除或改名后重新运行。", "is a folder: delete or rename it and run again.")
+    for parent in path.relative_to(root).parents:
+        folder = root / parent
+        if parent != Path(".") and (folder.is_symlink() or (folder.exists() and not folder.is_dir())):
+            return Msg(f"所在的 {parent} 不是普通文件夹：请删除或改名后重新运行。",
+                       f"cannot be written: {parent} is not a plain folder. Delete or rename it and run again.")
+    return None
 
 
 def _current(path: Path) -> str | None:

@@ -334,3 +334,12 @@ def test_docs_dir_is_read_from_the_configuration(tmp_path: Path) -> None:
                        ('site_name: x\ndocs_dir: "site_docs"\n', "site_docs")]:
         config.write_text(text, encoding="utf-8")
         assert docs_dir(config) == tmp_path / want, text
+
+
+def test_every_page_has_exactly_one_heading(built: Built) -> None:
+    """Material adds an <h1> of the page title when the content has none: a unit page, whose body is rendered
+    when it is written, must still carry its own heading, or it would show two."""
+    pages = list(built.files(".html"))
+    counts = {p.relative_to(built.out).as_posix(): p.read_text(encoding="utf-8").count("<h1") for p in pages}
+    assert any(rel.startswith("units/") for rel in counts)
+    assert {rel: n for rel, n in counts.items() if n != 1 and rel != "404.html"} == {}

@@ -98,10 +98,10 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str:
         generated = self.site.pages.get(page.file.src_uri) if self.site else None
         if generated is not None:
-            if generated.late:
-                output = generated.finish(output)
-            # Written once: let go of this page's HTML and QR codes (100,000 accounts hold ~1 GB of them).
-            generated.html, generated.late = "", {}
+            output = generated.finish(output)
+            # Written once: let go of this page's HTML and of its unit's QR codes (at 100,000 accounts they
+            # add up to about 1 GB). Nothing of MkDocs reads them afterwards (search indexed the page before).
+            generated.html, generated.late = "", None
             page.content = None
         return add_csp(output, relaxed=self.serving)
 

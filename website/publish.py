@@ -201,7 +201,7 @@ def build_public(registry: Registry, today: date, parts: list[Part] | None = Non
         announcement_min_days=gov.announcement_min_days,
     )
     parts = [public_part(registry)] if parts is None else parts
-    for unit_id, unit_values in sorted(u for units, _ in parts for u in units):
+    for unit_id, unit_values in sorted((u for units, _ in parts for u in units), key=lambda u: u[0]):
         pub.units[unit_id] = PubUnit(unit_id, unit_values)
     platform_order = {pid: i for i, pid in enumerate(platforms)}
     status_order = {s: i for i, s in enumerate(STATUSES)}

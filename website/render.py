@@ -39,19 +39,17 @@ class Page:
     html: str
     search: bool = True  # include in the search index
     hide: list[str] = field(default_factory=list)  # material front matter: navigation, toc
-    # marker comment -> HTML put in place of it in the finished page (not for the search index), or the
-    # function that renders that HTML when the page is written: the 25,000 unit pages of a 100,000-account
-    # register are then never all in memory at once.
-    late: dict[str, str | Callable[[], str]] = field(default_factory=dict)
+    # What is rendered only when the page is written, in place of LATE in ``html``: a unit page's accounts
+    # and QR codes. The search index never sees it, and the 25,000 unit pages of a 100,000-account register
+    # are never all in memory at once.
+    late: Callable[[], str] | None = None
 
     def final_html(self) -> str:
-        """The page content with the late parts in place (what a reader sees)."""
+        """The page content with the late part in place (what a reader sees)."""
         return self.finish(self.html)
 
     def finish(self, html: str) -> str:
-        for marker, part in self.late.items():
-            html = html.replace(marker, part() if callable(part) else part, 1)
-        return html
+        return html.replace(LATE, self.late(), 1) if self.late is not None else html
 
     @property
     def src_uri(self) -> str:
@@ -177,13 +175,17 @@ def units_index(pub: Public) -> Page:
     return _page(here, "主办单位", body, search=False, hide=["toc"])
 
 
+LATE = "<!--gm-late-->"
+
+
 def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[str, str] | None = None) -> Page:
-    """A unit's page: rendered when it is written (``Page.late``), QR codes included. Unit pages stay out
-    of the search index (thousands of them would make it huge for a phone and slow to build); the unit list,
-    the register's filter and the verify page find them instead."""
-    marker = "<!--gm-unit-->"
-    page = _page(f"units/{unit_id}/", pub.units[unit_id].name, marker, search=False, hide=["toc"])
-    page.late = {marker: lambda: _unit_body(pub, unit_id, accounts, qrs)}
+    """A unit's page: its heading now, its accounts and QR codes when it is written (``Page.late``). Unit
+    pages stay out of the search index (thousands of them would make it huge for a phone and slow to build);
+    the unit list, the register's filter and the verify page find them instead."""
+    name = pub.units[unit_id].name
+    page = _page(f"units/{unit_id}/", name, f"<h1>{esc(name)}</h1>\n{LATE}", search=False, hide=["toc"])
+    own = None if qrs is None else {a["url"]: qrs[a["url"]] for a in accounts if a["url"] in qrs}
+    page.late = lambda: _unit_body(pub, unit_id, accounts, own)  # only this unit's QR codes: freed with it
     return page
 
 
@@ -213,8 +215,7 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
 </dl>{figure}</div>
 </section>""")
     accounts_html = "\n".join(sections) if sections else "<p>本单位暂无已备案的政务新媒体账号。</p>"
-    return f"""<h1>{esc(unit.name)}</h1>
-<dl class="gm-unit">
+    return f"""<dl class="gm-unit">
 <dt>简称</dt><dd>{esc(unit.short_name)}</dd>
 <dt>统一社会信用代码</dt><dd><code>{esc(v.get("uscc", ""))}</code></dd>
 <dt>单位类型</dt><dd>{esc(UNIT_KIND_LABELS.get(str(v.get("kind")), v.get("kind")))}</dd>
@@ -222,8 +223,6 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
 </dl>
 <p><a href="../../register/">返回名录</a></p>
 {accounts_html}"""
-
-
 
 
 def verify(pub: Public) -> Page:

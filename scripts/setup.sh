@@ -1,6 +1,6 @@
 # Sourced by scripts/serve.sh and scripts/test.sh: what a fresh Debian/Ubuntu machine may lack.
-#   apt_need PKG:COMMAND ...  installs (one `apt-get update`, as root or through sudo) the packages
-#                             whose command is missing
+#   apt_need PKG:COMMAND ...  installs (as root or through sudo; `apt-get update` once per run) the
+#                             packages whose command is missing
 #   venv_install EXTRAS       checks Python >= 3.11, creates .venv (python3-venv if Debian lacks it)
 #                             and installs govmedia into it, e.g. venv_install '' or venv_install '[dev]'
 
@@ -19,7 +19,10 @@ apt_install() {
     exit 1
   fi
   echo "apt-get install $*" >&2
-  $sudo apt-get update -qq
+  if [ -z "${GOVMEDIA_APT_UPDATED:-}" ]; then
+    $sudo apt-get update -qq
+    GOVMEDIA_APT_UPDATED=1
+  fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
@@ -37,7 +40,7 @@ venv_install() {
     echo "需要 Python ≥ 3.11 / needs Python >= 3.11, found $(python3 --version 2>&1)" >&2
     exit 1
   fi
-  if [ ! -x .venv/bin/python ]; then
+  if ! .venv/bin/python -m pip --version >/dev/null 2>&1; then  # absent, or half-made (no pip)
     # Debian and Ubuntu leave venv's pip bootstrap (ensurepip) to the python3.X-venv package.
     if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
       apt_install "python3.$(python3 -c 'import sys; print(sys.version_info[1])')-venv"

@@ -22,6 +22,7 @@ from typing import Any
 
 from govmedia.schemas.governance import Governance
 
+from .files import TooLarge, read_regular
 from .lifecycle import STATUS_LABELS, request_state
 from .registry import AccountRec, Registry, RequestRec
 
@@ -395,7 +396,7 @@ class SheetTooLarge(Exception):
     pass
 
 
-def _grid(path: Path, name: str, wb_v: Any, wb_f: Any) -> list[list[Any]]:
+def _grid(path: Path, name: str, wb_v: Any, wb_f: Any, problems: list[Problem]) -> list[list[Any]]:
     ws_v, ws_f = wb_v[name], wb_f[name]
     grid: list[list[Any]] = []
     empty = 0
@@ -403,6 +404,14 @@ def _grid(path: Path, name: str, wb_v: Any, wb_f: Any) -> list[list[Any]]:
         row = list(values)
         empty = empty + 1 if all(v is None or v == "" for v in row) else 0
         if empty > MAX_EMPTY_ROWS:
+            last = len(grid) - MAX_EMPTY_ROWS
+            problems.append(Problem(
+                last, None,
+                f"第 {last} 行之后连续 {MAX_EMPTY_ROWS} 行为空，以下各行未读取（工作表标明共 {ws_v.max_row} 行）："
+                "如果下面还有台账数据，请删除中间的空行后重新导入。",
+                f"after row {last}, {MAX_EMPTY_ROWS} rows in a row are empty, so the rows below were not read "
+                f"(the sheet says it has {ws_v.max_row}): if ledger data follows, delete the empty rows and import again.",
+                sheet=name, error=False))
             break
         grid.append(row)
         if len(grid) > MAX_ROWS:
@@ -443,7 +452,7 @@ def read_xlsx(path: Path) -> Sheet:
         chosen = [SUMMARY_SHEET] if SUMMARY_SHEET in names else names
         for name in chosen:
             try:
-                grid = _grid(path, name, wb_v, wb_f)
+                grid = _grid(path, name, wb_v, wb_f, out.problems)
             except SheetTooLarge:
                 out.problems.append(Problem(
                     None, None,
@@ -487,20 +496,23 @@ class _NoValue(str):
     """A formula whose result was never saved (the file was written by a program, not Excel)."""
 
 
-def _too_large(path: Path, out: Sheet) -> bool:
-    """A CSV or JSON ledger over MAX_TEXT_BYTES is a problem, found before it is read into memory."""
-    try:
-        size = path.stat().st_size
-    except OSError:
-        size = 0  # reading it says why
-    if size <= MAX_TEXT_BYTES:
-        return False
+def _ledger_bytes(path: Path, out: Sheet) -> bytes | None:
+    """A CSV or JSON ledger's bytes (checks/files.read_regular: a regular file, at most MAX_TEXT_BYTES, found
+    too large before it is read into memory); None with a problem in ``out``."""
     limit = MAX_TEXT_BYTES // (1024 * 1024)
-    out.problems.append(Problem(
-        None, None,
-        f"{path.name} 有 {size // (1024 * 1024)} MB，超过 {limit} MB 的上限：请把台账拆分为几个文件分别导入。",
-        f"{path.name} is {size // (1024 * 1024)} MB, over the limit of {limit} MB: split the ledger into several files."))
-    return True
+    try:
+        return read_regular(str(path), MAX_TEXT_BYTES)
+    except TooLarge as exc:
+        out.problems.append(Problem(
+            None, None,
+            f"{path.name} 有 {exc.size // (1024 * 1024)} MB，超过 {limit} MB 的上限：请把台账拆分为几个文件分别导入。",
+            f"{path.name} is {exc.size // (1024 * 1024)} MB, over the limit of {limit} MB: split the ledger into "
+            "several files."))
+    except OSError as exc:
+        out.problems.append(Problem(
+            None, None, f"无法读取 {path.name}（{exc.strerror or type(exc).__name__}）：请确认它是普通文件且可读。",
+            f"cannot read {path.name} ({exc.strerror or type(exc).__name__}): make sure it is a readable regular file."))
+    return None
 
 
 def _too_many_rows(path: Path, out: Sheet) -> Sheet:
@@ -513,9 +525,9 @@ def _too_many_rows(path: Path, out: Sheet) -> Sheet:
 
 def read_csv(path: Path) -> Sheet:
     out = Sheet()
-    if _too_large(path, out):
+    raw = _ledger_bytes(path, out)
+    if raw is None:
         return out
-    raw = path.read_bytes()
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(enc)
@@ -571,10 +583,11 @@ def _tabled(grid: list[list[Any]], path: Path, out: Sheet) -> Sheet:
 
 def read_json(path: Path) -> Sheet:
     out = Sheet()
-    if _too_large(path, out):
+    raw = _ledger_bytes(path, out)
+    if raw is None:
         return out
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
+        data = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # RecursionError: arrays nested too deep
         out.problems.append(
             Problem(None, None, f"{path.name} 不是有效的 JSON：{exc}。", f"{path.name} is not valid JSON: {exc}.")

@@ -586,6 +586,9 @@ def test_a_stray_far_cell_does_not_make_the_import_read_the_whole_sheet(tmp_path
     sheet = ledger.read_xlsx(path)
     assert time.perf_counter() - start < 30
     assert len(sheet.rows) == 1  # the data row is read; the stray cells beyond the empty stretch are not
+    # ...and the import says where it stopped reading, as a warning (formatting far down is common)
+    stopped = [p for p in sheet.problems if "were not read" in p.en]
+    assert len(stopped) == 1 and not stopped[0].error and stopped[0].row == 2 and "1048576" in stopped[0].en
 
 
 def test_a_sheet_over_the_row_limit_is_a_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

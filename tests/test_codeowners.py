@@ -249,3 +249,17 @@ def test_codeowners_refuses_a_target_it_cannot_write_plainly(make_register: Call
     assert ".gitlab" in err and "Traceback" not in err and "内部错误" not in err
     assert not (root / TARGET).exists()  # nothing half-written
     assert outside.read_text(encoding="utf-8") == "not ours\n"
+
+
+@pytest.mark.parametrize("where", [TARGET, "CODEOWNERS"])
+def test_gm604_fix_names_the_file_to_regenerate_or_delete(register: Path, where: str) -> None:
+    """govmedia codeowners rewrites .github/CODEOWNERS but never a root CODEOWNERS: for that file the fix is
+    to delete it (GitHub reads it only while .github/CODEOWNERS is absent)."""
+    if where != TARGET:
+        (register / TARGET).rename(register / where)
+    path = register / where
+    path.write_text(path.read_text(encoding="utf-8") + f"/accounts/wangyi-education/ {CITY}\n", encoding="utf-8")
+    found = [f for f in run_check(register) if f.code == "GM604"]
+    assert found and {f.path for f in found} == {where}
+    want = f"regenerate {TARGET}" if where == TARGET else f"Delete {where} and run `govmedia codeowners`"
+    assert all(want in f.en for f in found)

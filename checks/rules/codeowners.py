@@ -20,7 +20,18 @@ from pathlib import Path
 
 from govmedia.schemas import Governance
 
-from ..codeowners import GITLAB_LOCATIONS, LOCATIONS, Matcher, Rule, instances, office_stage, parse, unit_reviewers
+from ..codeowners import (
+    GITLAB_LOCATIONS,
+    GITLAB_TARGET,
+    LOCATIONS,
+    TARGET,
+    Matcher,
+    Rule,
+    instances,
+    office_stage,
+    parse,
+    unit_reviewers,
+)
 from ..context import Context
 from ..findings import Finding, make
 from ..registry import Registry
@@ -117,6 +128,12 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
         if rule is None or set(rule.owners) != office_owners:
             ordered.append(((rule.line if rule else 0, office, path, sorted(office_owners),
                              list(rule.owners) if rule else []), _GOVERNANCE_WHO))
+    if where in (TARGET, GITLAB_TARGET):
+        fix_zh, fix_en = (f"请运行 govmedia codeowners 重新生成 {where}，不要手工修改。",
+                          f"Run `govmedia codeowners` to regenerate {where}; do not edit it by hand.")
+    else:  # a file the command does not write: GitHub reads it only while .github/CODEOWNERS is absent
+        fix_zh, fix_en = (f"请删除 {where}，再运行 govmedia codeowners 生成 {TARGET}，不要手工修改。",
+                          f"Delete {where} and run `govmedia codeowners` to generate {TARGET}; do not edit it by hand.")
     findings: dict[tuple[int, str], Finding] = {}
     for (line, stage, path, expected, got), (who, who_en) in ordered:
         if (line, stage) in findings:
@@ -125,11 +142,9 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
         findings[(line, stage)] = make(
             "GM604", where, line or 1, 1,
             f"按 CODEOWNERS（最后匹配的一行生效），{path} 的审核人是 {_fmt(got)}，"
-            f"但它是“{title}”（{stage}）的{who}，应只由 {_fmt(expected)} 审核（第七条（二））。"
-            "请运行 govmedia codeowners 重新生成 .github/CODEOWNERS，不要手工修改。",
+            f"但它是“{title}”（{stage}）的{who}，应只由 {_fmt(expected)} 审核（第七条（二））。{fix_zh}",
             f"by CODEOWNERS (the last matching line wins) {path} is owned by {_fmt(got)}, but it is the "
-            f"{who_en} of stage {stage}, which only {_fmt(expected)} may approve. "
-            "Run `govmedia codeowners` to regenerate .github/CODEOWNERS; do not edit it by hand.")
+            f"{who_en} of stage {stage}, which only {_fmt(expected)} may approve. {fix_en}")
     return sorted(findings.values(), key=lambda f: f.sort_key)
 
 

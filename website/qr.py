@@ -19,7 +19,7 @@ import segno
 from govmedia.checks.cache import cache_root
 
 PARALLEL_FROM = 400  # below this, starting workers costs more than it saves
-# How a code is made and drawn; all of it is in the cache key, so a change cannot serve stale SVG.
+# How a code is made and drawn (the cache key comes from a sample drawing: see _cache_file).
 ERROR, MASK, SCALE, BORDER = "m", 0, 3, 2
 
 
@@ -48,7 +48,9 @@ def _make(urls: Sequence[str]) -> list[str]:
 
 
 def _cache_file() -> Path:
-    key = json.dumps([segno.__version__, ERROR, MASK, SCALE, BORDER]).encode()
+    """Keyed by segno's version and by the drawing of a sample URL: any change to how a code is made or drawn
+    (an argument of :func:`qr_svg`) selects another file, so a stale SVG is never served."""
+    key = json.dumps([segno.__version__, qr_svg("https://www.gov.cn/")]).encode()
     return cache_root() / f"qr-{hashlib.blake2b(key, digest_size=8).hexdigest()}.json"
 
 

@@ -21,12 +21,16 @@ from .findings import Finding, make
 
 try:  # libyaml's C parser is ~8x faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Loader
+    from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    _CParser = None  # type: ignore[assignment,misc]
 
 MAX_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 24
 MAX_NODES = 20_000
+# The fast path (:func:`_composed`) takes texts up to this size: too small to hold MAX_NODES nodes.
+FAST_MAX_CHARS = 8 * 1024
 
 Path = tuple[str | int, ...]
 
@@ -248,8 +252,107 @@ def _events(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
     return loader.get_event, loader.dispose
 
 
+# -- the fast path: libyaml composes the node tree in C; we only walk it ---------------------------------
+
+# Anchors, aliases and tags are written with these indicators; a text without them holds none of them.
+# "---" may start a document explicitly: the event path then places the document at that line.
+_INDICATORS = ("&", "*", "!", "---")
+
+
+class _Fallback(Exception):
+    """The fast path cannot decide this text the way the event path does: use the event path."""
+
+
+if _CParser is not None:
+    _MapNode, _SeqNode, _ScalarNode = yaml.MappingNode, yaml.SequenceNode, yaml.ScalarNode
+
+    class _Composer(_CParser):
+        """libyaml's composer without the resolver: no tag is ever resolved (texts with tags never get here)."""
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> None:
+            return None
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+
+def _composed(text: str, line_offset: int) -> Document | None:
+    """The document of a plain text (a mapping, no indicator of an anchor, alias, tag or document start, at most
+    FAST_MAX_CHARS characters) from libyaml's composed node tree; None: the event path must decide it.
+
+    The node tree is built in C, so this costs about 60 % of the event path, whose per-event Python objects
+    dominate. Anything the event path would report (a syntax error, a second document, a duplicate or
+    complex key, a merge key, depth) sends the text to the event path, which reports it: the two paths
+    can only differ in speed, and tests/test_yamlload.py compares them on generated texts.
+    """
+    if _CParser is None or len(text) > FAST_MAX_CHARS or any(mark in text for mark in _INDICATORS):
+        return None
+    composer = _Composer(text)
+    try:
+        root = composer.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        composer.dispose()
+    if type(root) is not _MapNode:
+        return None
+    mark = root.start_mark
+    positions: dict[Path, tuple[int, int]] = {(): (mark.line + 1 + line_offset, mark.column + 1)}
+    try:
+        data = _walk(root, (), 1, positions, line_offset)
+    except _Fallback:
+        return None
+    return Document(data, positions)
+
+
+def _walk(node: Any, path: Path, depth: int, positions: dict[Path, tuple[int, int]], offset: int) -> Any:
+    """A collection node's data, as the event path builds it (scalar children inline: most values are)."""
+    if depth > MAX_DEPTH:
+        raise _Fallback
+    if type(node) is _SeqNode:
+        items: list[Any] = []
+        for item in node.value:
+            sub = (*path, len(items))
+            mark = item.start_mark
+            positions[sub] = (mark.line + 1 + offset, mark.column + 1)
+            if type(item) is _ScalarNode:
+                value, style = item.value, item.style
+                items.append(_resolve_plain(value) if not style and value else (None if not style else value))
+            else:
+                items.append(_walk(item, sub, depth + 1, positions, offset))
+        return items
+    mapping: dict[str, Any] = {}
+    for knode, vnode in node.value:
+        if type(knode) is not _ScalarNode:
+            raise _Fallback
+        key = knode.value
+        if key in mapping or (key == "<<" and not knode.style):
+            raise _Fallback
+        key = sys.intern(key)
+        sub = (*path, key)
+        mark = knode.start_mark
+        positions[sub] = (mark.line + 1 + offset, mark.column + 1)
+        if type(vnode) is _ScalarNode:
+            value, style = vnode.value, vnode.style
+            mapping[key] = _resolve_plain(value) if not style and value else (None if not style else value)
+        else:
+            mapping[key] = _walk(vnode, sub, depth + 1, positions, offset)
+    return mapping
+
+
 def parse(text: str, path: str, line_offset: int = 0) -> tuple[Document | None, list[Finding]]:
     """Parse one YAML document of the strict dialect. ``line_offset`` shifts reported lines."""
+    doc = _composed(text, line_offset)
+    if doc is not None:
+        return doc, []
+    return parse_events(text, path, line_offset)
+
+
+def parse_events(text: str, path: str, line_offset: int = 0) -> tuple[Document | None, list[Finding]]:
+    """:func:`parse` from libyaml's events, one at a time: decides every text, and explains every problem."""
     next_event, dispose = _events(text)
     builder = _Builder(path, line_offset, next_event)
     data: Any = None

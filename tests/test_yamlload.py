@@ -228,3 +228,65 @@ def test_round_trip_of_safe_dump(value: dict[str, object]) -> None:
     doc, findings = parse(text, "x.yaml")
     assert not findings and doc is not None
     assert doc.data == value
+
+
+# --- the fast path (libyaml's composed tree) decides exactly as the event path -------------------------
+
+def _typed(value: object) -> object:
+    """``value`` with every scalar's type made visible (``True == 1`` and ``1 == 1.0`` in Python)."""
+    if isinstance(value, dict):
+        return {k: _typed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_typed(v) for v in value]
+    return (type(value).__name__, value)
+
+
+def _same_as_events(text: str, line_offset: int = 0) -> bool:
+    """Whether the fast path took ``text``; it must then equal the event path in data, types and positions."""
+    fast = yamlload._composed(text, line_offset)
+    slow, findings = yamlload.parse_events(text, "x.yaml", line_offset)
+    if fast is None:
+        return False
+    assert not findings and slow is not None, findings
+    assert _typed(fast.data) == _typed(slow.data)
+    assert fast.positions == slow.positions
+    return True
+
+
+yaml_lines = st.lists(
+    st.sampled_from([
+        "a: 1", "b: '2'", 'c: "x\\ty"', "d:", "d: ~", "e: true", "f: 1.5", "g: 0777", "- 1", "- a: b", "  - x",
+        "  k: v", "    k2: [1, 2]", "h: {x: 1, y: [a, b]}", "i: |", "  block", "j: >-", "  folded", "---", "...",
+        "# comment", "", "k: a # tail", "l: 'it''s'", "m: 王益", "? n", ": o", "<<: p", "'<<': q", "a: again",
+        "%YAML 1.2", "r: [", "s: }", "\tt: tab", "u: v: w", "- - x", "x:\r", "[a, b]: c", "y: 1_000", "z: .inf",
+    ]),
+    max_size=12,
+).map("\n".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(yaml_lines, st.integers(0, 3))
+def test_fast_path_equals_event_path(text: str, offset: int) -> None:
+    _same_as_events(text, offset)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.dictionaries(st.text(alphabet="abcxyz_", min_size=1, max_size=6), documents, min_size=1, max_size=5),
+       st.sampled_from([None, "'", '"', "|"]), st.booleans(), st.sampled_from(["", "# head\n", "---\n", "\n\n"]))
+def test_fast_path_equals_event_path_on_dumped_documents(value: dict[str, object], style: str | None,
+                                                         flow: bool, head: str) -> None:
+    import yaml
+
+    text = head + yaml.safe_dump(value, allow_unicode=True, default_style=style, default_flow_style=flow)
+    assert _same_as_events(text) or any(m in text for m in ("&", "*", "!", "---")) or len(text) > yamlload.FAST_MAX_CHARS
+
+
+def test_fast_path_takes_plain_register_files_and_leaves_the_rest() -> None:
+    assert _same_as_events("name: 王益区\nreviewers:\n  - '@a/b'\nurl: https://x.gov.cn/?a=1\n")
+    assert _same_as_events("# head\na: 1\n...\n")
+    for text in ("---\na: 1\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: 1\na: 2\n", "<<: {a: 1}\n", "[a]: 1\n", "a: 1\n---\nb: 2\n",
+                 "- 1\n", "a: [\n", "a: 1\n" + "b: 2\n" * 2000, "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 30))):
+        assert not _same_as_events(text)
+    # what the event path reports for them is unchanged: parse() reaches it
+    assert codes("a: 1\na: 2\n") == [("GM003", 2)]
+    assert codes("<<: {a: 1}\n") == [("GM004", 1)]

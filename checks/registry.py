@@ -111,9 +111,10 @@ class Registry:
     # the units it did not load (cached from the previous run).
     carry: dict[str, dict[str, Any]] = field(default_factory=dict)
     carried: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # A chunk of a sharded run (checks/sharded.py) keeps only the findings that units of its scope own: a rule
-    # may then skip work on what no unit owns (governance.yaml, policies/, announcements' own texts).
-    units_only: bool = False
+    # The published texts that no unit owns (governance.yaml's, announcements', policies/) that the content
+    # rules scan: every n-th from the k-th for (k, n), none for None. A sharded run (checks/sharded.py) scans
+    # them in n shares beside its chunks of unit folders, which skip them, as its final run does.
+    base_texts: tuple[int, int] | None = (0, 1)
 
     def in_scope(self, unit_id: str) -> bool:
         return self.scope is None or unit_id in self.scope

@@ -10,9 +10,12 @@ results (``Registry.carry``). A sharded run uses exactly that:
    rule runs, and the worker hands back only the findings the chunk's units own, their link keys, their
    ``carry`` and (for the site) an ``extract`` of their public data; the chunk is then dropped, so no
    process ever holds the whole register;
-3. the main process runs every rule once more on the base plus the units whose links cross a chunk (and
-   the units that announcements name but no folder holds), with the other units' ``carry``: that run
-   decides those units' findings and the findings owned by the rest of the register.
+3. beside the chunks, the workers scan the published texts that no unit owns (announcement bodies, policy
+   pages; ``Registry.base_texts``) in one share per worker, with the content rules (GM501-GM504);
+4. the main process runs every rule once more on the base plus the units whose links cross a chunk (and
+   the units that announcements name but no folder holds), with the other units' ``carry``, skipping the
+   texts of step 3: that run decides those units' findings and the findings owned by the rest of the
+   register, to which the findings of step 3 are added.
 
 The result equals the one-process check; tests/test_sharded.py compares the two on every mutation of the
 incremental oracle.
@@ -99,15 +102,24 @@ def _base(ctx: Context, cache: ParseCache | None) -> Registry:
     return load(ctx.root, cache, None, scope=frozenset())
 
 
+_WORKER: list[Registry] | None = None  # in a worker process: the last chunk it checked, kept (see check_chunk)
+
+
 def _init(ctx: Context) -> None:
     """Worker start: the base is inherited (fork) or loaded once per worker (spawn). Workers never write
-    the clean-text memo: they hand back what they found clean, and the main process saves it once."""
-    global _BASE
+    the clean-text memo: they hand back what they found clean, and the main process saves it once.
+
+    The collector stays off in a worker, and what is alive now (the base, the modules) is frozen out of its
+    reach: :func:`check_chunk` collects between chunks, over what the chunks left."""
+    global _BASE, _WORKER
     from .cache import CleanMemo
 
     CleanMemo.read_only = True
     if _BASE is None:
         _BASE = _base(ctx, None)
+    _WORKER = []
+    gc.disable()
+    gc.freeze()
 
 
 ChunkResult = tuple[list[Finding], dict[str, list[str]], dict[str, dict[str, Any]], Any, set[bytes]]
@@ -117,18 +129,28 @@ def check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> C
     """Load one chunk beside the base, run every rule; keep what the chunk's units own.
 
     The collector is off meanwhile (as in checks/loader.load): the chunk is a tree of fresh objects without
-    cycles, and with it on, every allocation of the rules would walk the chunk's million objects again."""
+    cycles, and with it on, every allocation of the rules would walk the chunk's million objects again.
+
+    A worker frees a chunk only when its next chunk starts, so that the result goes back first; after its
+    last chunk it never does, since a forked worker leaves by ``os._exit``: freeing a million objects takes
+    a tenth of a second."""
+    if _WORKER is not None:
+        _WORKER.clear()
+        gc.collect()
+        reg, result = _check_chunk(ctx, unit_ids, extract)
+        _WORKER.append(reg)
+        return result
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _check_chunk(ctx, unit_ids, extract)
+        return _check_chunk(ctx, unit_ids, extract)[1]
     finally:
         gc.collect()
         if enabled:
             gc.enable()
 
 
-def _check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> ChunkResult:
+def _check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> tuple[Registry, ChunkResult]:
     from .cache import CleanMemo
     from .engine import run_rules
     from .incremental import owner_of, unit_keys
@@ -136,13 +158,29 @@ def _check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> 
 
     assert _BASE is not None
     part = _fresh(_BASE)
-    part.units_only = True
+    part.base_texts = None  # scanned by scan_texts
     reg = load_more(part, None, frozenset(unit_ids))
     scope = reg.scope or frozenset()
     owned = [replace(f, owner=o) for f in run_rules(reg, ctx) if (o := owner_of(f)) in scope]
     keys = {uid: unit_keys(reg, uid) for uid in reg.units}
     used = set(CleanMemo.for_root(ctx.root).used) if ctx.cache else set()
-    return owned, keys, reg.carry, extract(reg) if extract is not None else None, used
+    return reg, (owned, keys, reg.carry, extract(reg) if extract is not None else None, used)
+
+
+TextResult = tuple[list[Finding], set[bytes]]
+
+
+def scan_texts(ctx: Context, share: tuple[int, int]) -> TextResult:
+    """The content rules over one share of the published texts that no unit owns (the announcements'
+    bodies, mostly): no chunk and not the final run scan them, so that they are spread over every core."""
+    from .cache import CleanMemo
+    from .rules.content import RULES
+
+    assert _BASE is not None
+    part = _fresh(_BASE)
+    part.base_texts = share
+    found = [finding for rule in RULES for finding in rule(part, ctx)]
+    return found, set(CleanMemo.for_root(ctx.root).used) if ctx.cache else set()
 
 
 # -- the whole run (main process) -----------------------------------------------------------------------
@@ -180,23 +218,25 @@ def _methods() -> list[str]:
 
 
 def _run_chunks(ctx: Context, parts: list[list[str]], jobs: int, extract: Extract | None,
-                progress: Progress | None) -> list[ChunkResult]:
+                progress: Progress | None) -> tuple[list[ChunkResult], list[TextResult]]:
     total = sum(len(p) for p in parts)
+    shares = [(k, jobs) for k in range(jobs)]
     if jobs < 2 or len(parts) < 2:
         done: list[ChunkResult] = []
         for part in parts:
             done.append(check_chunk(ctx, part, extract))
             if progress is not None:
                 progress(sum(len(p) for p in parts[:len(done)]), total)
-        return done
+        return done, [scan_texts(ctx, share) for share in shares]
     with _pool(min(jobs, len(parts)), ctx) as pool:
         futures = {pool.submit(check_chunk, ctx, part, extract): len(part) for part in parts}
+        texts = [pool.submit(scan_texts, ctx, share) for share in shares]  # after the chunks: they even out the end
         finished = 0
         for future in as_completed(futures):
             finished += futures[future]
             if progress is not None:
                 progress(finished, total)
-        return [future.result() for future in futures]  # in the order of the parts
+        return [future.result() for future in futures], [future.result() for future in texts]
 
 
 def check(ctx: Context, parts: list[list[str]], jobs: int, progress: Progress | None = None,
@@ -214,7 +254,7 @@ def check(ctx: Context, parts: list[list[str]], jobs: int, progress: Progress | 
     base = _base(ctx, cache)
     _BASE = base
     try:
-        results = _run_chunks(ctx, parts, jobs, extract, progress)
+        results, texts = _run_chunks(ctx, parts, jobs, extract, progress)
     except BrokenProcessPool:
         return None
     finally:
@@ -228,14 +268,18 @@ def check(ctx: Context, parts: list[list[str]], jobs: int, progress: Progress | 
     index = key_index(keys)
     seeds = crossing(parts, index) | unheld(base, parts)
     reg = _fresh(base)
+    reg.base_texts = None  # scanned by scan_texts
     scope = linked(seeds, keys, keys, index)
     load_more(reg, cache, scope)  # its scope now names units that only announcements name, too
     reg.carried = dict(carry)
-    findings, keys, new_carry = combine(reg, run_rules(reg, ctx), previous, keys, dict(carry))
+    scanned = [finding for found, _ in texts for finding in found]
+    findings, keys, new_carry = combine(reg, run_rules(reg, ctx) + scanned, previous, keys, dict(carry))
     cache.save()
     if ctx.cache:
         memo = CleanMemo.for_root(ctx.root)
         for *_, used in results:
+            memo.used |= used
+        for _, used in texts:
             memo.used |= used
         memo.save(prune=True)
     return Checked(findings, base, keys, new_carry, [extract_ for *_, extract_, _ in results])

@@ -148,3 +148,57 @@ def test_hostile_folder_names_across_processes(reg_for: Callable[[int, str], Reg
     truth = rows(engine.check_findings(Context(root=reg.root, today=TODAY)))
     assert rows(sharded_run(reg.root)) == truth
     assert sum(1 for r in truth if r[3] == "GM020") >= 5
+
+
+def _hostile_texts(reg: Reg) -> None:
+    """Banned terms, bad links and personal data in texts no unit owns: announcements, a policy page,
+    governance.yaml."""
+    anns = sorted((reg.root / "announcements").glob("*.md"))
+    assert len(anns) >= 4
+    for i, path in enumerate(anns[:4]):
+        rel = str(path.relative_to(reg.root))
+        reg.write(rel, reg.read(rel) + ["\n更多优惠请访问365bet。\n", "\n详见 http://ads.example.com/win 。\n",
+                                         "\n联系人手机 13912345678。\n", "\n<script>alert(1)</script>\n"][i])
+    reg.write("policies/extra.md", "# 附则\n\n联系邮箱 someone@example.com，澳門葡京博彩。\n")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2", "3"])
+def test_texts_no_unit_owns_are_scanned_once_in_shares(reg_for: Callable[[int, str], Reg],
+                                                        monkeypatch: pytest.MonkeyPatch, jobs: str) -> None:
+    """Announcements and policy pages are scanned in one share per worker, beside the chunks (neither the
+    chunks nor the final run scan them): the findings are those of the one-process check, each once."""
+    reg = reg_for(40, "reg")
+    _hostile_texts(reg)
+    monkeypatch.setenv("GOVMEDIA_JOBS", jobs)
+    shares: list[tuple[int, int]] = []
+    original = sharded.scan_texts
+
+    def spy(ctx: Context, share: tuple[int, int]) -> sharded.TextResult:
+        shares.append(share)
+        return original(ctx, share)
+
+    if jobs == "1":  # in this process: the spy sees every share
+        monkeypatch.setattr(sharded, "scan_texts", spy)
+    truth = rows(engine.check_findings(Context(root=reg.root, today=TODAY)))
+    got = rows(sharded_run(reg.root))
+    assert got == truth
+    outside = {(r[0].split("/")[0], r[3]) for r in truth}
+    assert {("announcements", c) for c in ("GM501", "GM502", "GM503", "GM504")} <= outside
+    assert {("policies", "GM501"), ("policies", "GM504")} <= outside
+    if jobs == "1":
+        assert shares == [(0, 1)]
+    assert rows(sharded_cached_run(reg.root)) == truth
+    assert rows(sharded_cached_run(reg.root)) == truth  # answered from the cache, clean-text memo included
+
+
+def _no_texts(ctx: Context, share: tuple[int, int]) -> sharded.TextResult:
+    return [], set()
+
+
+def test_an_engine_that_skips_the_text_shares_is_caught(reg_for: Callable[[int, str], Reg],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    reg = reg_for(40, "blind")
+    _hostile_texts(reg)
+    monkeypatch.setattr(sharded, "scan_texts", _no_texts)
+    truth = rows(engine.check_findings(Context(root=reg.root, today=TODAY)))
+    assert rows(sharded_run(reg.root)) != truth

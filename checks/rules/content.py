@@ -10,6 +10,7 @@ stage titles and platform labels of governance.yaml. The scanners live in ``chec
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,17 +75,6 @@ def published_texts(reg: Registry) -> list[Source]:
 
 
 def _published_texts(reg: Registry) -> Iterator[Source]:
-    gov = reg.governance
-    if gov is not None and not reg.units_only:
-        g = gov.model
-        yield _field(gov, gov.path, g.jurisdiction.name, "辖区名称（jurisdiction.name）",
-                     "the jurisdiction name (jurisdiction.name)", "jurisdiction", "name")
-        for sid, stage in g.stages.items():
-            yield _field(gov, gov.path, stage.title, f"审核环节 {sid} 的标题", f"the title of stage {sid}",
-                         "stages", sid, "title")
-        for pid, platform in g.platforms.items():
-            yield _field(gov, gov.path, platform.label, f"平台 {pid} 的名称（label）",
-                         f"the label of platform {pid}", "platforms", pid, "label")
     for unit in reg.units.values():
         if unit.record is None:
             continue
@@ -101,17 +91,33 @@ def _published_texts(reg: Registry) -> Iterator[Source]:
                      f"the positioning of account {acc.ref}", "positioning")
         yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
                      f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
-    if reg.units_only:
-        return  # a chunk of a sharded run: the texts below are the main process's to scan
+    if reg.base_texts is not None:
+        first, step = reg.base_texts
+        for texts in itertools.islice(_base_texts(reg), first, None, step):
+            yield from texts
+
+
+def _base_texts(reg: Registry) -> Iterator[list[Source]]:
+    """The published texts that no unit owns, a list per file: governance.yaml, announcements, policy pages."""
+    gov = reg.governance
+    if gov is not None:
+        g = gov.model
+        texts = [_field(gov, gov.path, g.jurisdiction.name, "辖区名称（jurisdiction.name）",
+                        "the jurisdiction name (jurisdiction.name)", "jurisdiction", "name")]
+        texts.extend(_field(gov, gov.path, stage.title, f"审核环节 {sid} 的标题", f"the title of stage {sid}",
+                            "stages", sid, "title") for sid, stage in g.stages.items())
+        texts.extend(_field(gov, gov.path, platform.label, f"平台 {pid} 的名称（label）",
+                            f"the label of platform {pid}", "platforms", pid, "label")
+                     for pid, platform in g.platforms.items())
+        yield texts
     for ann in reg.announcements:
         front = ann.record
-        yield _field(front, front.path, front.model.title, f"公告 {ann.slug} 的标题（title）",
-                     f"the title of announcement {ann.slug}", "title")
-        yield Source(front.path, ann.body_line, 1, ann.body, True, f"公告 {ann.slug} 的正文",
-                     f"the body of announcement {ann.slug}")
+        yield [_field(front, front.path, front.model.title, f"公告 {ann.slug} 的标题（title）",
+                      f"the title of announcement {ann.slug}", "title"),
+               Source(front.path, ann.body_line, 1, ann.body, True, f"公告 {ann.slug} 的正文",
+                      f"the body of announcement {ann.slug}")]
     for page in reg.policies:
-        yield Source(page.path, 1, 1, page.text, True, f"制度页面 {page.path}",
-                     f"the policy page {page.path}")
+        yield [Source(page.path, 1, 1, page.text, True, f"制度页面 {page.path}", f"the policy page {page.path}")]
 
 
 # -- configuration -------------------------------------------------------------------------------

@@ -49,12 +49,15 @@ def read_regular(path: str, limit: int | None = None) -> bytes:
     try:
         if limit is not None and size > limit:
             raise TooLarge(size)
-        chunks, total = [], 0
-        while chunk := os.read(fd, size + 1):  # one read, and one more to see the end (or that it grew)
+        chunks, total, want = [], 0, size + 1  # a byte more than the file has: one read sees the end
+        while chunk := os.read(fd, want):
             chunks.append(chunk)
             total += len(chunk)
             if limit is not None and total > limit:
                 raise TooLarge(total)
+            if len(chunk) < want:
+                break  # a short read of a regular file is its end
+            want = 1 << 16  # it grew (or its size said 0): read on in pieces
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)

@@ -275,7 +275,10 @@ def _markdown() -> Any:
 
 def _line_offsets(text: str) -> list[int]:
     starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
     return starts
 
 
@@ -317,7 +320,7 @@ def markdown_links(text: str) -> list[Link]:
         links.append(Link(m.start(), url, "bare"))
     for m in _SCRIPT_SCHEME.finditer(text):
         links.append(Link(m.start(), m.group(), "text"))
-    for line_no, line_text in enumerate(text.split("\n")):
+    for line_no, line_text in enumerate(text.split("\n") if "&" in text else ()):
         if "&" in line_text:  # entity-encoded schemes outside links: &#106;avascript:
             decoded = html.unescape(line_text)
             if decoded != line_text:

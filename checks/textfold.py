@@ -122,15 +122,24 @@ def _to_ascii() -> dict[str, str]:
     return table
 
 
-@lru_cache(maxsize=1)
-def _to_ascii_table() -> dict[int, str]:
-    """:func:`_to_ascii` as a ``str.translate`` table (every target is one character)."""
-    return {ord(k): v for k, v in _to_ascii().items()}
+class _SkeletonTable(dict[int, str]):
+    """``str.translate`` table of a character's skeleton (:func:`_to_ascii`, then ``_ASCII_LOOKALIKE``), filled
+    on first sight of each character: a character it does not hold would cost translate a KeyError."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = _to_ascii().get(ch, ch).translate(_ASCII_LOOKALIKE)
+        if len(self) < TABLE_LIMIT:
+            self[code] = out
+        return out
+
+
+_SKELETON_TABLE = _SkeletonTable()
 
 
 def skeleton(text: str) -> str:
     """:func:`fold`, then look-alike characters replaced by one representative (for GM105, GM501)."""
-    out = fold(text).translate(_to_ascii_table()).translate(_ASCII_LOOKALIKE)
+    out = fold(text).translate(_SKELETON_TABLE)
     for pair, single in _ASCII_PAIRS:
         out = out.replace(pair, single)
     return out
@@ -142,4 +151,4 @@ def skeleton_chars(folded: str) -> str:
     Like :func:`skeleton` without the two-letter pairs (``rn`` -> ``m``), which change the length.
     Used by GM501 to match look-alike letters (Cyrillic ``е``, ``о``; ``0``/``o``, ``1``/``l``).
     """
-    return folded.translate(_to_ascii_table()).translate(_ASCII_LOOKALIKE)
+    return folded.translate(_SKELETON_TABLE)

@@ -71,7 +71,10 @@ def test_the_tables_stay_bounded_for_text_of_every_character(monkeypatch: pytest
     monkeypatch.setattr(contentscan, "TABLE_LIMIT", 100)
     monkeypatch.setattr(textfold, "_FOLD_TABLE", textfold._FoldTable())
     monkeypatch.setattr(contentscan, "_NARROW", contentscan._NarrowTable())
+    monkeypatch.setattr(textfold, "_SKELETON_TABLE", textfold._SkeletonTable())
     text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 500)) + "ＡＢＣ１２３"
     assert textfold.fold(text) == textfold.fold_map(text)[0]
     assert contentscan._narrow(text) == narrow_by_char(text)
+    assert textfold.skeleton_chars(text + "0i1|") == skeleton_by_char(text + "0i1|")
     assert len(textfold._FOLD_TABLE) == 100 and len(contentscan._NARROW) == 100
+    assert len(textfold._SKELETON_TABLE) == 100

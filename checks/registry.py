@@ -120,7 +120,13 @@ class Registry:
         return self.scope is None or unit_id in self.scope
 
     def valid_accounts(self) -> list[tuple[AccountRec, Record[Account]]]:
-        return [(a, a.record) for a in self.accounts.values() if a.record is not None]
+        """The accounts whose account.yaml loaded, in register order (worked out again once accounts change)."""
+        known = self.derived.get("valid_accounts")
+        if known is not None and known[0] is self.accounts and known[1] == len(self.accounts):
+            return list(known[2])
+        valid = [(a, a.record) for a in self.accounts.values() if a.record is not None]
+        self.derived["valid_accounts"] = (self.accounts, len(self.accounts), valid)
+        return list(valid)
 
     def unit_name(self, unit_id: str) -> str | None:
         unit = self.units.get(unit_id)

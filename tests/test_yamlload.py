@@ -161,6 +161,16 @@ def test_forbidden_table_matches_unicode() -> None:
     assert actual - expected <= set(range(0x13430, 0x13440))
 
 
+def test_every_forbidden_character_is_unprintable() -> None:
+    """forbidden_chars skips the search in text that str.isprintable passes: sound only while this holds."""
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        if yamlload._FORBIDDEN_CHARS.match(ch):
+            assert not ch.isprintable(), f"U+{code:04X}"
+    assert yamlload.forbidden_chars("a\u3000b\tc\n", "x") == []  # allowed, though unprintable
+    assert [f.column for f in yamlload.forbidden_chars("ab\n\u200bc", "x")] == [1]
+
+
 def test_positions() -> None:
     doc, _ = parse("a:\n  b: 1\n  c:\n    - x\n    - y: 2\n", "x.yaml")
     assert doc is not None

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from ..cache import CleanMemo
@@ -40,21 +39,25 @@ BUILTIN_TERMS = Path(__file__).resolve().parent.parent / "templates" / TERMS_FIL
 DEFAULT_DOMAINS = ("gov.cn",)
 
 
-@dataclass(frozen=True)
-class Source:
-    """One published text and where it is written."""
+class Source(NamedTuple):
+    """One published text and where it is written (a field's line is looked up only for a finding)."""
 
     path: str
-    line: int  # line of the field, or of the first line of a Markdown text
+    line: int  # first line of a Markdown text (a field's: see ``record``)
     column: int
     text: str
     markdown: bool
     what_zh: str  # names the record and the field
     what_en: str
+    record: Record[Any] | None = None  # the document whose field ``loc`` this text is
+    loc: tuple[str | int, ...] = ()
 
     def at(self, offset: int) -> tuple[int, int]:
         """File line and column of ``offset`` in the text (the field's own position for plain text)."""
         if not self.markdown:
+            if self.record is not None:
+                p = self.record.pos(*self.loc)
+                return p.line, p.column
             return self.line, self.column
         offset = max(0, min(offset, len(self.text)))
         line = self.line + self.text.count("\n", 0, offset)
@@ -62,8 +65,7 @@ class Source:
 
 
 def _field(record: Record[Any], path: str, text: str, zh: str, en: str, *loc: str | int) -> Source:
-    p = record.pos(*loc)
-    return Source(path, p.line, p.column, text, False, zh, en)
+    return Source(path, 0, 0, text, False, zh, en, record, loc)
 
 
 def published_texts(reg: Registry) -> list[Source]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from govmedia.schemas.account import LIVE_STATUSES, OPEN_STATUSES
@@ -118,6 +119,7 @@ def gm403_update_cycle(reg: Registry, ctx: Context) -> Iterator[Finding]:
             "or apply to close the account.")
 
 
+@lru_cache(maxsize=4096)  # the same posts ("主任", "办公室副主任") on thousands of accounts
 def _plain(value: str) -> str:
     """A name for comparison: NFKC, casefold, without spaces and punctuation (cheaper than fold)."""
     return "".join(c for c in unicodedata.normalize("NFKC", value).casefold()

@@ -91,8 +91,10 @@ FileMap = dict[str, tuple[StatKey, bytes]]
 
 
 # -- the parse cache's entry for one file: what yamlload made of its bytes, without the path ---------
-YamlEntry = tuple[Any, Any, list[tuple[Any, ...]]]  # data, positions (None: not parsed), findings
-MarkdownEntry = tuple[Any, Any, Any, int, list[tuple[Any, ...]]]  # + body, body line
+# data, then the document's source (positions or the text to find them in, line offset; both None: no
+# document), then the findings
+YamlEntry = tuple[Any, Any, Any, int, list[tuple[Any, ...]]]
+MarkdownEntry = tuple[Any, Any, Any, int, Any, int, list[tuple[Any, ...]]]  # + body, body line
 
 
 def _items(findings: list[Finding]) -> list[tuple[Any, ...]]:
@@ -103,27 +105,35 @@ def _findings(rel: str, items: list[tuple[Any, ...]]) -> list[Finding]:
     return [Finding(rel, *item) for item in items]
 
 
+def _document(data: Any, positions: Any, text: Any, offset: int) -> yamlload.Document | None:
+    if positions is None and text is None:
+        return None
+    return yamlload.Document(data, positions, text, offset)
+
+
 def parse_yaml(raw: bytes, rel: str) -> tuple[yamlload.Document | None, list[Finding], YamlEntry]:
     doc, problems = yamlload.load_bytes(raw, rel)
-    return doc, problems, (doc.data if doc else None, doc.positions if doc else None, _items(problems))
+    positions, text, offset = doc.source() if doc else (None, None, 0)
+    return doc, problems, (doc.data if doc else None, positions, text, offset, _items(problems))
 
 
 def parse_markdown(raw: bytes, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding], MarkdownEntry]:
     md, problems = yamlload.load_markdown(raw, rel)
-    entry = (md.front.data if md else None, md.front.positions if md else None,
-             md.body if md else None, md.body_line if md else 0, _items(problems))
+    positions, text, offset = md.front.source() if md else (None, None, 0)
+    entry = (md.front.data if md else None, positions, text, offset, md.body if md else None,
+             md.body_line if md else 0, _items(problems))
     return md, problems, entry
 
 
 def yaml_from(entry: YamlEntry, rel: str) -> tuple[yamlload.Document | None, list[Finding]]:
-    data, positions, items = entry
-    return (yamlload.Document(data, positions) if positions is not None else None), _findings(rel, items)
+    data, positions, text, offset, items = entry
+    return _document(data, positions, text, offset), _findings(rel, items)
 
 
 def markdown_from(entry: MarkdownEntry, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
-    data, positions, body, body_line, items = entry
-    md = yamlload.MarkdownDoc(yamlload.Document(data, positions), body, body_line) if positions is not None else None
-    return md, _findings(rel, items)
+    data, positions, text, offset, body, body_line, items = entry
+    front = _document(data, positions, text, offset)
+    return (yamlload.MarkdownDoc(front, body, body_line) if front is not None else None), _findings(rel, items)
 
 
 def file_hash(raw: bytes) -> bytes:

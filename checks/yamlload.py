@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import yaml
@@ -55,21 +55,43 @@ class Pos(NamedTuple):
     column: int  # 1-based
 
 
-@dataclass
 class Document:
-    """A parsed YAML document: plain data plus where each field and item starts."""
+    """A parsed YAML document: plain data, and where each field and item starts.
 
-    data: Any
-    positions: dict[Path, tuple[int, int]] = field(default_factory=dict)  # (line, column), 1-based
+    ``positions`` maps a path (keys and indices) to its (line, column), 1-based. A document of the fast
+    path (:func:`_composed`) keeps its text instead and works the positions out only when asked: most
+    documents never have a finding, so they never need a line."""
+
+    __slots__ = ("_offset", "_positions", "_text", "data")
+
+    def __init__(self, data: Any, positions: dict[Path, tuple[int, int]] | None = None, text: str | None = None,
+                 line_offset: int = 0) -> None:
+        self.data = data
+        self._positions = positions if positions is not None or text is not None else {}
+        self._text = text
+        self._offset = line_offset
+
+    @property
+    def positions(self) -> dict[Path, tuple[int, int]]:
+        if self._positions is None:
+            doc, _ = parse_events(self._text or "", "", self._offset)
+            self._positions = doc._positions if doc is not None and doc._positions is not None else {}
+            self._text = None
+        return self._positions
+
+    def source(self) -> tuple[dict[Path, tuple[int, int]] | None, str | None, int]:
+        """What :class:`Document` needs besides the data, as plain values (for the parse cache)."""
+        return self._positions, self._text, self._offset
 
     def pos(self, path: Path) -> Pos:
         """Position of ``path``, or of its nearest ancestor that has one."""
+        positions = self.positions
         while path:
-            hit = self.positions.get(path)
+            hit = positions.get(path)
             if hit is not None:
                 return Pos(*hit)
             path = path[:-1]
-        return Pos(*self.positions.get((), (1, 1)))
+        return Pos(*positions.get((), (1, 1)))
 
 
 def char_name(ch: str) -> str:
@@ -285,10 +307,11 @@ def _composed(text: str, line_offset: int) -> Document | None:
     """The document of a plain text (a mapping, no indicator of an anchor, alias, tag or document start, at most
     FAST_MAX_CHARS characters) from libyaml's composed node tree; None: the event path must decide it.
 
-    The node tree is built in C, so this costs about 60 % of the event path, whose per-event Python objects
-    dominate. Anything the event path would report (a syntax error, a second document, a duplicate or
-    complex key, a merge key, depth) sends the text to the event path, which reports it: the two paths
-    can only differ in speed, and tests/test_yamlload.py compares them on generated texts.
+    The node tree is built in C and positions are left for later (:class:`Document`), so this costs about
+    60 % of the event path, whose per-event Python objects dominate. Anything the event path would report
+    (a syntax error, a second document, a duplicate or complex key, a merge key, depth) sends the text to
+    the event path, which reports it: the two paths can only differ in speed, and tests/test_yamlload.py
+    compares them on generated texts.
     """
     if _CParser is None or len(text) > FAST_MAX_CHARS or any(mark in text for mark in _INDICATORS):
         return None
@@ -301,30 +324,25 @@ def _composed(text: str, line_offset: int) -> Document | None:
         composer.dispose()
     if type(root) is not _MapNode:
         return None
-    mark = root.start_mark
-    positions: dict[Path, tuple[int, int]] = {(): (mark.line + 1 + line_offset, mark.column + 1)}
     try:
-        data = _walk(root, (), 1, positions, line_offset)
+        data = _walk(root, 1)
     except _Fallback:
         return None
-    return Document(data, positions)
+    return Document(data, text=text, line_offset=line_offset)
 
 
-def _walk(node: Any, path: Path, depth: int, positions: dict[Path, tuple[int, int]], offset: int) -> Any:
+def _walk(node: Any, depth: int) -> Any:
     """A collection node's data, as the event path builds it (scalar children inline: most values are)."""
     if depth > MAX_DEPTH:
         raise _Fallback
     if type(node) is _SeqNode:
         items: list[Any] = []
         for item in node.value:
-            sub = (*path, len(items))
-            mark = item.start_mark
-            positions[sub] = (mark.line + 1 + offset, mark.column + 1)
             if type(item) is _ScalarNode:
                 value, style = item.value, item.style
                 items.append(_resolve_plain(value) if not style and value else (None if not style else value))
             else:
-                items.append(_walk(item, sub, depth + 1, positions, offset))
+                items.append(_walk(item, depth + 1))
         return items
     mapping: dict[str, Any] = {}
     for knode, vnode in node.value:
@@ -334,14 +352,11 @@ def _walk(node: Any, path: Path, depth: int, positions: dict[Path, tuple[int, in
         if key in mapping or (key == "<<" and not knode.style):
             raise _Fallback
         key = sys.intern(key)
-        sub = (*path, key)
-        mark = knode.start_mark
-        positions[sub] = (mark.line + 1 + offset, mark.column + 1)
         if type(vnode) is _ScalarNode:
             value, style = vnode.value, vnode.style
             mapping[key] = _resolve_plain(value) if not style and value else (None if not style else value)
         else:
-            mapping[key] = _walk(vnode, sub, depth + 1, positions, offset)
+            mapping[key] = _walk(vnode, depth + 1)
     return mapping
 
 

@@ -252,14 +252,17 @@ def _typed(value: object) -> object:
 
 
 def _same_as_events(text: str, line_offset: int = 0) -> bool:
-    """Whether the fast path took ``text``; it must then equal the event path in data, types and positions."""
+    """Whether the fast path took ``text``; it must then equal the event path in data and types, and give the
+    event path's positions when asked (it finds them only then)."""
     fast = yamlload._composed(text, line_offset)
     slow, findings = yamlload.parse_events(text, "x.yaml", line_offset)
     if fast is None:
         return False
     assert not findings and slow is not None, findings
     assert _typed(fast.data) == _typed(slow.data)
+    assert fast.source() == (None, text, line_offset)  # no positions yet
     assert fast.positions == slow.positions
+    assert fast.source() == (slow.positions, None, line_offset)  # found once, the text let go
     return True
 
 

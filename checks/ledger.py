@@ -414,7 +414,7 @@ def _grid(path: Path, name: str, wb_v: Any, wb_f: Any, problems: list[Problem]) 
                 sheet=name, error=False))
             break
         grid.append(row)
-        if len(grid) > MAX_ROWS:
+        if len(grid) > MAX_ROWS + 1:  # a header and MAX_ROWS rows, as in a CSV ledger
             raise SheetTooLarge(name)
     # Merged cells (a unit name spanning its accounts' rows): every cell gets the top-left value.
     for c1, r1, c2, r2 in _merged_ranges(path, ws_v._worksheet_path):

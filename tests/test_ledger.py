@@ -572,6 +572,18 @@ def test_export_out_is_a_folder(
     assert ("是一个文件夹" if lang == "zh" else "is a folder") in err
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_export_to_a_full_disk_says_the_disk_is_full(
+    make_register: Callable[..., Path], capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    """/dev/full fails every write with ENOSPC: the advice is to free space, not to close a program."""
+    code = main(["export", "--root", str(make_register()), "--out", "/dev/full", "--format", "csv", "--lang", lang])
+    err = capsys.readouterr().err
+    assert code == 2 and "内部错误" not in err and "internal error" not in err
+    assert ("磁盘空间不足" if lang == "zh" else "The disk is full") in err
+    assert ("关闭" if lang == "zh" else "Close the program") not in err
+
+
 def test_a_stray_far_cell_does_not_make_the_import_read_the_whole_sheet(tmp_path: Path) -> None:
     """One cell at XFD1048576 made read-only openpyxl pad a million rows to 16,384 columns (21 GB, killed)."""
     import time
@@ -598,6 +610,25 @@ def test_a_sheet_over_the_row_limit_is_a_problem(tmp_path: Path, monkeypatch: py
     sheet = ledger.read_xlsx(path)
     assert not sheet.rows
     assert any("5" in p.en and "split" in p.en for p in sheet.problems)
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv", ".json"])
+def test_the_row_limit_is_the_same_in_every_format(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    suffix: str) -> None:
+    """A header and MAX_ROWS rows are read; one row more is refused, whatever the ledger's format."""
+    monkeypatch.setattr(ledger, "MAX_ROWS", 5)
+    for count, read in ((5, True), (6, False)):
+        rows = [[f"x{i}"] * len(VARIANT_HEADERS) for i in range(count)]
+        path = tmp_path / f"{count}{suffix}"
+        if suffix == ".xlsx":
+            _workbook(path, [VARIANT_HEADERS, *rows])
+        elif suffix == ".csv":
+            path.write_text("\n".join(",".join(r) for r in [VARIANT_HEADERS, *rows]), encoding="utf-8")
+        else:
+            path.write_text(json.dumps([dict(zip(VARIANT_HEADERS, r, strict=True)) for r in rows]), encoding="utf-8")
+        sheet = ledger.read_ledger(path)
+        refused = any("more than 5 rows" in p.en for p in sheet.problems)
+        assert (len(sheet.rows), refused) == ((count, False) if read else (0, True)), (count, sheet.problems)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

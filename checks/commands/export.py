@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from pathlib import Path
 
@@ -45,6 +46,16 @@ def _cannot_write(out: Path) -> Msg | None:
     return None
 
 
+def _write_fix(exc: OSError) -> Msg:
+    """What to do about a failed write, by its cause."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return Msg("磁盘空间不足：请清理磁盘，或换一个输出位置。", "The disk is full: free some space, or write somewhere else.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EBUSY):  # Windows: the file is open in Excel
+        return Msg("请关闭打开它的程序，或换一个有写入权限的输出位置。",
+                   "Close the program that has it open, or write somewhere you may write.")
+    return Msg("请换一个输出位置。", "Write somewhere else.")
+
+
 def run(args: argparse.Namespace) -> int:
     lang: str = args.lang
     root = Path(args.root)
@@ -83,12 +94,9 @@ def run(args: argparse.Namespace) -> int:
             else:
                 ledger.to_xlsx(rows, out)
         except OSError as exc:  # no permission, disk full, a file held open by Excel on Windows...
-            return _error(
-                lang,
-                f"无法写入 {out}：{exc.strerror or exc}。请关闭打开它的程序，或换一个输出位置。",
-                f"{out} cannot be written: {exc.strerror or exc}. Close the program that has it open, "
-                "or write somewhere else.",
-            )
+            fix = _write_fix(exc)
+            return _error(lang, f"无法写入 {out}：{exc.strerror or exc}。{fix.zh}",
+                          f"{out} cannot be written: {exc.strerror or exc}. {fix.en}")
         print(msg(lang, f"已导出 {len(rows)} 个账号到 {out}", f"Exported {len(rows)} accounts to {out}"), file=sys.stderr)
     if skipped:
         print(

@@ -315,3 +315,15 @@ def test_uscc_check_digit_on_real_codes() -> None:
         assert uscc_check_ok(code)
     assert not uscc_check_ok("11610429016021738G")
     assert not uscc_check_ok("1161042901602173")
+
+
+def test_id_patterns_are_re2_whose_shorthand_classes_are_ascii() -> None:
+    """What the comment above ``platforms`` in governance.yaml tells a district: \\w matches no Chinese
+    character under RE2 (it would under Python's re); \\p{Han} does. A pattern that backtracks cannot hang."""
+    from govmedia.schemas.governance import id_regex
+
+    assert id_regex(r"^\w+$").fullmatch("wangyi_01") and not id_regex(r"^\w+$").fullmatch("王益区")
+    assert id_regex(r"^[\p{Han}0-9]{2,20}$").fullmatch("王益区12")
+    assert not id_regex(r"^(a+)+$").fullmatch("a" * 5000 + "b")  # linear time: returns at once
+    text = Path(__file__).resolve().parents[1].joinpath("policies", "governance.yaml").read_text(encoding="utf-8")
+    assert r"\p{Han}" in text and r"\w" in text

@@ -330,10 +330,22 @@ def test_docs_dir_is_read_from_the_configuration(tmp_path: Path) -> None:
     from govmedia.checks.commands.site import docs_dir
 
     config = tmp_path / "mkdocs.yml"
-    for text, want in [("site_name: x\n", "docs"), ("docs_dir: pages\n", "pages"), ("docs_dir: 'my docs'  # c\n", "my docs"),
-                       ('site_name: x\ndocs_dir: "site_docs"\n', "site_docs")]:
-        config.write_text(text, encoding="utf-8")
-        assert docs_dir(config) == tmp_path / want, text
+    (tmp_path / "base.yml").write_text("docs_dir: inherited\n", encoding="utf-8")
+    os.environ["GOVMEDIA_TEST_DOCS"] = "from-env"
+    try:
+        for text, want in [
+            ("site_name: x\n", "docs"), ("docs_dir: pages\n", "pages"), ("docs_dir: 'my docs'  # c\n", "my docs"),
+            ('site_name: x\ndocs_dir: "site_docs"\n', "site_docs"), ("{site_name: x, docs_dir: flow}\n", "flow"),
+            ("a: &d anchored\ndocs_dir: *d\n", "anchored"), ("docs_dir: !ENV GOVMEDIA_TEST_DOCS\n", "from-env"),
+            ("docs_dir: !ENV [GOVMEDIA_TEST_UNSET, GOVMEDIA_TEST_DOCS, fallback]\n", "from-env"),
+            ("docs_dir: !ENV [GOVMEDIA_TEST_UNSET, fallback]\n", "fallback"),
+            ("INHERIT: base.yml\nsite_name: x\n", "inherited"),
+            ("markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:os.system\ndocs_dir: d\n", "d"),
+        ]:
+            config.write_text(text, encoding="utf-8")
+            assert docs_dir(config) == tmp_path / want, text
+    finally:
+        del os.environ["GOVMEDIA_TEST_DOCS"]
 
 
 def test_every_page_has_exactly_one_heading(built: Built) -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
+
+import yaml
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common, msg, say
 
@@ -40,14 +41,39 @@ def mkdocs_command(args: argparse.Namespace) -> list[str]:
 
 
 def docs_dir(config: Path) -> Path:
-    """The docs_dir that mkdocs.yml names (MkDocs' default "docs"), read as a line: the file may hold tags
-    that only MkDocs' own loader knows."""
-    try:
-        text = config.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return config.parent  # MkDocs itself explains an unreadable configuration
-    m = re.search(r"^docs_dir:[ \t]*['\"]?([^'\"#\r\n]+?)['\"]?[ \t]*(?:#.*)?$", text, re.M)
-    return config.parent / (m.group(1) if m else "docs")
+    """The docs_dir that mkdocs.yml names (MkDocs' default "docs"), found as MkDocs finds it: in the file or
+    the files it INHERITs, with ``!ENV`` resolved. The YAML is composed, never constructed: it may hold tags
+    (``!!python/name:``) that only MkDocs' own loader knows, and that must not run here."""
+    root = config.parent
+    for _ in range(8):  # INHERIT chains, bounded
+        try:
+            node = yaml.compose(config.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return root  # MkDocs itself explains an unreadable configuration
+        keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)} if isinstance(
+            node, yaml.MappingNode) else {}
+        value = _scalar(keys.get("docs_dir"))
+        if value is not None:
+            return root / value
+        inherit = _scalar(keys.get("INHERIT"))
+        if inherit is None:
+            break
+        config = config.parent / inherit
+    return root / "docs"
+
+
+def _scalar(node: yaml.Node | None) -> str | None:
+    """A scalar setting's text; ``!ENV NAME`` or ``!ENV [NAME, ..., default]`` as MkDocs resolves it."""
+    if node is None:
+        return None
+    if node.tag == "!ENV":
+        items = [node] if isinstance(node, yaml.ScalarNode) else list(node.value)
+        names = [item.value for item in items if isinstance(item, yaml.ScalarNode)]
+        for name in names[:-1] if len(names) > 1 else names:
+            if name in os.environ:
+                return os.environ[name]
+        return names[-1] if len(names) > 1 else None
+    return node.value if isinstance(node, yaml.ScalarNode) and node.value else None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .cache import FileMap, ParseCache, ResultCache, code_salt
@@ -43,7 +44,8 @@ def check_all(ctx: Context, progress: Progress | None = None, known: FileMap | N
 
     ``extract`` (a module-level function of a registry) is applied to every part of the register that was
     loaded, once: the site takes its public data this way without ever holding the whole register.
-    Runs against a git base or with signature checks load the whole register in one process.
+    With a git base (``ctx.base``) it loads the whole register in one process, as :func:`check` does;
+    :func:`check_findings` never asks it to: it adds the base rules' findings to a run without the base.
     """
     from .incremental import unit_keys
     from .parallel import jobs
@@ -63,11 +65,15 @@ def check_all(ctx: Context, progress: Progress | None = None, known: FileMap | N
 def check_findings(ctx: Context, progress: Progress | None = None) -> list[Finding]:
     """The findings of :func:`check`, answered from the result cache when nothing has changed.
 
-    Runs against a git base or with signature checks depend on more than the files, so they are not cached.
+    A run against a git base is the run without it (cached, incremental or sharded as usual) plus the rules
+    that read the base (:func:`base_findings`).
     """
     from . import incremental
 
-    if not ctx.cache or ctx.base is not None or ctx.verify_signatures:
+    if ctx.base is not None:
+        plain = check_findings(replace(ctx, base=None, verify_signatures=False), progress)
+        return sorted({*plain, *base_findings(ctx)}, key=lambda f: f.sort_key)
+    if not ctx.cache:
         return check_all(ctx, progress).findings
     results = ResultCache(ctx.root)
     key, files, cached = results.lookup(ctx.today.isoformat(), meanwhile=_import_checks if _spare_core() else None)
@@ -85,6 +91,21 @@ def check_findings(ctx: Context, progress: Progress | None = None) -> list[Findi
         incremental.trace("full")
     results.store(key, files, [(f.path, f.line, f.column, f.code, f.severity, f.zh, f.en) for f in findings], state)
     return findings
+
+
+def base_findings(ctx: Context) -> list[Finding]:
+    """The findings of the rules that compare the register with ``ctx.base`` (checks/rules/history.py, and
+    GM604's missing CODEOWNERS), from the unit folders that changed since: the base snapshot reads only
+    those (checks/gitbase.changed_units), and so does this run."""
+    from .gitbase import snapshot
+    from .loader import load
+    from .rules import base_rules
+
+    snap = snapshot(ctx)
+    if snap is None:
+        return []
+    registry = load(ctx.root, None, None, scope=snap.units)
+    return [finding for rule in base_rules() for finding in rule(registry, ctx)]
 
 
 def _spare_core() -> bool:

@@ -2,7 +2,9 @@
 
 Nothing is checked out: ``git ls-tree`` lists the register's files at REF, ``git cat-file --batch``
 reads their blobs, they are written into a temporary directory and the ordinary loader builds a
-:class:`~checks.registry.Registry` from it. This works in a shallow CI clone as long as REF itself
+:class:`~checks.registry.Registry` from it. Of accounts/, only the unit folders in which ``git diff``
+sees a difference from the working tree are read (:func:`changed_units`): a merge request touches a few
+unit folders of a register of thousands. This works in a shallow CI clone as long as REF itself
 was fetched. Only regular files are materialised (symbolic links and submodules at REF are
 skipped), and every path is checked to stay inside the temporary directory.
 
@@ -38,14 +40,18 @@ class BaseError(Exception):
         return self.zh if lang == "zh" else self.en
 
 
-def git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    """Run git in ``root`` with a predictable environment; a missing git is a :class:`BaseError`."""
+def _git_env() -> dict[str, str]:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
     env.pop("GIT_DIR", None)
     env.pop("GIT_WORK_TREE", None)
+    return env
+
+
+def git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``root`` with a predictable environment; a missing git is a :class:`BaseError`."""
     try:
         proc = subprocess.run(["git", "-C", str(root), "-c", "core.quotepath=off", *args], input=stdin,
-                              capture_output=True, env=env, timeout=_TIMEOUT, check=False)
+                              capture_output=True, env=_git_env(), timeout=_TIMEOUT, check=False)
     except FileNotFoundError:
         raise BaseError("找不到 git 命令：使用 --base 需要安装 git。",
                         "git is not installed: --base needs git.") from None
@@ -87,7 +93,7 @@ def _safe_rel(rel: str) -> PurePosixPath | None:
 
 def list_tree(root: Path, commit: str, paths: tuple[str, ...]) -> dict[str, tuple[str, str]]:
     """``path -> (mode, object id)`` of every entry under ``paths`` at ``commit`` (relative to root)."""
-    proc = git(root, "ls-tree", "-r", "-z", commit, "--", *paths)
+    proc = git(root, "--literal-pathspecs", "ls-tree", "-r", "-z", commit, "--", *paths)
     out: dict[str, tuple[str, str]] = {}
     for entry in proc.stdout.split(b"\0"):
         if not entry:
@@ -130,12 +136,16 @@ def read_file_at(root: Path, commit: str, rel: str) -> bytes | None:
 
 @dataclass
 class BaseSnapshot:
-    """The register at the base revision."""
+    """The register at the base revision: what lies outside accounts/, and the unit folders in ``units``."""
 
     ref: str  # as given on the command line
     commit: str  # the commit id it names
     registry: Registry
-    files: dict[str, bytes] = field(default_factory=dict)  # every regular file of the register at REF
+    files: dict[str, bytes] = field(default_factory=dict)  # every regular file read at REF
+    # The unit folders whose files differ between REF and the working tree, the only ones read (None: all).
+    # An unchanged unit folder gives the history rules nothing to say: its accounts keep their status and
+    # fields, and its request files are the same bytes.
+    units: frozenset[str] | None = None
 
     def is_request_file(self, rel: str) -> bool:
         parts = rel.split("/")
@@ -173,31 +183,69 @@ def _materialise(top: Path, regular: dict[str, str], blobs: dict[str, bytes]) ->
     return files
 
 
-def build(root: Path, ref: str) -> BaseSnapshot:
-    """Read the register at ``ref`` from git objects and load it with the ordinary loader."""
+def changed_units(root: Path, commit: str) -> frozenset[str] | None:
+    """The unit folders under accounts/ in which anything differs between ``commit`` and the working tree:
+    tracked files changed (staged or not), added or deleted, and files git does not track, ignored ones too
+    (the loader reads every file). None when git cannot tell."""
+    try:  # both walk the working tree: side by side
+        listing = subprocess.Popen(["git", "-C", str(root), "ls-files", "-z", "--others", "--", "accounts"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_git_env())
+    except OSError:
+        return None
+    try:
+        diff = git(root, "diff", "--name-only", "-z", "--no-renames", "--relative", "--ignore-submodules",
+                   commit, "--", "accounts", check=False)
+        others, _ = listing.communicate(timeout=_TIMEOUT)
+    except (BaseError, subprocess.TimeoutExpired):
+        listing.kill()
+        listing.wait()
+        return None
+    if diff.returncode != 0 or listing.returncode != 0:
+        return None
+    units = set()
+    for path in (diff.stdout + b"\0" + others).split(b"\0"):
+        parts = path.split(b"/")
+        if len(parts) >= 2 and parts[0] == b"accounts" and parts[1]:
+            units.add(parts[1].decode("utf-8", "surrogateescape"))
+    return frozenset(units)
+
+
+def _wanted(rel: str, units: frozenset[str] | None) -> bool:
+    if units is None or not rel.startswith("accounts/"):
+        return True
+    return rel.split("/", 2)[1] in units
+
+
+def build(root: Path, ref: str, units: frozenset[str] | None = None) -> BaseSnapshot:
+    """Read the register at ``ref`` from git objects and load it with the ordinary loader: all of it, or
+    (``units``) what lies outside accounts/ and these unit folders."""
     commit = resolve(root, ref)
-    entries = list_tree(root, commit, TREES)
-    regular = {p: oid for p, (mode, oid) in entries.items() if mode in ("100644", "100755")}
+    few = units is not None and len(units) <= 1000  # else one listing of everything is quicker
+    entries = list_tree(root, commit, ("announcements", "policies", *(f"accounts/{u}" for u in sorted(units or ())))
+                        if few else TREES)
+    regular = {p: oid for p, (mode, oid) in entries.items() if mode in ("100644", "100755") and _wanted(p, units)}
     blobs = read_blobs(root, list(regular.values()))
     for where in dict.fromkeys([_scratch(), None]):
         try:
             with tempfile.TemporaryDirectory(prefix="govmedia-base-", dir=where) as tmp:
                 files = _materialise(Path(tmp), regular, blobs)
                 registry = load(Path(tmp))
-            return BaseSnapshot(ref, commit, registry, files)
+            return BaseSnapshot(ref, commit, registry, files, units)
         except OSError as exc:  # e.g. a small /dev/shm in a container: try the ordinary temp dir
             error = exc
     raise BaseError(f"无法在临时目录中展开基准版本 {ref}：{error}", f"cannot unpack {ref} into a temporary directory: {error}")
 
 
-_cache: dict[tuple[str, str], BaseSnapshot] = {}
+_cache: dict[tuple[str, str, frozenset[str] | None], BaseSnapshot] = {}
 _last: list[tuple[Context, BaseSnapshot]] = []
 
 
 def snapshot(ctx: Context) -> BaseSnapshot | None:
-    """The base snapshot of this run (None without --base), built once and shared by every rule.
+    """The base snapshot of this run (None without --base), built once and shared by every rule: only the
+    unit folders that differ from the working tree (:func:`changed_units`) are read.
 
-    Keyed by the commit REF names (not REF itself), so a branch that moved is read again.
+    Keyed by the commit REF names (not REF itself), so a branch that moved is read again, and by those
+    unit folders, so an edit in between is seen.
     """
     if ctx.base is None:
         return None
@@ -205,10 +253,10 @@ def snapshot(ctx: Context) -> BaseSnapshot | None:
         return _last[0][1]
     root = ctx.root.resolve()
     commit = resolve(root, ctx.base)
-    key = (str(root), commit)
+    key = (str(root), commit, changed_units(root, commit))
     if key not in _cache:
         _cache.clear()  # one run at a time: keeps memory flat in long test sessions
-        _cache[key] = build(root, ctx.base)
+        _cache[key] = build(root, ctx.base, key[2])
     _last[:] = [(ctx, _cache[key])]
     return _cache[key]
 

@@ -13,7 +13,8 @@ import yaml
 
 from govmedia.checks.codeowners import TARGET, generate, unit_reviewers
 from govmedia.checks.context import Context
-from govmedia.checks.engine import check
+from govmedia.checks import gitbase
+from govmedia.checks.engine import check, check_findings
 from govmedia.checks.findings import Finding
 from govmedia.checks.loader import load
 
@@ -72,8 +73,22 @@ class Repo:
 
     def findings(self, base: str | None = "main", today: date = BASE_TODAY, signatures: bool = False,
                  codes: str = "GM6") -> list[Finding]:
-        ctx = Context(root=self.root, today=today, base=base, verify_signatures=signatures)
-        _, found = check(ctx)
+        """The findings of ``govmedia check --base``, after checking that three ways agree on every finding:
+        the command's own (the run without the base, then the base rules over the unit folders that changed),
+        the whole register in one process against that partial base, and against the whole base."""
+        def run(ctx: Context) -> list[Finding]:
+            return check(ctx)[1]
+
+        found = check_findings(Context(root=self.root, today=today, base=base, verify_signatures=signatures))
+        if base is not None:
+            narrowed = run(Context(root=self.root, today=today, base=base, verify_signatures=signatures))
+            real = gitbase.changed_units
+            gitbase.changed_units = lambda root, commit: None  # the whole base, as before changed_units
+            try:
+                whole = run(Context(root=self.root, today=today, base=base, verify_signatures=signatures))
+            finally:
+                gitbase.changed_units = real
+            assert found == narrowed == whole, (found, narrowed, whole)
         return [f for f in found if f.code.startswith(codes)]
 
     def codes(self, **kw: Any) -> list[str]:

@@ -290,3 +290,44 @@ def test_base_snapshot_ignores_links_and_escapes(repo: Repo) -> None:
     snap = gitbase.build(repo.root, "HEAD")
     assert "accounts/wangyi-health/link.yaml" not in snap.files
     assert gitbase._safe_rel("../x") is None and gitbase._safe_rel("a/.git/config") is None
+
+
+# -- the base is read for the unit folders that changed --------------------------------------------
+def test_the_base_is_read_for_the_changed_unit_folders_only(repo: Repo) -> None:
+    """A merge request touches a few unit folders: only those are read at the base, and only those are
+    loaded for the history rules. Tracked edits (committed or not), untracked files and ignored files
+    all count as changes."""
+    from govmedia.checks.context import Context
+
+    def units() -> frozenset[str] | None:
+        snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))
+        assert snap is not None
+        outside = {p.split("/")[1] for p in snap.files if p.startswith("accounts/")} - (snap.units or set())
+        assert not outside, outside  # nothing of another unit folder was read
+        assert {a.unit_id for a in snap.registry.accounts.values()} <= (snap.units or set())
+        return snap.units
+
+    assert units() == frozenset()
+    repo.edit(f"{KUAISHOU_OPEN}/unit_head.yaml", comment="x")  # not committed
+    assert units() == frozenset({"wangyi-education"})
+    repo.commit("edit")
+    assert units() == frozenset({"wangyi-education"})
+    repo.write("accounts/wangyi-health/notes.txt", "未跟踪\n")
+    assert units() == frozenset({"wangyi-education", "wangyi-health"})
+    repo.write(".gitignore", "*.bak\n")
+    repo.write("accounts/huangbao-town/x.bak", "被忽略\n")
+    assert units() == frozenset({"wangyi-education", "wangyi-health", "huangbao-town"})
+    assert "GM601" in repo.codes()
+
+
+def test_a_partial_base_against_the_whole_register_is_caught(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Guard of Repo.findings' three-way comparison: history rules that compared the unit folders read at the
+    base with every account now would call every unchanged account new (GM602)."""
+    from govmedia.checks.rules import history
+
+    monkeypatch.setattr(history, "_seen", lambda reg, snap: reg)
+    repo.write(f"{KUAISHOU_OPEN}/city_office.yaml", approval(date(2026, 5, 30), "赵强", "市政府办公室主任",
+                                                            "铜政办函〔2026〕30号"))
+    repo.commit("city office approves")
+    with pytest.raises(AssertionError):
+        repo.findings()

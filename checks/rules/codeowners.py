@@ -176,17 +176,23 @@ def gm604_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
         return []
     gov = reg.governance.model
     github, gitlab = _first(ctx.root, LOCATIONS), _first(ctx.root, GITLAB_LOCATIONS)
-    if github is None and gitlab is None:
-        if ctx.base is None:
-            return []
+    return [f for where in dict.fromkeys(w for w in (github, gitlab) if w is not None)
+            for f in _check_file(where, ctx, reg, gov)]
+
+
+def gm604_codeowners_missing(reg: Registry, ctx: Context) -> Iterable[Finding]:
+    """In a merge request (``--base``), a repository without CODEOWNERS lets anyone approve for any stage."""
+    if reg.governance is None or ctx.base is None:
+        return []
+    if _first(ctx.root, LOCATIONS) is None and _first(ctx.root, GITLAB_LOCATIONS) is None:
         return [make("GM604", LOCATIONS[0], 1, 1,
                      "仓库没有 CODEOWNERS：任何有写权限的人都能替各审核环节批准合并请求（第七条（二））。"
                      "请运行 govmedia codeowners 生成 .github/CODEOWNERS（GitLab 加 --gitlab）并提交，同时在分支保护中开启“需要代码所有者审核”。",
                      "the repository has no CODEOWNERS, so anyone with write access could approve for any stage. "
                      "Run `govmedia codeowners` (with --gitlab on GitLab), commit the file and require code-owner "
                      "reviews.")]
-    return [f for where in dict.fromkeys(w for w in (github, gitlab) if w is not None)
-            for f in _check_file(where, ctx, reg, gov)]
+    return []
 
 
-RULES = [gm604_codeowners]
+RULES = [gm604_codeowners, gm604_codeowners_missing]
+BASE_RULES = [gm604_codeowners_missing]

@@ -1,7 +1,8 @@
 """History rules (GM601–GM603, and signed approvals as GM604): the working tree against ``--base``.
 
 Active only with ``govmedia check --base REF``. The register at REF is read from git objects once
-per run (``checks/gitbase.py``); these rules compare it with the loaded working tree.
+per run (``checks/gitbase.py``), for the unit folders that differ from the working tree; these rules
+compare it with the same unit folders of the working tree (``_seen``). Nothing else can differ.
 
 * GM601: request folders are evidence. A file inside a request folder that exists at REF must stay
   byte for byte (line endings aside) — at the same path, or at the account's new folder when the
@@ -20,7 +21,7 @@ per run (``checks/gitbase.py``); these rules compare it with the loaded working 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from govmedia.schemas import Account, Governance
@@ -80,8 +81,15 @@ _last: list[tuple[Registry, BaseSnapshot, Pairing]] = []  # this run's pairing, 
 
 def _pairing(reg: Registry, snap: BaseSnapshot) -> Pairing:
     if not _last or _last[0][0] is not reg or _last[0][1] is not snap:
-        _last[:] = [(reg, snap, pair_accounts(snap.registry, reg))]
+        _last[:] = [(reg, snap, pair_accounts(snap.registry, _seen(reg, snap)))]
     return _last[0][2]
+
+
+def _seen(reg: Registry, snap: BaseSnapshot) -> Registry:
+    """``reg`` narrowed to the unit folders the snapshot read at the base (those that changed since)."""
+    if snap.units is None:
+        return reg
+    return replace(reg, accounts={ref: acc for ref, acc in reg.accounts.items() if acc.unit_id in snap.units})
 
 
 def _label(status: str | None) -> str:
@@ -256,7 +264,7 @@ def gm604_signatures(reg: Registry, ctx: Context) -> Iterable[Finding]:
     moved = _pairing(reg, snap).moved
     back = {new: old for old, new in moved.items()}
     added: dict[str, list[str]] = {}
-    for acc in reg.accounts.values():
+    for acc in _seen(reg, snap).accounts.values():
         for req in acc.requests:
             for stage, rec in req.approvals.items():
                 original = rec.path
@@ -269,3 +277,4 @@ def gm604_signatures(reg: Registry, ctx: Context) -> Iterable[Finding]:
 
 
 RULES = [gm601_append_only, gm602_lifecycle, gm603_identity, gm604_signatures]
+BASE_RULES = RULES

@@ -193,8 +193,9 @@ def changed_units(root: Path, commit: str) -> frozenset[str] | None:
     except OSError:
         return None
     try:
+        # no pathspec: with one, git 2.39 spends 44 s instead of 1 s on 666,000 files
         diff = git(root, "diff", "--name-only", "-z", "--no-renames", "--relative", "--ignore-submodules",
-                   commit, "--", "accounts", check=False)
+                   commit, check=False)
         others, _ = listing.communicate(timeout=_TIMEOUT)
     except (BaseError, subprocess.TimeoutExpired):
         listing.kill()

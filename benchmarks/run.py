@@ -9,8 +9,10 @@ For each size it generates a register with `govmedia demo`, then measures, each 
   warm      govmedia check with the cache, nothing changed
   one-file  govmedia check <one changed file> with the cache (what the pre-commit hook runs)
   pre-commit  a real `pre-commit run --files <file>` with the repo's govmedia-check hook
+  merge request  govmedia check --no-cache --base HEAD with one changed file (what CI runs on a merge request)
   site      mkdocs build (with --site), and the peak memory of its whole process tree (workers included, PSS)
 and prints medians, the ratio check-jsonschema / cold, and whether each target of issue 7 is met.
+One untimed cold run comes first: every measurement then finds the register's files in the page cache.
 """
 
 from __future__ import annotations
@@ -90,12 +92,13 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str], ok: tuple[int, ...] = 
     return elapsed, peak
 
 
-def median(cmd: list[str], cwd: Path, env: dict[str, str], repeat: int, before: object = None) -> float:
+def median(cmd: list[str], cwd: Path, env: dict[str, str], repeat: int, before: object = None,
+           ok: tuple[int, ...] = (0,)) -> float:
     times = []
     for _ in range(repeat):
         if callable(before):
             before()
-        times.append(timed(cmd, cwd, env)[0])
+        times.append(timed(cmd, cwd, env, ok)[0])
     return statistics.median(times)
 
 
@@ -152,6 +155,7 @@ def main() -> int:
         files = sum(1 for p in root.rglob("*") if p.is_file() and "schemas" not in p.parts)
         check = [str(BIN / "govmedia"), "check", "--today", TODAY]
         shutil.rmtree(work / "cache", ignore_errors=True)
+        timed([*check, "--no-cache"], root, env)  # untimed: reads the files into the page cache
         cold = median([*check, "--no-cache"], root, env, args.repeat)
         timed(check, root, env)  # fill the cache
         warm = median(check, root, env, args.repeat)
@@ -161,6 +165,12 @@ def main() -> int:
             subprocess.run(["git", "init", "-q"], cwd=root, check=True)
             subprocess.run(["git", "add", "-A"], cwd=root, check=True)
             subprocess.run([*git, "commit", "-q", "-m", "register"], cwd=root, check=True)
+        if not (root / ".github" / "CODEOWNERS").exists():  # a merge request without one is a finding (GM604)
+            subprocess.run([str(BIN / "govmedia"), "codeowners", "--root", str(root)], check=True, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(["git", "add", "-A", ".github"], cwd=root, check=True)
+            subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit",
+                            "-q", "-m", "codeowners"], cwd=root, check=True)
         timed(check, root, env)  # the cache after the commit (git's index is now the change detector)
         unit_dir = root / "accounts" / sorted(os.listdir(root / "accounts"))[-1]
         target = next(p for p in sorted(unit_dir.iterdir()) if p.is_dir()) / "account.yaml"
@@ -180,6 +190,7 @@ def main() -> int:
             f"    entry: govmedia check --today {TODAY}\n    language: system\n    files: ^(accounts|announcements|policies)/\n"
             "    require_serial: true\n", encoding="utf-8")
         pc = median([str(BIN / "pre-commit"), "run", "--files", rel], root, env, args.repeat, before=touch)
+        mr = median([*check, "--no-cache", "--base", "HEAD"], root, env, args.repeat, before=touch)
         target.write_bytes(original)
         subprocess.run(["git", "add", rel], cwd=root, check=True)
         cjs = float("nan") if args.no_cjs else run_cjs(root, env)
@@ -188,18 +199,19 @@ def main() -> int:
         if args.site:
             site, peak = timed([str(BIN / "mkdocs"), "build", "-q", "-d", str(work / f"site-{size}")], root, env,
                                sample=True)
-        rows.append((size, files, cold, cjs, warm, one, pc, site, peak))
+        rows.append((size, files, cold, cjs, warm, one, pc, mr, site, peak))
 
     print()
-    print("| accounts | files | cold check | check-jsonschema | ratio | warm | one file | pre-commit | mkdocs build |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size, files, cold, cjs, warm, one, pc, site, peak in rows:
+    print("| accounts | files | cold check | check-jsonschema | ratio | warm | one file | pre-commit | merge request "
+          "| mkdocs build |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, files, cold, cjs, warm, one, pc, mr, site, peak in rows:
         ratio = cjs / cold if cold else float("nan")
         site_s = f"{site:.1f} s ({peak / 1024:.0f} MB)" if site == site else "—"
         print(f"| {size:,} | {files:,} | {cold:.2f} s | {cjs:.1f} s | {ratio:.1f}× | {warm:.2f} s | {one:.2f} s "
-              f"| {pc:.2f} s | {site_s} |")
+              f"| {pc:.2f} s | {mr:.2f} s | {site_s} |")
     print()
-    for size, _files, cold, cjs, warm, _one, pc, site, peak in rows:
+    for size, _files, cold, cjs, warm, _one, pc, _mr, site, peak in rows:
         measured = {"cold": cold, "warm": warm, "pre-commit": pc, "site": site}
         for (tsize, name), limit in TARGETS.items():
             if tsize == size and measured[name] == measured[name]:

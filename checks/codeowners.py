@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import re2
@@ -41,12 +42,83 @@ RULE_FILES = ("/policies/", "/schemas/", "/checks/", "/website/", "/announcement
 _OWNER = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
 
 
+class _Never:
+    """The compiled form of a line RE2 cannot compile (a lone surrogate, a pattern too large): no path."""
+
+    @staticmethod
+    def match(path: str) -> None:
+        return None
+
+
 @dataclass(frozen=True)
 class Rule:
     line: int  # 1-based line in the CODEOWNERS file
     pattern: str
     owners: tuple[str, ...]
-    regex: Any  # compiled by RE2 (schemas/common.linear_regex)
+
+    @cached_property
+    def owner_set(self) -> frozenset[str]:
+        return frozenset(self.owners)
+
+    @cached_property
+    def source(self) -> str:
+        """The regular expression of the pattern (:func:`_translate`), built on first use."""
+        return _translate(self.pattern) or "(?!)"
+
+    @cached_property
+    def segments(self) -> frozenset[str]:
+        """The pattern's folder and file names without a wildcard: a path it matches has each as one of its
+        own names (a test that spares most calls into RE2)."""
+        return frozenset(p for p in self.pattern.split("/") if p and "*" not in p and "?" not in p)
+
+    @cached_property
+    def literal(self) -> tuple[str, bool, bool] | None:
+        """(names, anchored, folder only) of a pattern without a wildcard, which needs no regular expression:
+        the unit folders and the rule files of a generated CODEOWNERS."""
+        if "*" in self.pattern or "?" in self.pattern:
+            return None
+        body = self.pattern.strip("/")
+        return body, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/")
+
+    @cached_property
+    def shapes(self) -> dict[tuple[str, ...], bool] | None:
+        """Answers by the path's shape, for a pattern whose wildcards are whole names (``*``, ``**``): whether
+        it matches depends only on which of the path's names are the pattern's own names. None otherwise."""
+        if any(p not in ("*", "**") and ("*" in p or "?" in p) for p in self.pattern.split("/")):
+            return None
+        return {}
+
+    def matches(self, path: str, parts: list[str], names: frozenset[str] | set[str]) -> bool:
+        """Whether the line names ``path``, whose names are ``parts`` (``path.split("/")``), as a set ``names``:
+        the same answer as its regular expression (tests/test_codeowners.py compares them)."""
+        if not self.segments <= names:
+            return False
+        literal = self.literal
+        if literal is None:
+            shapes = self.shapes
+            if shapes is None:
+                return self.regex.match(path) is not None
+            own = self.segments
+            shape = tuple(name if name in own else "\0" for name in parts)  # \0: any other name
+            known = shapes.get(shape)
+            if known is None:
+                known = self.regex.match("/".join(shape)) is not None
+                if len(shapes) < 4096:
+                    shapes[shape] = known
+            return known
+        body, anchored, folder = literal
+        if anchored:
+            return path.startswith(body + "/") or (not folder and path == body)
+        return body in (parts[:-1] if folder else parts)
+
+    @cached_property
+    def regex(self) -> Any:
+        """Compiled by RE2 on first use: a one-file check of a register of thousands of units tries only
+        the lines of the units it loaded. One that GitHub could not match either matches nothing."""
+        try:
+            return _compiled(self.source)
+        except (re2.error, UnicodeError):
+            return _Never()
 
 
 def office_stage(gov: Governance) -> str:
@@ -86,14 +158,18 @@ def generate(gov: Governance, units: dict[str, list[str]]) -> str:
     return "\n".join(out) + "\n"
 
 
+def _valid(pattern: str) -> bool:
+    """Whether GitHub reads the pattern (no negation, range or escape, no ``***``, not only slashes)."""
+    return not (pattern.startswith("!") or any(ch in pattern for ch in "[]\\") or "***" in pattern
+                or not pattern.strip("/"))
+
+
 def _translate(pattern: str) -> str | None:
     """A regular expression for a CODEOWNERS pattern (matching a path or a folder above it)."""
-    if pattern.startswith("!") or any(ch in pattern for ch in "[]\\") or "***" in pattern:
+    if not _valid(pattern):
         return None
     directory = pattern.endswith("/")
-    body = pattern.strip("/") if pattern != "/" else ""
-    if not body:
-        return None
+    body = pattern.strip("/")
     anchored = pattern.startswith("/") or "/" in body
     parts = body.split("/")
     regex = ""
@@ -130,16 +206,10 @@ def parse(text: str) -> tuple[list[Rule], list[int]]:
                 tokens = tokens[:i]
                 break
         pattern, owners = tokens[0], tuple(tokens[1:])
-        regex = _translate(pattern)
-        if regex is None or not all(_OWNER.match(o) for o in owners):
+        if not _valid(pattern) or not all(_OWNER.match(o) for o in owners):
             invalid.append(no)
             continue
-        try:
-            compiled = _compiled(regex)
-        except (re2.error, UnicodeError):  # nothing GitHub could match either (e.g. a lone surrogate)
-            invalid.append(no)
-            continue
-        rules.append(Rule(no, pattern, owners, compiled))
+        rules.append(Rule(no, pattern, owners))
     return rules, invalid
 
 
@@ -150,13 +220,15 @@ def _compiled(regex: str) -> Any:
 
 def match(rules: list[Rule], path: str) -> Rule | None:
     """The rule GitHub applies to ``path``: the last one that matches."""
+    parts = path.split("/")
+    names = set(parts)
     for rule in reversed(rules):
-        if rule.regex.match(path):
+        if rule.matches(path, parts, names):
             return rule
     return None
 
 
-def _literal_head(rule: Rule) -> tuple[str, ...]:
+def literal_head(rule: Rule) -> tuple[str, ...]:
     """The leading folder names an anchored pattern spells out without wildcards (() otherwise)."""
     body = rule.pattern.strip("/")
     if not (rule.pattern.startswith("/") or "/" in body):
@@ -171,21 +243,47 @@ def _literal_head(rule: Rule) -> tuple[str, ...]:
 
 class Matcher:
     """:func:`match` for many paths: rules indexed by their literal leading folders, so a path is
-    only tried against the lines that could name it (one line per unit stays cheap)."""
+    only tried against the lines that could name it (one line per unit stays cheap).
+
+    When every line is literal or has only whole-name wildcards (``*``, ``**``: a generated file), which
+    line applies to a path depends only on which of its names some line spells out: the answer is kept
+    per such shape, so the approval files of one unit and stage cost one lookup between them."""
+
+    SHAPES = 65536  # answers kept, at most
 
     def __init__(self, rules: list[Rule]) -> None:
         self.by_head: dict[tuple[str, ...], list[Rule]] = {}
         for rule in rules:
-            self.by_head.setdefault(_literal_head(rule), []).append(rule)
+            self.by_head.setdefault(literal_head(rule), []).append(rule)
+        # the longest heads first: their lines come later in a generated file, so fewer tries
+        self.lengths = sorted({len(head) for head in self.by_head}, reverse=True)
+        shaped = all(rule.literal is not None or rule.shapes is not None for rule in rules)
+        self.spelled: frozenset[str] | None = frozenset().union(*(r.segments for r in rules)) if shaped else None
+        self.shapes: dict[tuple[str, ...], Rule | None] = {}
 
     def __call__(self, path: str) -> Rule | None:
+        spelled = self.spelled
+        if spelled is None:
+            return self._find(path)
+        shape = tuple(name if name in spelled else "\0" for name in path.split("/"))  # \0: any other name
+        if shape in self.shapes:
+            return self.shapes[shape]
+        found = self._find("/".join(shape))
+        if len(self.shapes) < self.SHAPES:
+            self.shapes[shape] = found
+        return found
+
+    def _find(self, path: str) -> Rule | None:
         parts = path.split("/")
+        names = set(parts)
         best: Rule | None = None
-        for k in range(len(parts) + 1):
+        for k in self.lengths:
+            if k > len(parts):
+                continue
             for rule in reversed(self.by_head.get(tuple(parts[:k]), ())):
                 if best is not None and rule.line < best.line:
                     break
-                if rule.regex.match(path):
+                if rule.matches(path, parts, names):
                     best = rule
                     break
         return best
@@ -198,6 +296,7 @@ def instances(rule: Rule) -> Iterable[str]:
     seen = set()
     for deep in ("x", "x/x", "x/x/x"):
         filled = re.sub(r"\?", "x", re.sub(r"\*+", "x", body.replace("**", deep)))
-        if filled and filled not in seen and rule.regex.match(filled):
+        parts = filled.split("/")
+        if filled and filled not in seen and rule.matches(filled, parts, set(parts)):
             seen.add(filled)
             yield filled

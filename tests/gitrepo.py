@@ -11,9 +11,9 @@ from typing import Any
 
 import yaml
 
+from govmedia.checks import gitbase
 from govmedia.checks.codeowners import TARGET, generate, unit_reviewers
 from govmedia.checks.context import Context
-from govmedia.checks import gitbase
 from govmedia.checks.engine import check, check_findings
 from govmedia.checks.findings import Finding
 from govmedia.checks.loader import load

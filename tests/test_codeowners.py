@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govmedia.checks.cli import main
 from govmedia.checks.codeowners import TARGET, Matcher, match, parse
@@ -263,3 +265,41 @@ def test_gm604_fix_names_the_file_to_regenerate_or_delete(register: Path, where:
     assert found and {f.path for f in found} == {where}
     want = f"regenerate {TARGET}" if where == TARGET else f"Delete {where} and run `govmedia codeowners`"
     assert all(want in f.en for f in found)
+
+
+_NAMES = st.sampled_from(["a", "b", "ab", "accounts", "x.yaml", ""])
+_PATTERN_NAMES = st.sampled_from(["a", "b", "ab", "accounts", "x.yaml", "*", "**", "a*", "?b"])
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(_PATTERN_NAMES, min_size=1, max_size=4), st.booleans(), st.booleans(),
+       st.lists(st.lists(_NAMES, min_size=1, max_size=6), min_size=1, max_size=8))
+def test_rule_matches_agrees_with_the_regular_expression(
+        body: list[str], lead: bool, trail: bool, paths: list[list[str]]) -> None:
+    """Rule.matches answers without RE2 where it can (a path lacking one of the pattern's names; a pattern
+    without wildcards; a path whose shape was seen, for whole-name wildcards): it must answer what the
+    pattern's regular expression answers, for every path, in any order."""
+    pattern = ("/" if lead else "") + "/".join(body) + ("/" if trail else "")
+    rules, _ = parse(f"{pattern} @o\n")
+    for rule in rules:
+        for names in [*paths, *paths]:  # the second time from the shapes seen
+            path = "/".join(names)
+            parts = path.split("/")
+            assert rule.matches(path, parts, set(parts)) is (rule.regex.match(path) is not None), (rule.pattern, path)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.lists(_PATTERN_NAMES, min_size=1, max_size=3), st.booleans()),
+                min_size=1, max_size=6),
+       st.lists(st.lists(_NAMES, min_size=1, max_size=6), min_size=1, max_size=10))
+def test_matcher_agrees_with_the_plain_replay_of_any_file(lines: list[tuple[bool, list[str], bool]],
+                                                          paths: list[list[str]]) -> None:
+    """The indexed Matcher (by leading folders, by path shape when every line allows it) picks the line
+    that GitHub's last-match-wins replay picks, for every path, asked twice."""
+    text = "".join(f"{'/' if lead else ''}{'/'.join(body)}{'/' if trail else ''} @o{i}\n"
+                   for i, (lead, body, trail) in enumerate(lines))
+    rules, _ = parse(text)
+    fast = Matcher(rules)
+    for names in [*paths, *paths]:
+        path = "/".join(names)
+        assert fast(path) is match(rules, path), (text, path)

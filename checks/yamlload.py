@@ -278,9 +278,11 @@ def _events(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
 
 # -- the fast path: libyaml composes the node tree in C; we only walk it ---------------------------------
 
-# Anchors, aliases and tags are written with these indicators; a text without them holds none of them.
-# "---" may start a document explicitly: the event path then places the document at that line.
-_INDICATORS = ("&", "*", "!", "---")
+# Where an anchor (&), alias (*) or tag (!) could begin: a token starts at the beginning of the text, after
+# white space or line breaks, or right after an indicator or a flow bracket. Inside a plain or quoted
+# scalar ("a=1&b=2" in a WeChat link, "5*3", "好!") they are text. Any other occurrence that libyaml could
+# read as one is a syntax error, which the event path reports. (Python's \s includes every YAML break.)
+_INDICATOR = re.compile(r"(?:\A|[\s\[\]{},:?\-|>])[&*!]")
 
 
 class _Fallback(Exception):
@@ -313,7 +315,8 @@ def _composed(text: str, line_offset: int) -> Document | None:
     the event path, which reports it: the two paths can only differ in speed, and tests/test_yamlload.py
     compares them on generated texts.
     """
-    if _CParser is None or len(text) > FAST_MAX_CHARS or any(mark in text for mark in _INDICATORS):
+    # "---" may start a document explicitly: the event path then places the document at that line
+    if _CParser is None or len(text) > FAST_MAX_CHARS or "---" in text or _INDICATOR.search(text):
         return None
     composer = _Composer(text)
     try:

@@ -272,6 +272,9 @@ yaml_lines = st.lists(
         "  k: v", "    k2: [1, 2]", "h: {x: 1, y: [a, b]}", "i: |", "  block", "j: >-", "  folded", "---", "...",
         "# comment", "", "k: a # tail", "l: 'it''s'", "m: 王益", "? n", ": o", "<<: p", "'<<': q", "a: again",
         "%YAML 1.2", "r: [", "s: }", "\tt: tab", "u: v: w", "- - x", "x:\r", "[a, b]: c", "y: 1_000", "z: .inf",
+        "a: &x 1", "b: *x", "- &y [1]", "c: !!str 1", "d: {a: &z 1, b: *z}", "e: [*x, &w 2]", '"f":&q 1', "? &k key",
+        "g: x&y", "h: 5*3", "i: 好!", "j: a=1&b=2", "k:&v 1", "l: [a,&m b]", "m: !t v", "&n o: p", "*x : q", "- !x y",
+        "n: |\n  &lit", "o: >-\n  *fold", "p: 'a &b'", "r: \"*c\"", "\t&t tab: u",
     ]),
     max_size=12,
 ).map("\n".join)
@@ -291,15 +294,25 @@ def test_fast_path_equals_event_path_on_dumped_documents(value: dict[str, object
     import yaml
 
     text = head + yaml.safe_dump(value, allow_unicode=True, default_style=style, default_flow_style=flow)
-    assert _same_as_events(text) or any(m in text for m in ("&", "*", "!", "---")) or len(text) > yamlload.FAST_MAX_CHARS
+    assert (_same_as_events(text) or "---" in text or yamlload._INDICATOR.search(text) is not None
+            or len(text) > yamlload.FAST_MAX_CHARS)
 
 
 def test_fast_path_takes_plain_register_files_and_leaves_the_rest() -> None:
     assert _same_as_events("name: 王益区\nreviewers:\n  - '@a/b'\nurl: https://x.gov.cn/?a=1\n")
     assert _same_as_events("# head\na: 1\n...\n")
-    for text in ("---\na: 1\n", "a: &x 1\nb: *x\n", "a: !!str 1\n", "a: 1\na: 2\n", "<<: {a: 1}\n", "[a]: 1\n", "a: 1\n---\nb: 2\n",
+    assert _same_as_events("url: https://mp.weixin.qq.com/s?__biz=MzA&mid=1&idx=1\nnote: 5*3 好!\n")
+    for text in ("---\na: 1\n", "a: &x 1\nb: *x\n", "a: [&x 1, *x]\n", '{"a":&x 1}\n', "a: !t 1\n", "a: !!str 1\n", "a: 1\na: 2\n", "<<: {a: 1}\n", "[a]: 1\n", "a: 1\n---\nb: 2\n",
                  "- 1\n", "a: [\n", "a: 1\n" + "b: 2\n" * 2000, "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 30))):
         assert not _same_as_events(text)
     # what the event path reports for them is unchanged: parse() reaches it
     assert codes("a: 1\na: 2\n") == [("GM003", 2)]
     assert codes("<<: {a: 1}\n") == [("GM004", 1)]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(yaml_text)
+def test_fast_path_never_takes_what_the_event_path_refuses(text: str) -> None:
+    """Random text over YAML's indicators (& * ! among them): whatever the fast path takes, the event path
+    takes too, with the same data; an anchor, alias or tag anywhere it could begin sends the text away."""
+    _same_as_events(text)

@@ -72,44 +72,24 @@ class Rule:
         return frozenset(p for p in self.pattern.split("/") if p and "*" not in p and "?" not in p)
 
     @cached_property
-    def literal(self) -> tuple[str, bool, bool] | None:
-        """(names, anchored, folder only) of a pattern without a wildcard, which needs no regular expression:
-        the unit folders and the rule files of a generated CODEOWNERS."""
-        if "*" in self.pattern or "?" in self.pattern:
-            return None
+    def whole(self) -> tuple[tuple[str, ...], bool, bool] | None:
+        """(names, anchored, folder only) of a pattern whose wildcards are whole names (``*``, ``**``) or that
+        has none, as every line of a generated CODEOWNERS: matched name by name, without RE2. None otherwise."""
         body = self.pattern.strip("/")
-        return body, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/")
-
-    @cached_property
-    def shapes(self) -> dict[tuple[str, ...], bool] | None:
-        """Answers by the path's shape, for a pattern whose wildcards are whole names (``*``, ``**``): whether
-        it matches depends only on which of the path's names are the pattern's own names. None otherwise."""
-        if any(p not in ("*", "**") and ("*" in p or "?" in p) for p in self.pattern.split("/")):
+        names = tuple(body.split("/"))
+        if any(p not in ("*", "**") and ("*" in p or "?" in p) for p in names):
             return None
-        return {}
+        return names, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/")
 
     def matches(self, path: str, parts: list[str], names: frozenset[str] | set[str]) -> bool:
         """Whether the line names ``path``, whose names are ``parts`` (``path.split("/")``), as a set ``names``:
         the same answer as its regular expression (tests/test_codeowners.py compares them)."""
         if not self.segments <= names:
             return False
-        literal = self.literal
-        if literal is None:
-            shapes = self.shapes
-            if shapes is None:
-                return self.regex.match(path) is not None
-            own = self.segments
-            shape = tuple(name if name in own else "\0" for name in parts)  # \0: any other name
-            known = shapes.get(shape)
-            if known is None:
-                known = self.regex.match("/".join(shape)) is not None
-                if len(shapes) < 4096:
-                    shapes[shape] = known
-            return known
-        body, anchored, folder = literal
-        if anchored:
-            return path.startswith(body + "/") or (not folder and path == body)
-        return body in (parts[:-1] if folder else parts)
+        whole = self.whole
+        if whole is None:
+            return self.regex.match(path) is not None
+        return _names_match(*whole, parts)
 
     @cached_property
     def regex(self) -> Any:
@@ -156,6 +136,40 @@ def generate(gov: Governance, units: dict[str, list[str]]) -> str:
     out += ["", "# What decides who approves and what is checked: the district office."]
     out += [f"{path} {office}" for path in RULE_FILES]
     return "\n".join(out) + "\n"
+
+
+def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: list[str]) -> bool:
+    """:func:`_translate`'s expression for a pattern of whole names, decided name by name: a literal is one
+    equal name, ``*`` any one name, ``**`` any number of whole names (at the end: at least one more, unless it
+    is the whole pattern); unanchored, it may start at any name; after it, a folder pattern needs one more
+    name, a pattern ending in ``*`` none, any other any number. The positions reachable are tracked as a set,
+    so a pattern of many ``**`` costs (pattern x path) steps, not one per way of splitting the path."""
+    n = len(names)
+    if pattern == ("**",):
+        return True
+    reach = {0} if anchored else set(range(n))
+    last = len(pattern) - 1
+    for i, part in enumerate(pattern):
+        after: set[int] = set()
+        for j in reach:
+            if part == "**":
+                if i == last:
+                    if j < n:
+                        after.add(n)
+                else:
+                    after.update(range(j, n + 1))
+            elif j < n and (part == "*" or part == names[j]):
+                after.add(j + 1)
+        if not after:
+            return False
+        reach = after
+    if pattern[-1] == "**":
+        return n in reach
+    if folder:
+        return any(j < n for j in reach)
+    if pattern[-1] == "*":
+        return n in reach
+    return True
 
 
 def _valid(pattern: str) -> bool:
@@ -257,7 +271,7 @@ class Matcher:
             self.by_head.setdefault(literal_head(rule), []).append(rule)
         # the longest heads first: their lines come later in a generated file, so fewer tries
         self.lengths = sorted({len(head) for head in self.by_head}, reverse=True)
-        shaped = all(rule.literal is not None or rule.shapes is not None for rule in rules)
+        shaped = all(rule.whole is not None for rule in rules)
         self.spelled: frozenset[str] | None = frozenset().union(*(r.segments for r in rules)) if shaped else None
         self.shapes: dict[tuple[str, ...], Rule | None] = {}
 

@@ -316,7 +316,8 @@ def _composed(text: str, line_offset: int) -> Document | None:
     compares them on generated texts.
     """
     # "---" may start a document explicitly: the event path then places the document at that line
-    if _CParser is None or len(text) > FAST_MAX_CHARS or "---" in text or _INDICATOR.search(text):
+    if _CParser is None or len(text) > FAST_MAX_CHARS or "---" in text or (
+            ("&" in text or "*" in text or "!" in text) and _INDICATOR.search(text)):  # the search only if needed
         return None
     composer = _Composer(text)
     try:

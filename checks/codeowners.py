@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import repeat
 from typing import Any
 
 import re2
@@ -55,6 +56,11 @@ class Rule:
     line: int  # 1-based line in the CODEOWNERS file
     pattern: str
     owners: tuple[str, ...]
+
+    @cached_property
+    def head(self) -> tuple[str, ...]:
+        """:func:`literal_head`, worked out once."""
+        return _head(self)
 
     @cached_property
     def owner_set(self) -> frozenset[str]:
@@ -244,6 +250,10 @@ def match(rules: list[Rule], path: str) -> Rule | None:
 
 def literal_head(rule: Rule) -> tuple[str, ...]:
     """The leading folder names an anchored pattern spells out without wildcards (() otherwise)."""
+    return rule.head
+
+
+def _head(rule: Rule) -> tuple[str, ...]:
     body = rule.pattern.strip("/")
     if not (rule.pattern.startswith("/") or "/" in body):
         return ()
@@ -272,14 +282,15 @@ class Matcher:
         # the longest heads first: their lines come later in a generated file, so fewer tries
         self.lengths = sorted({len(head) for head in self.by_head}, reverse=True)
         shaped = all(rule.whole is not None for rule in rules)
-        self.spelled: frozenset[str] | None = frozenset().union(*(r.segments for r in rules)) if shaped else None
+        # name -> itself for the names some line spells out (None: some line has a partial wildcard)
+        self.spelled: dict[str, str] | None = {n: n for r in rules for n in r.segments} if shaped else None
         self.shapes: dict[tuple[str, ...], Rule | None] = {}
 
     def __call__(self, path: str) -> Rule | None:
         spelled = self.spelled
         if spelled is None:
             return self._find(path)
-        shape = tuple(name if name in spelled else "\0" for name in path.split("/"))  # \0: any other name
+        shape = tuple(map(spelled.get, path.split("/"), repeat("\0")))  # \0: any name no line spells out
         if shape in self.shapes:
             return self.shapes[shape]
         found = self._find("/".join(shape))

@@ -4,8 +4,9 @@ Two halves:
 
 * :func:`generate` writes ``.github/CODEOWNERS`` from governance.yaml and each unit.yaml
   (``govmedia codeowners``). Order matters because the last matching pattern wins: a default
-  owner first, then each unit's folder, then each stage's approval files, then the per-unit
-  lines of ``from_unit`` stages, then the files that define the rules.
+  owner first, then the approval files of ``from_unit`` stages (for a folder without a valid unit.yaml),
+  then each unit's folder (which names its reviewers for those files too), then the approval files of
+  every other stage, then the files that define the rules.
 * :func:`parse` and :func:`owners` replay GitHub's semantics for GM604: gitignore-style patterns
   (a leading or inner ``/`` anchors to the root, ``*`` and ``?`` never cross ``/``, ``**`` spans
   folders, a pattern names a file or everything below a folder — except that a last segment with a
@@ -75,7 +76,7 @@ class Rule:
     def segments(self) -> frozenset[str]:
         """The pattern's folder and file names without a wildcard: a path it matches has each as one of its
         own names (a test that spares most calls into RE2)."""
-        return frozenset(p for p in self.pattern.split("/") if p and "*" not in p and "?" not in p)
+        return frozenset(p for p in self.pattern.strip("/").split("/") if "*" not in p and "?" not in p)
 
     @cached_property
     def whole(self) -> tuple[tuple[str, ...], bool, bool] | None:
@@ -127,18 +128,21 @@ def generate(gov: Governance, units: dict[str, list[str]]) -> str:
     """The text of .github/CODEOWNERS for this governance and these units' reviewers."""
     office = " ".join(gov.stages[office_stage(gov)].reviewers)
     out = [HEADER, "# GitHub applies the LAST matching line. Review follows paths (审核随路径)：", "",
-           "# Default: the district office (区政府办公室) owns everything not named below.",
-           f"* {office}", "", "# Each host unit owns its folder: unit.yaml, accounts and requests (第七条（一）)."]
+           "# Default: the district office (区政府办公室) owns everything not named below.", f"* {office}"]
+    unit_stages = [(sid, st) for sid, st in gov.stages.items() if st.from_unit]
+    if unit_stages:
+        # Before the unit folders, which override them: a unit's own folder line names its reviewers for
+        # these files (one line a unit, not two: 25,000 units stay under GitHub's 3 MB).
+        out += ["", "# Stages that speak for a unit: that unit's reviewers (its folder line below); these lines "
+                "serve a folder without a valid unit.yaml."]
+        out += [f"/accounts/**/requests/*/{sid}.yaml {' '.join(st.reviewers)}".rstrip() for sid, st in unit_stages]
+    out += ["", "# Each host unit owns its folder: unit.yaml, accounts and requests (第七条（一）)."]
     for uid, reviewers in units.items():
         out.append(f"/accounts/{uid}/ {' '.join(reviewers)}")
     out += ["", "# Each stage owns its approval files (第七条（二）、第八条)."]
     for stage_id, stage in gov.stages.items():
-        out.append(f"/accounts/**/requests/*/{stage_id}.yaml {' '.join(stage.reviewers)}".rstrip())
-    for stage_id, stage in gov.stages.items():
-        if stage.from_unit:
-            out += ["", f"# {stage_id} ({stage.title}) speaks for each unit: that unit's reviewers."]
-            for uid, reviewers in units.items():
-                out.append(f"/accounts/{uid}/**/requests/*/{stage_id}.yaml {' '.join(reviewers)}")
+        if not stage.from_unit:
+            out.append(f"/accounts/**/requests/*/{stage_id}.yaml {' '.join(stage.reviewers)}".rstrip())
     out += ["", "# What decides who approves and what is checked: the district office."]
     out += [f"{path} {office}" for path in RULE_FILES]
     return "\n".join(out) + "\n"

@@ -119,6 +119,21 @@ def test_generated_file_is_clean(register: Path) -> None:
     assert main(["codeowners", "--root", str(register), "--check"]) == 0
 
 
+def test_a_province_of_25000_units_fits_githubs_limit(register: Path) -> None:
+    """GitHub ignores a CODEOWNERS file over 3 MB: one line a unit (the unit_head stage, which speaks for a
+    unit, needs no line of its own) keeps 25,000 units, about 100,000 accounts, under it."""
+    from govmedia.checks.codeowners import generate
+    from govmedia.checks.loader import load
+    from govmedia.checks.rules.codeowners import MAX_BYTES
+
+    gov = load(register).governance
+    assert gov is not None and any(s.from_unit for s in gov.model.stages.values())
+    units = {f"demo-unit-{i:05d}": [f"@wangyi-gov/demo-unit-{i:05d}"] for i in range(1, 25_001)}
+    text = generate(gov.model, units)
+    assert len(text.encode("utf-8")) < MAX_BYTES * 0.6
+    assert sum(1 for line in text.splitlines() if "demo-unit-00001" in line) == 1
+
+
 @pytest.mark.parametrize("line", [
     "/accounts/**/requests/*/city_office.yaml @evil",
     "/accounts/wangyi-health/weibo/requests/2031-*/city_office.yaml @evil",  # a future file only
@@ -268,7 +283,7 @@ def test_gm604_fix_names_the_file_to_regenerate_or_delete(register: Path, where:
 
 
 _NAMES = st.sampled_from(["a", "b", "ab", "accounts", "x.yaml", ""])
-_PATTERN_NAMES = st.sampled_from(["a", "b", "ab", "accounts", "x.yaml", "*", "**", "a*", "?b"])
+_PATTERN_NAMES = st.sampled_from(["a", "b", "ab", "accounts", "x.yaml", "*", "**", "a*", "?b", ""])
 
 
 @settings(max_examples=800, deadline=None)
@@ -317,3 +332,10 @@ def test_a_line_of_many_double_stars_is_decided_in_polynomial_time() -> None:
     assert rules[0].matches("/".join([*names, "z"]), [*names, "z"], {*names, "z"})
     assert time.perf_counter() - start < 2
     assert rules[0].regex.match("/".join(names)) is None
+
+
+def test_an_empty_name_in_a_line_is_matched_as_written() -> None:
+    """``/a//b`` names the path ``a//b`` (an empty name between): the Matcher's shape keeps empty names."""
+    rules, _ = parse("/a//b @x\n")
+    assert match(rules, "a//b") is rules[0] and Matcher(rules)("a//b") is rules[0]
+    assert Matcher(rules)("a/b") is None

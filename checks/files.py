@@ -55,8 +55,8 @@ def read_regular(path: str, limit: int | None = None) -> bytes:
             total += len(chunk)
             if limit is not None and total > limit:
                 raise TooLarge(total)
-            if len(chunk) < want:
-                break  # a short read of a regular file is its end
+            if len(chunk) < want and total >= size:
+                break  # a short read at the size fstat gave is the end (short earlier: a network file system)
             want = 1 << 16  # it grew (or its size said 0): read on in pieces
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:

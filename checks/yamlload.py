@@ -91,7 +91,7 @@ class Document:
             if hit is not None:
                 return Pos(*hit)
             path = path[:-1]
-        return Pos(*positions.get((), (1, 1)))
+        return Pos(*positions.get((), (1 + self._offset, 1)))
 
 
 def char_name(ch: str) -> str:
@@ -282,7 +282,7 @@ def _events(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
 # white space or line breaks, or right after an indicator or a flow bracket. Inside a plain or quoted
 # scalar ("a=1&b=2" in a WeChat link, "5*3", "好!") they are text. Any other occurrence that libyaml could
 # read as one is a syntax error, which the event path reports. (Python's \s includes every YAML break.)
-_INDICATOR = re.compile(r"(?:\A|[\s\[\]{},:?\-|>])[&*!]")
+_INDICATOR = re.compile(r"(?:\A|[\s\ufeff\[\]{},:?\-|>])[&*!]")  # libyaml skips a BOM like a space
 
 
 class _Fallback(Exception):
@@ -337,7 +337,7 @@ def _composed(text: str, line_offset: int) -> Document | None:
 
 def _walk(node: Any, depth: int) -> Any:
     """A collection node's data, as the event path builds it (scalar children inline: most values are)."""
-    if depth > MAX_DEPTH:
+    if depth > MAX_DEPTH or (depth == MAX_DEPTH and node.value):  # its children would be too deep
         raise _Fallback
     if type(node) is _SeqNode:
         items: list[Any] = []

@@ -331,3 +331,33 @@ def test_a_partial_base_against_the_whole_register_is_caught(repo: Repo, monkeyp
     repo.commit("city office approves")
     with pytest.raises(AssertionError):
         repo.findings()
+
+
+def test_a_changed_gitattributes_makes_the_base_read_whole(repo: Repo) -> None:
+    """eol, ident or working-tree-encoding can change a file's bytes where git sees no change: when any
+    .gitattributes differs from the base, every unit folder is read and compared."""
+    from govmedia.checks.context import Context
+
+    repo.write(".gitattributes", "*.yaml ident\n")
+    snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))
+    assert snap is not None and snap.units is None
+    assert {p.split("/")[1] for p in snap.files if p.startswith("accounts/")} >= {"wangyi-education", "wangyi-health"}
+    repo.findings()  # and the three ways still agree
+
+
+def test_a_submodule_added_in_a_unit_folder_marks_that_unit(repo: Repo, tmp_path: Path) -> None:
+    """A merge request may add a git submodule inside a unit folder; where CI checks submodules out, the
+    loader reads its files: the unit counts as changed."""
+    other = make_repo_plain(tmp_path / "other")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(other),
+             "accounts/wangyi-health/extra")
+    assert gitbase.changed_units(repo.root, repo.git("rev-parse", "main").strip()) == frozenset({"wangyi-health"})
+
+
+def make_repo_plain(root: Path) -> Path:
+    root.mkdir(parents=True)
+    env = {"GIT_CONFIG_NOSYSTEM": "1", "HOME": str(root.parent), "PATH": __import__("os").environ["PATH"]}
+    for args in (["init", "-q"], ["-c", "user.name=t", "-c", "user.email=t@example.invalid", "commit", "-q",
+                                   "--allow-empty", "-m", "x"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+    return root

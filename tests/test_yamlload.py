@@ -298,6 +298,23 @@ def test_fast_path_equals_event_path_on_dumped_documents(value: dict[str, object
             or len(text) > yamlload.FAST_MAX_CHARS)
 
 
+@pytest.mark.parametrize("style", ["flow-map", "flow-seq", "block"])
+@pytest.mark.parametrize("levels", [22, 23, 24, 25])
+def test_fast_path_keeps_the_depth_limit_to_the_level(style: str, levels: int) -> None:
+    """A scalar inside 24 nested collections is at depth 25: refused (GM006) by both paths alike."""
+    if style == "flow-map":
+        text = "a: " + "{a: " * (levels - 1) + "1" + "}" * (levels - 1) + "\n"
+    elif style == "flow-seq":
+        text = "a: " + "[" * (levels - 1) + "1" + "]" * (levels - 1) + "\n"
+    else:
+        text = "".join("  " * i + "a:\n" for i in range(levels - 1)) + "  " * (levels - 1) + "a: 1\n"
+    slow, findings = yamlload.parse_events(text, "x.yaml")
+    doc, found = parse(text, "x.yaml")
+    assert [f.code for f in found] == [f.code for f in findings]
+    assert (doc is None) == (slow is None)
+    _same_as_events(text)
+
+
 def test_fast_path_takes_plain_register_files_and_leaves_the_rest() -> None:
     assert _same_as_events("name: 王益区\nreviewers:\n  - '@a/b'\nurl: https://x.gov.cn/?a=1\n")
     assert _same_as_events("# head\na: 1\n...\n")

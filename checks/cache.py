@@ -136,8 +136,13 @@ def markdown_from(entry: MarkdownEntry, rel: str) -> tuple[yamlload.MarkdownDoc 
     return (yamlload.MarkdownDoc(front, body, body_line) if front is not None else None), _findings(rel, items)
 
 
+def _hasher(data: bytes = b"") -> hashlib.blake2b:
+    """The content hash of the caches (BLAKE2b, 16 bytes), ready for more data."""
+    return hashlib.blake2b(data, digest_size=16)
+
+
 def file_hash(raw: bytes) -> bytes:
-    return hashlib.blake2b(raw, digest_size=16).digest()
+    return _hasher(raw).digest()
 
 
 def shard_of(rel: str) -> str:
@@ -223,15 +228,14 @@ RACY_NS = 2_000_000_000
 def _hash_file(path: str) -> bytes:
     """:func:`file_hash` of the file's bytes, read piece by piece (a file of any size)."""
     try:
-        h = hashlib.blake2b(digest_size=16)
+        h = _hasher()
         for chunk in regular_chunks(path):
             h.update(chunk)
         return h.digest()
     except OSError as exc:
         if os.path.islink(path):
-            return hashlib.blake2b(b"symlink\0" + os.readlink(path).encode("utf-8", "surrogateescape"),
-                                   digest_size=16).digest()
-        return hashlib.blake2b(f"unreadable {exc.errno}".encode(), digest_size=16).digest()
+            return file_hash(b"symlink\0" + os.readlink(path).encode("utf-8", "surrogateescape"))
+        return file_hash(f"unreadable {exc.errno}".encode())
 
 
 def stat_key(st: os.stat_result) -> StatKey:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from .findings import printable
 from .identifiers import host_in
-from .textfold import TABLE_LIMIT, fold, fold_map, skeleton_chars
+from .textfold import TranslateTable, fold, fold_map, skeleton_chars
 
 MAX_HITS = 20  # per text and scanner: enough to show the problem, bounded for hostile input
 
@@ -418,19 +418,13 @@ def id_check_ok(number: str) -> bool:
     return _ID_CHECK[total % 11] == number[17].upper()
 
 
-class _NarrowTable(dict[int, int]):
-    """``str.translate`` table: a full-width digit, letter or sign to its ASCII form, any other character to
-    itself; filled on first sight of each character."""
-
-    def __missing__(self, code: int) -> int:
-        n = unicodedata.normalize("NFKC", chr(code))
-        narrow = ord(n) if len(n) == 1 and n.isascii() else code
-        if len(self) < TABLE_LIMIT:
-            self[code] = narrow
-        return narrow
+def _narrow_code(code: int) -> int:
+    """A full-width digit, letter or sign to its ASCII form, any other character to itself."""
+    n = unicodedata.normalize("NFKC", chr(code))
+    return ord(n) if len(n) == 1 and n.isascii() else code
 
 
-_NARROW = _NarrowTable()
+_NARROW = TranslateTable(_narrow_code)
 
 
 def _narrow(text: str) -> str:

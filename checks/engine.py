@@ -104,7 +104,8 @@ def base_findings(ctx: Context) -> list[Finding]:
     snap = snapshot(ctx)
     if snap is None:
         return []
-    registry = load(ctx.root, None, None, scope=snap.units)
+    # the run without the base has just parsed policies/ and announcements/: their cache shard, not them again
+    registry = load(ctx.root, ParseCache(ctx.root, persist=ctx.cache, shards=("g",)), None, scope=snap.units)
     return [finding for rule in base_rules() for finding in rule(registry, ctx)]
 
 

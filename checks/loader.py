@@ -92,34 +92,30 @@ class Loader:
         return self.cache.get(key + suffix, rel) if self.cache is not None and key is not None else None
 
     def _parsed(self, rel: str, suffix: bytes, parse: Callable[[bytes, str], tuple[D | None, list[Finding], Any]],
-                restore: Callable[[Any, str], tuple[D | None, list[Finding]]],
-                plain: Callable[[bytes, str], tuple[D | None, list[Finding]]]) -> tuple[D | None, list[Finding]]:
+                restore: Callable[[Any, str], tuple[D | None, list[Finding]]]) -> tuple[D | None, list[Finding]]:
         """``rel`` parsed by ``parse`` (checks/cache.parse_yaml or parse_markdown), from the parse cache when
-        it holds these bytes (``restore`` turns its entry back into a document); without a cache by ``plain``
-        (yamlload.load_bytes or load_markdown), which makes no cache entry."""
-        if self.cache is None:  # no cache: no entry to make
-            raw = self._read(rel)
-            return plain(raw, rel) if raw is not None else (None, [])
+        it holds these bytes (``restore`` turns its entry back into a document)."""
+        cache = self.cache
         hit = self._known(rel, suffix)
         if hit is not None:
             return restore(hit, rel)
         raw = self._read(rel)
         if raw is None:
             return None, []
-        key = self.cache.key(raw) + suffix if self.cache is not None else b""
-        hit = self.cache.get(key, rel) if self.cache is not None else None
+        key = cache.key(raw) + suffix if cache is not None else b""
+        hit = cache.get(key, rel) if cache is not None else None
         if hit is not None:
             return restore(hit, rel)
         doc, problems, entry = parse(raw, rel)
-        if self.cache is not None:
-            self.cache.put(key, entry, rel)
+        if cache is not None:
+            cache.put(key, entry, rel)
         return doc, problems
 
     def _yaml(self, rel: str) -> tuple[yamlload.Document | None, list[Finding]]:
-        return self._parsed(rel, b"", parse_yaml, yaml_from, yamlload.load_bytes)
+        return self._parsed(rel, b"", parse_yaml, yaml_from)
 
     def _markdown(self, rel: str) -> tuple[yamlload.MarkdownDoc | None, list[Finding]]:
-        return self._parsed(rel, b"md", parse_markdown, markdown_from, yamlload.load_markdown)
+        return self._parsed(rel, b"md", parse_markdown, markdown_from)
 
     def _model(self, rel: str, model: type[M], kind: str, doc: yamlload.Document) -> Record[M] | None:
         data = doc.data

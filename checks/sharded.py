@@ -102,7 +102,8 @@ def _base(ctx: Context, cache: ParseCache | None) -> Registry:
     return load(ctx.root, cache, None, scope=frozenset())
 
 
-_WORKER: list[Registry] | None = None  # in a worker process: the last chunk it checked, kept (see check_chunk)
+_IN_WORKER = False  # set in a worker process (_init)
+_KEPT: Registry | None = None  # a worker's last chunk, freed when its next one starts (see check_chunk)
 
 
 def _init(ctx: Context) -> None:
@@ -111,13 +112,13 @@ def _init(ctx: Context) -> None:
 
     The collector stays off in a worker, and what is alive now (the base, the modules) is frozen out of its
     reach: :func:`check_chunk` collects between chunks, over what the chunks left."""
-    global _BASE, _WORKER
+    global _BASE, _IN_WORKER
     from .cache import CleanMemo
 
     CleanMemo.read_only = True
     if _BASE is None:
         _BASE = _base(ctx, None)
-    _WORKER = []
+    _IN_WORKER = True
     gc.disable()
     gc.freeze()
 
@@ -134,11 +135,11 @@ def check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> C
     A worker frees a chunk only when its next chunk starts, so that the result goes back first; after its
     last chunk it never does, since a forked worker leaves by ``os._exit``: freeing a million objects takes
     a tenth of a second."""
-    if _WORKER is not None:
-        _WORKER.clear()
+    global _KEPT
+    if _IN_WORKER:
+        _KEPT = None
         gc.collect()
-        reg, result = _check_chunk(ctx, unit_ids, extract)
-        _WORKER.append(reg)
+        _KEPT, result = _check_chunk(ctx, unit_ids, extract)
         return result
     enabled = gc.isenabled()
     gc.disable()
@@ -220,17 +221,17 @@ def _methods() -> list[str]:
 def _run_chunks(ctx: Context, parts: list[list[str]], jobs: int, extract: Extract | None,
                 progress: Progress | None) -> tuple[list[ChunkResult], list[TextResult]]:
     total = sum(len(p) for p in parts)
-    shares = [(k, jobs) for k in range(jobs)]
     if jobs < 2 or len(parts) < 2:
         done: list[ChunkResult] = []
         for part in parts:
             done.append(check_chunk(ctx, part, extract))
             if progress is not None:
                 progress(sum(len(p) for p in parts[:len(done)]), total)
-        return done, [scan_texts(ctx, share) for share in shares]
+        return done, [scan_texts(ctx, (0, 1))]
     with _pool(min(jobs, len(parts)), ctx) as pool:
         futures = {pool.submit(check_chunk, ctx, part, extract): len(part) for part in parts}
-        texts = [pool.submit(scan_texts, ctx, share) for share in shares]  # after the chunks: they even out the end
+        # after the chunks, one share a worker: they even out the end
+        texts = [pool.submit(scan_texts, ctx, (k, jobs)) for k in range(jobs)]
         finished = 0
         for future in as_completed(futures):
             finished += futures[future]

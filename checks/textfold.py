@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -42,18 +43,28 @@ def _fold_char(ch: str) -> str:
 TABLE_LIMIT = 65536  # characters remembered by a translate table (hostile text may use every code point)
 
 
-class _FoldTable(dict[int, str]):
-    """``str.translate`` table of :func:`_fold_char`, filled on first sight of each character: folding a
-    text is then one C loop instead of a Python loop over its characters."""
+class TranslateTable(dict[int, Any]):
+    """A ``str.translate`` table of ``per_char`` (code point -> replacement), filled on first sight of each
+    character: translating a text is then one C loop instead of a Python loop over its characters, and a
+    character the table lacks costs no KeyError. It remembers at most TABLE_LIMIT characters."""
 
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
-        if len(self) < TABLE_LIMIT:
-            self[code] = folded
-        return folded
+    def __init__(self, per_char: Callable[[int], Any]) -> None:
+        super().__init__()
+        self.per_char = per_char
+        self.limit = TABLE_LIMIT
+
+    def __missing__(self, code: int) -> Any:
+        out = self.per_char(code)
+        if len(self) < self.limit:
+            self[code] = out
+        return out
 
 
-_FOLD_TABLE = _FoldTable()
+def _fold_code(code: int) -> str:
+    return _fold_char(chr(code))
+
+
+_FOLD_TABLE = TranslateTable(_fold_code)
 
 
 def _simplified(folded: str) -> str | None:
@@ -122,19 +133,13 @@ def _to_ascii() -> dict[str, str]:
     return table
 
 
-class _SkeletonTable(dict[int, str]):
-    """``str.translate`` table of a character's skeleton (:func:`_to_ascii`, then ``_ASCII_LOOKALIKE``), filled
-    on first sight of each character: a character it does not hold would cost translate a KeyError."""
-
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        out = _to_ascii().get(ch, ch).translate(_ASCII_LOOKALIKE)
-        if len(self) < TABLE_LIMIT:
-            self[code] = out
-        return out
+def _skeleton_code(code: int) -> str:
+    """A character's skeleton: :func:`_to_ascii`, then ``_ASCII_LOOKALIKE``."""
+    ch = chr(code)
+    return _to_ascii().get(ch, ch).translate(_ASCII_LOOKALIKE)
 
 
-_SKELETON_TABLE = _SkeletonTable()
+_SKELETON_TABLE = TranslateTable(_skeleton_code)
 
 
 def skeleton(text: str) -> str:

@@ -168,6 +168,11 @@ def _resolve_plain(value: str) -> Any:
     return value
 
 
+def _scalar(value: str, style: str | None) -> Any:
+    """A scalar's value: quoted and block scalars are text, plain ones resolved ("" is null)."""
+    return value if style else _resolve_plain(value)
+
+
 class _Stop(Exception):
     def __init__(self, finding: Finding) -> None:
         self.finding = finding
@@ -221,8 +226,7 @@ class _Builder:
         if event.anchor is not None or event.tag is not None or depth > MAX_DEPTH or self.nodes > MAX_NODES:
             self._refuse(event, depth)
         if cls is _Scalar:
-            return _resolve_plain(event.value) if not event.style and event.value else (
-                None if not event.style else event.value)
+            return _scalar(event.value, event.style)
         positions = self.positions
         if cls is _SeqStart:
             items: list[Any] = []
@@ -329,38 +333,44 @@ def _composed(text: str, line_offset: int) -> Document | None:
     if type(root) is not _MapNode:
         return None
     try:
-        data = _walk(root, 1)
+        data = _walk(root, 1, set())
     except _Fallback:
         return None
     return Document(data, text=text, line_offset=line_offset)
 
 
-def _walk(node: Any, depth: int) -> Any:
-    """A collection node's data, as the event path builds it (scalar children inline: most values are)."""
-    if depth > MAX_DEPTH or (depth == MAX_DEPTH and node.value):  # its children would be too deep
-        raise _Fallback
+def _walk(node: Any, depth: int, seen: set[int]) -> Any:
+    """A collection node's data, as the event path builds it (scalar children inline: most values are).
+
+    A safety net behind the indicator search: a node with a tag, or a collection met twice (an alias), is
+    left to the event path."""
+    if depth > MAX_DEPTH or (depth == MAX_DEPTH and node.value) or node.tag is not None or id(node) in seen:
+        raise _Fallback  # too deep (or its children would be), a tag, or an alias
+    seen.add(id(node))
     if type(node) is _SeqNode:
         items: list[Any] = []
         for item in node.value:
-            if type(item) is _ScalarNode:
-                value, style = item.value, item.style
-                items.append(_resolve_plain(value) if not style and value else (None if not style else value))
+            if type(item) is not _ScalarNode:
+                items.append(_walk(item, depth + 1, seen))
+            elif item.tag is not None:
+                raise _Fallback
             else:
-                items.append(_walk(item, depth + 1))
+                items.append(_scalar(item.value, item.style))
         return items
     mapping: dict[str, Any] = {}
     for knode, vnode in node.value:
-        if type(knode) is not _ScalarNode:
+        if type(knode) is not _ScalarNode or knode.tag is not None:
             raise _Fallback
         key = knode.value
         if key in mapping or (key == "<<" and not knode.style):
             raise _Fallback
         key = sys.intern(key)
-        if type(vnode) is _ScalarNode:
-            value, style = vnode.value, vnode.style
-            mapping[key] = _resolve_plain(value) if not style and value else (None if not style else value)
+        if type(vnode) is not _ScalarNode:
+            mapping[key] = _walk(vnode, depth + 1, seen)
+        elif vnode.tag is not None:
+            raise _Fallback
         else:
-            mapping[key] = _walk(vnode, depth + 1)
+            mapping[key] = _scalar(vnode.value, vnode.style)
     return mapping
 
 

@@ -68,10 +68,9 @@ def test_translate_tables_agree_with_the_definitions(text: str) -> None:
 def test_the_tables_stay_bounded_for_text_of_every_character(monkeypatch: pytest.MonkeyPatch) -> None:
     """Hostile text may use every code point: the tables remember at most TABLE_LIMIT and still fold right."""
     monkeypatch.setattr(textfold, "TABLE_LIMIT", 100)
-    monkeypatch.setattr(contentscan, "TABLE_LIMIT", 100)
-    monkeypatch.setattr(textfold, "_FOLD_TABLE", textfold._FoldTable())
-    monkeypatch.setattr(contentscan, "_NARROW", contentscan._NarrowTable())
-    monkeypatch.setattr(textfold, "_SKELETON_TABLE", textfold._SkeletonTable())
+    monkeypatch.setattr(textfold, "_FOLD_TABLE", textfold.TranslateTable(textfold._fold_code))
+    monkeypatch.setattr(contentscan, "_NARROW", textfold.TranslateTable(contentscan._narrow_code))
+    monkeypatch.setattr(textfold, "_SKELETON_TABLE", textfold.TranslateTable(textfold._skeleton_code))
     text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 500)) + "ＡＢＣ１２３"
     assert textfold.fold(text) == textfold.fold_map(text)[0]
     assert contentscan._narrow(text) == narrow_by_char(text)

@@ -333,3 +333,13 @@ def test_fast_path_never_takes_what_the_event_path_refuses(text: str) -> None:
     """Random text over YAML's indicators (& * ! among them): whatever the fast path takes, the event path
     takes too, with the same data; an anchor, alias or tag anywhere it could begin sends the text away."""
     _same_as_events(text)
+
+
+@pytest.mark.parametrize("text", ["a: !!str 1\n", "a: [!t x]\n", "!t k: v\n", "a: &x [1, 2]\nb: *x\n",
+                                  "a: &x {c: 1}\nb: [*x, *x]\n", "a: !t {b: 1}\n"])
+def test_the_walk_refuses_tags_and_aliases_the_indicator_search_missed(text: str) -> None:
+    """Behind the indicator search, the walk itself leaves a tagged node or a collection met twice to the
+    event path: a miss of the search cannot expand an alias or drop a tag."""
+    root = yamlload._Composer(text).get_single_node()
+    with pytest.raises(yamlload._Fallback):
+        yamlload._walk(root, 1, set())

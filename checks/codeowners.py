@@ -52,6 +52,13 @@ class _Never:
         return None
 
 
+# A pattern of more names, or longer, than a register's paths could need is not replayed: GM604 reports the
+# line (a hostile line of thousands of ``**`` would otherwise cost minutes, or fail to compile and be
+# passed over while GitHub applies it).
+PATTERN_MAX_NAMES = 32
+PATTERN_MAX_CHARS = 1024
+
+
 @dataclass(frozen=True)
 class Rule:
     line: int  # 1-based line in the CODEOWNERS file
@@ -60,17 +67,25 @@ class Rule:
 
     @cached_property
     def head(self) -> tuple[str, ...]:
-        """:func:`literal_head`, worked out once."""
-        return _head(self)
+        """The leading folder names an anchored pattern spells out without wildcards (() otherwise)."""
+        body = self.pattern.strip("/")
+        if not (self.pattern.startswith("/") or "/" in body):
+            return ()
+        head: list[str] = []
+        for part in body.split("/"):
+            if any(ch in part for ch in "*?"):
+                break
+            head.append(part)
+        return tuple(head)
 
     @cached_property
     def owner_set(self) -> frozenset[str]:
         return frozenset(self.owners)
 
     @cached_property
-    def source(self) -> str:
+    def source(self) -> str | None:
         """The regular expression of the pattern (:func:`_translate`), built on first use."""
-        return _translate(self.pattern) or "(?!)"
+        return _translate(self.pattern)
 
     @cached_property
     def segments(self) -> frozenset[str]:
@@ -88,10 +103,16 @@ class Rule:
             return None
         return names, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/")
 
+    @cached_property
+    def too_complex(self) -> bool:
+        """More names or characters than any register path needs: reported by GM604, never replayed."""
+        return len(self.pattern) > PATTERN_MAX_CHARS or self.pattern.count("/") > PATTERN_MAX_NAMES
+
     def matches(self, path: str, parts: list[str], names: frozenset[str] | set[str]) -> bool:
         """Whether the line names ``path``, whose names are ``parts`` (``path.split("/")``), as a set ``names``:
-        the same answer as its regular expression (tests/test_codeowners.py compares them)."""
-        if not self.segments <= names:
+        the same answer as its regular expression (tests/test_codeowners.py compares them). A line that is
+        :attr:`too_complex` names nothing here (GM604 reports it)."""
+        if self.too_complex or not self.segments <= names:
             return False
         whole = self.whole
         if whole is None:
@@ -102,8 +123,11 @@ class Rule:
     def regex(self) -> Any:
         """Compiled by RE2 on first use: a one-file check of a register of thousands of units tries only
         the lines of the units it loaded. One that GitHub could not match either matches nothing."""
+        source = self.source
+        if source is None:
+            return _Never()
         try:
-            return _compiled(self.source)
+            return _compiled(source)
         except (re2.error, UnicodeError):
             return _Never()
 
@@ -153,23 +177,18 @@ def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: 
     equal name, ``*`` any one name, ``**`` any number of whole names (at the end: at least one more, unless it
     is the whole pattern); unanchored, it may start at any name; after it, a folder pattern needs one more
     name, a pattern ending in ``*`` none, any other any number. The positions reachable are tracked as a set,
-    so a pattern of many ``**`` costs (pattern x path) steps, not one per way of splitting the path."""
+    so the cost is (pattern x path) steps, not one per way of splitting the path."""
     n = len(names)
     if pattern == ("**",):
         return True
     reach = {0} if anchored else set(range(n))
     last = len(pattern) - 1
     for i, part in enumerate(pattern):
-        after: set[int] = set()
-        for j in reach:
-            if part == "**":
-                if i == last:
-                    if j < n:
-                        after.add(n)
-                else:
-                    after.update(range(j, n + 1))
-            elif j < n and (part == "*" or part == names[j]):
-                after.add(j + 1)
+        if part == "**":  # from the first position reached, any number of names: one step, not one per position
+            start = min(reach)
+            after = ({n} if start < n else set()) if i == last else set(range(start, n + 1))
+        else:
+            after = {j + 1 for j in reach if j < n and (part == "*" or part == names[j])}
         if not after:
             return False
         reach = after
@@ -252,23 +271,6 @@ def match(rules: list[Rule], path: str) -> Rule | None:
     return None
 
 
-def literal_head(rule: Rule) -> tuple[str, ...]:
-    """The leading folder names an anchored pattern spells out without wildcards (() otherwise)."""
-    return rule.head
-
-
-def _head(rule: Rule) -> tuple[str, ...]:
-    body = rule.pattern.strip("/")
-    if not (rule.pattern.startswith("/") or "/" in body):
-        return ()
-    head: list[str] = []
-    for part in body.split("/"):
-        if any(ch in part for ch in "*?"):
-            break
-        head.append(part)
-    return tuple(head)
-
-
 class Matcher:
     """:func:`match` for many paths: rules indexed by their literal leading folders, so a path is
     only tried against the lines that could name it (one line per unit stays cheap).
@@ -282,7 +284,7 @@ class Matcher:
     def __init__(self, rules: list[Rule]) -> None:
         self.by_head: dict[tuple[str, ...], list[Rule]] = {}
         for rule in rules:
-            self.by_head.setdefault(literal_head(rule), []).append(rule)
+            self.by_head.setdefault(rule.head, []).append(rule)
         # the longest heads first: their lines come later in a generated file, so fewer tries
         self.lengths = sorted({len(head) for head in self.by_head}, reverse=True)
         shaped = all(rule.whole is not None for rule in rules)
@@ -321,6 +323,8 @@ class Matcher:
 def instances(rule: Rule) -> Iterable[str]:
     """Concrete paths a rule names, with wildcards filled in: lets GM604 test lines that target
     approval files no account has yet (``/accounts/x/y/requests/2031-*/city_office.yaml``)."""
+    if rule.too_complex:
+        return
     body = rule.pattern.strip("/")
     seen = set()
     for deep in ("x", "x/x", "x/x/x"):

@@ -220,10 +220,10 @@ def _wanted(rel: str, units: frozenset[str] | None) -> bool:
     return rel.split("/", 2)[1] in units
 
 
-def build(root: Path, ref: str, units: frozenset[str] | None = None) -> BaseSnapshot:
-    """Read the register at ``ref`` from git objects and load it with the ordinary loader: all of it, or
-    (``units``) what lies outside accounts/ and these unit folders."""
-    commit = resolve(root, ref)
+def build(root: Path, ref: str, units: frozenset[str] | None = None, commit: str | None = None) -> BaseSnapshot:
+    """Read the register at ``ref`` (the ``commit`` it names, when known) from git objects and load it with
+    the ordinary loader: all of it, or (``units``) what lies outside accounts/ and these unit folders."""
+    commit = commit or resolve(root, ref)
     few = units is not None and len(units) <= 1000  # else one listing of everything is quicker
     entries = list_tree(root, commit, ("announcements", "policies", *(f"accounts/{u}" for u in sorted(units or ())))
                         if few else TREES)
@@ -260,7 +260,7 @@ def snapshot(ctx: Context) -> BaseSnapshot | None:
     key = (str(root), commit, changed_units(root, commit))
     if key not in _cache:
         _cache.clear()  # one run at a time: keeps memory flat in long test sessions
-        _cache[key] = build(root, ctx.base, key[2])
+        _cache[key] = build(root, ctx.base, key[2], commit)
     _last[:] = [(ctx, _cache[key])]
     return _cache[key]
 

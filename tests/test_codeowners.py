@@ -325,13 +325,25 @@ def test_a_line_of_many_double_stars_is_decided_in_polynomial_time() -> None:
     positions reached, so 300 of them against 60 names is quick (and agrees with RE2)."""
     import time
 
+    from govmedia.checks.codeowners import _names_match
+
     rules, _ = parse("/" + "**/" * 300 + "z @o\n")
+    pattern = tuple(["**"] * 300 + ["z"])
     names = ["a"] * 59 + ["y"]
     start = time.perf_counter()
-    assert not rules[0].matches("/".join(names), names, set(names))
-    assert rules[0].matches("/".join([*names, "z"]), [*names, "z"], {*names, "z"})
+    assert not _names_match(pattern, True, False, names)
+    assert _names_match(pattern, True, False, [*names, "z"])
     assert time.perf_counter() - start < 2
     assert rules[0].regex.match("/".join(names)) is None
+
+
+def test_a_line_too_complex_to_replay_is_reported_not_replayed(register: Path) -> None:
+    """A hostile line of 100,000 ``**`` could cost minutes to replay, or fail to compile and be passed over
+    while GitHub applies it: GM604 reports it at its line, at once."""
+    line = _append(register, "/accounts/" + "**/" * 100_000 + "requests/*/city_office.yaml @evil")
+    found = [f for f in run_check(register) if f.code == "GM604"]
+    assert [(f.path, f.line) for f in found] == [(TARGET, line)]
+    assert "32" in found[0].zh and "govmedia codeowners" in found[0].zh
 
 
 def test_an_empty_name_in_a_line_is_matched_as_written() -> None:
@@ -339,3 +351,12 @@ def test_an_empty_name_in_a_line_is_matched_as_written() -> None:
     rules, _ = parse("/a//b @x\n")
     assert match(rules, "a//b") is rules[0] and Matcher(rules)("a//b") is rules[0]
     assert Matcher(rules)("a/b") is None
+
+
+def test_a_fifo_where_codeowners_goes_is_refused_not_waited_on(register: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    (register / TARGET).unlink()
+    os.mkfifo(register / TARGET)
+    assert main(["codeowners", "--root", str(register)]) == 2
+    assert "不是普通文件" in capsys.readouterr().err

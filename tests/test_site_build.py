@@ -348,6 +348,18 @@ def test_docs_dir_is_read_from_the_configuration(tmp_path: Path) -> None:
         del os.environ["GOVMEDIA_TEST_DOCS"]
 
 
+def test_docs_dir_of_a_hostile_configuration_is_no_traceback(tmp_path: Path) -> None:
+    """Nesting deep enough to exhaust the composer's recursion, or an INHERIT that names a FIFO (which would
+    wait for a writer) or /dev/zero: docs_dir gives up, and MkDocs explains the configuration itself."""
+    from govmedia.checks.commands.site import docs_dir
+
+    config = tmp_path / "mkdocs.yml"
+    os.mkfifo(tmp_path / "fifo.yml")
+    for text in ["extra: " + "[" * 100_000 + "]" * 100_000 + "\n", "INHERIT: fifo.yml\n", "INHERIT: /dev/zero\n"]:
+        config.write_text(text, encoding="utf-8")
+        assert docs_dir(config) in (tmp_path, tmp_path / "docs"), text
+
+
 def test_every_page_has_exactly_one_heading(built: Built) -> None:
     """Material adds an <h1> of the page title when the content has none: a unit page, whose body is rendered
     when it is written, must still carry its own heading, or it would show two."""

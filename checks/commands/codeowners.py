@@ -62,8 +62,7 @@ def run(args: argparse.Namespace) -> int:
     for target in targets:  # every target checked before anything is written
         problem = _unwritable(root, target)
         if problem is not None:
-            print(f"govmedia codeowners：{target} {problem.zh}" if zh else f"govmedia codeowners: {target} {problem.en}",
-                  file=sys.stderr)
+            say("codeowners", args.lang, f"{target} {problem.zh}" if zh else f"{target} {problem.en}")
             return EXIT_USAGE
     for target in targets:
         path = root / target
@@ -71,9 +70,8 @@ def run(args: argparse.Namespace) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8", newline="\n")
         except OSError as exc:
-            print(f"govmedia codeowners：无法写入 {path}（{exc.strerror}）：请检查该路径后重试。" if zh
-                  else f"govmedia codeowners: cannot write {path} ({exc.strerror}): check the path and try again.",
-                  file=sys.stderr)
+            say("codeowners", args.lang, f"无法写入 {path}（{exc.strerror}）：请检查该路径后重试。" if zh
+                else f"cannot write {path} ({exc.strerror}): check the path and try again.")
             return EXIT_USAGE
         print(f"已写入 {path}" if zh else f"wrote {path}")
     return EXIT_OK
@@ -85,8 +83,9 @@ def _unwritable(root: Path, target: str) -> Msg | None:
     if path.is_symlink():
         return Msg("是符号链接：写入会改动仓库外的文件。请删除该链接后重新运行。",
                    "is a symbolic link: writing would change a file outside the repository. Delete the link and run again.")
-    if path.is_dir():
-        return Msg("是文件夹：请删除或改名后重新运行。", "is a folder: delete or rename it and run again.")
+    if path.exists() and not path.is_file():  # a folder, a FIFO (writing it would wait for ever), a device
+        return Msg("是文件夹或特殊文件，不是普通文件：请删除或改名后重新运行。",
+                   "is a folder or a special file, not a plain file: delete or rename it and run again.")
     for parent in path.relative_to(root).parents:
         folder = root / parent
         if parent != Path(".") and (folder.is_symlink() or (folder.exists() and not folder.is_dir())):

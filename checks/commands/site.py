@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from ..cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common, msg, say
+from ..files import read_regular
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -40,15 +41,18 @@ def mkdocs_command(args: argparse.Namespace) -> list[str]:
     return cmd
 
 
+CONFIG_MAX_BYTES = 1 << 20
+
+
 def docs_dir(config: Path) -> Path:
     """The docs_dir that mkdocs.yml names (MkDocs' default "docs"), found as MkDocs finds it: in the file or
     the files it INHERITs, with ``!ENV`` resolved. The YAML is composed, never constructed: it may hold tags
     (``!!python/name:``) that only MkDocs' own loader knows, and that must not run here."""
     root = config.parent
     for _ in range(8):  # INHERIT chains, bounded
-        try:
-            node = yaml.compose(config.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        try:  # a regular file of bounded size: INHERIT may name a FIFO or /dev/zero
+            node = yaml.compose(read_regular(str(config), CONFIG_MAX_BYTES).decode("utf-8"), Loader=yaml.SafeLoader)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
             return root  # MkDocs itself explains an unreadable configuration
         keys = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)} if isinstance(
             node, yaml.MappingNode) else {}

@@ -24,11 +24,12 @@ from ..codeowners import (
     GITLAB_LOCATIONS,
     GITLAB_TARGET,
     LOCATIONS,
+    PATTERN_MAX_CHARS,
+    PATTERN_MAX_NAMES,
     TARGET,
     Matcher,
     Rule,
     instances,
-    literal_head,
     office_stage,
     parse,
     unit_reviewers,
@@ -78,7 +79,7 @@ def _line_samples(gov: Governance, rules: list[Rule], reg: Registry) -> Iterator
     stages = list(gov.stages)
     tails = ["x", "x", "requests", _SAMPLE_REQUEST]
     for rule in rules:
-        head = literal_head(rule)
+        head = rule.head
         if len(head) >= 2 and head[0] == "accounts" and not reg.in_scope(head[1]):
             continue
         for inst in instances(rule):
@@ -133,7 +134,7 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
                for failure in fresh.get(uid) or carried.get(uid) or []]
     for path in ("policies/governance.yaml", ".github/CODEOWNERS", where):
         rule = match(path)
-        if rule is None or set(rule.owners) != office_owners:
+        if rule is None or rule.owner_set != office_owners:
             ordered.append(((rule.line if rule else 0, office, path, sorted(office_owners),
                              list(rule.owners) if rule else []), _GOVERNANCE_WHO))
     if where in (TARGET, GITLAB_TARGET):
@@ -143,6 +144,14 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
         fix_zh, fix_en = (f"请删除 {where}，再运行 govmedia codeowners 生成 {TARGET}，不要手工修改。",
                           f"Delete {where} and run `govmedia codeowners` to generate {TARGET}; do not edit it by hand.")
     findings: dict[tuple[int, str], Finding] = {}
+    for rule in rules:
+        if rule.too_complex:
+            findings[(rule.line, "")] = make(
+                "GM604", where, rule.line, 1,
+                f"这一行的模式超过 {PATTERN_MAX_NAMES} 层或 {PATTERN_MAX_CHARS} 个字符，无法核对它把哪些文件交给谁审核："
+                f"名录的路径不需要这样的模式。{fix_zh}",
+                f"this line's pattern has more than {PATTERN_MAX_NAMES} names or {PATTERN_MAX_CHARS} characters, "
+                f"so who it makes review which files cannot be checked; no register path needs one. {fix_en}")
     for (line, stage, path, expected, got), (who, who_en) in ordered:
         if (line, stage) in findings:
             continue

@@ -23,14 +23,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from govmedia.checks.cache import FileMap, scan
-from govmedia.checks.gitscan import git_scan
+from govmedia.register.cache import FileMap, scan
+from govmedia.register.gitscan import git_scan
 
 BIN = Path(sys.executable).parent
 TODAY = "2026-11-30"
 CHECK_TODAY = "2026-06-01"
 # `govmedia check` with git_scan switched off (argv[1] == "scan") or left on ("git")
-RUNNER = ("import sys\nfrom govmedia.checks import gitscan\n"
+RUNNER = ("import sys\nfrom govmedia.register import gitscan\n"
           "if sys.argv[1] == 'scan':\n    gitscan.git_scan = lambda root, previous: None\n"
           "from govmedia.cli import main\nsys.exit(main(sys.argv[2:]))")
 GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]

@@ -15,9 +15,9 @@ from pathlib import Path
 import atheris  # type: ignore[import-untyped]
 
 with atheris.instrument_imports(include=["govmedia"]):
-    from govmedia.checks.context import Context
-    from govmedia.checks.demo import generate, write
-    from govmedia.checks.engine import check
+    from govmedia.register.context import Context
+    from govmedia.run.engine import check
+    from govmedia.staff.demo import generate, write
 
 TODAY = date(2026, 6, 1)
 ROOT = Path(tempfile.mkdtemp(prefix="govmedia-fuzz-"))

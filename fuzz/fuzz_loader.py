@@ -15,8 +15,9 @@ import sys
 import atheris  # type: ignore[import-untyped]
 
 with atheris.instrument_imports(include=["govmedia"]):
-    from govmedia.checks import contentscan, yamlload
-    from govmedia.checks.rules.content import BUILTIN_TERMS
+    from govmedia.dialect import yamlload
+    from govmedia.rules.content import BUILTIN_TERMS
+    from govmedia.rules.lib import contentscan
 
 MATCHER = contentscan.Matcher(
     contentscan.parse_terms(BUILTIN_TERMS.read_text(encoding="utf-8"), "builtin"))

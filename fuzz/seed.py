@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from govmedia.checks.demo import generate
+from govmedia.staff.demo import generate
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent / "tests"

@@ -1,5 +1,5 @@
 import sys
 
-from govmedia.checks.cli import main
+from govmedia.cli import main
 
 sys.exit(main())

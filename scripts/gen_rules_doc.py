@@ -1,4 +1,4 @@
-"""Writes docs/rules.md from the code table (checks/codes.py) and the example cases (tests/cases/).
+"""Writes docs/rules.md from the code table (govmedia/findings/codes.py) and the example cases (tests/cases/).
 
     python scripts/gen_rules_doc.py          # write
     python scripts/gen_rules_doc.py --check  # exit 1 when docs/rules.md is stale (a test runs this)
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from govmedia.checks.codes import CODES
+from govmedia.findings.codes import CODES
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "rules.md"
 
-HEADER = """<!-- generated from checks/codes.py and tests/cases/ by `python scripts/gen_rules_doc.py`: do not edit -->
+HEADER = """<!-- generated from govmedia/findings/codes.py and tests/cases/ by `python scripts/gen_rules_doc.py`: do not edit -->
 # 规则一览 / Rule codes
 
 `govmedia check` 的每条发现都带一个规则编号。严重程度：**错误**（E）使检查失败、网站拒绝构建；**警告**（W）只提示。

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks.context import Context
-from govmedia.checks.demo import generate, write
-from govmedia.checks.engine import check
-from govmedia.checks.findings import Finding
+from govmedia.findings.finding import Finding
+from govmedia.register.context import Context
+from govmedia.run.engine import check
+from govmedia.staff.demo import generate, write
 
 BASE_TODAY = date(2026, 6, 1)
 BASE_ACCOUNTS = 21  # exactly the Wangyi units: every status, every kind of request
@@ -61,7 +61,7 @@ def make_register(demo_cache: Callable[[int, date], Path], tmp_path: Path) -> Ca
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A cache folder of the test's own (XDG_CACHE_HOME) whose stat data is trusted at once (RACY_NS 0), so
     that the cache's fast paths are exercised."""
-    from govmedia.checks import cache
+    from govmedia.register import cache
 
     home = tmp_path / "cache-home"
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))

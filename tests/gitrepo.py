@@ -11,12 +11,12 @@ from typing import Any
 
 import yaml
 
-from govmedia.checks import gitbase
-from govmedia.checks.codeowners import TARGET, generate, unit_reviewers
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check, check_findings
-from govmedia.checks.findings import Finding
-from govmedia.checks.loader import load
+from govmedia.findings.finding import Finding
+from govmedia.history import gitbase
+from govmedia.history.codeowners import TARGET, generate, unit_reviewers
+from govmedia.register.context import Context
+from govmedia.register.loader import load
+from govmedia.run.engine import check, check_findings
 
 from .conftest import BASE_TODAY
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks import cache
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check_findings
+from govmedia.register import cache
+from govmedia.register.context import Context
+from govmedia.run.engine import check_findings
 
 TODAY = date(2026, 6, 1)
 ACCOUNT = "accounts/wangyi-education/weibo/account.yaml"
@@ -86,7 +86,7 @@ def test_today_is_part_of_the_key(make_register: Callable[..., Path]) -> None:
 
 def test_parallel_parse_gives_the_same_findings(make_register: Callable[..., Path],
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from govmedia.checks import parallel
+    from govmedia.register import parallel
 
     root = make_register()
     (root / "accounts/wangyi-health/unit.yaml").write_text("name: a\nname: b\n", encoding="utf-8")
@@ -183,8 +183,8 @@ PEAK_SCRIPT = """
 import json, resource, sys
 from datetime import date
 from pathlib import Path
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check_findings
+from govmedia.register.context import Context
+from govmedia.run.engine import check_findings
 found = check_findings(Context(root=Path(sys.argv[1]), today=date.fromisoformat(sys.argv[2]), cache=sys.argv[3] == "1"))
 print(json.dumps({"peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "found": [[f.path, f.code, f.en] for f in found]}))
@@ -219,7 +219,7 @@ def test_a_huge_file_is_a_finding_and_never_read_into_memory(make_register: Call
 def test_a_large_tracked_file_is_hashed_in_pieces(tmp_path: Path) -> None:
     """git's scan reads a tracked file whole only below gitscan.WHOLE_READ; above, the stat scan's piecewise
     hash gives the same content hash, and the file is looked at again next run (never trusted by its blob id)."""
-    from govmedia.checks import gitscan
+    from govmedia.register import gitscan
 
     path = tmp_path / "big.yaml"
     data = os.urandom(gitscan.WHOLE_READ + 12345)

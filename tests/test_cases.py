@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks.codes import CODES
+from govmedia.findings.codes import CODES
 
 from .casefile import Case, all_cases, apply, matches
 from .conftest import BASE_ACCOUNTS, BASE_TODAY, run_check

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks.cli import main
+from govmedia.cli import main
 
 ACCOUNT = "accounts/wangyi-education/weibo/account.yaml"
 
@@ -90,7 +90,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_internal_error_is_exit_2_without_traceback(monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    import govmedia.checks.commands.check as check_cmd
+    import govmedia.commands.check as check_cmd
 
     def boom(ctx: object, progress: object = None) -> None:
         raise RuntimeError("simulated bug")
@@ -140,12 +140,12 @@ def test_shipped_register_is_clean() -> None:
 
 def test_only_the_named_command_is_imported() -> None:
     """`govmedia check` imports neither the models nor the site; help still lists every command."""
-    code = ("import sys; from govmedia.checks.cli import build_parser; build_parser(['check', '--help']); "
-            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'govmedia.checks.commands', "
+    code = ("import sys; from govmedia.cli import build_parser; build_parser(['check', '--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('pydantic', 'govmedia.commands', "
             "'govmedia.schemas', 'openpyxl', 'mkdocs'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert "govmedia.checks.commands.check" in out
-    assert "govmedia.checks.commands.new" not in out and "govmedia.schemas" not in out and "openpyxl" not in out
+    assert "govmedia.commands.check" in out
+    assert "govmedia.commands.new" not in out and "govmedia.schemas" not in out and "openpyxl" not in out
     listing = govmedia("--help").stdout
     for command in ("check", "demo", "schema", "codeowners", "new", "report", "export", "import", "site"):
         assert command in listing

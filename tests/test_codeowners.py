@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govmedia.checks.cli import main
-from govmedia.checks.codeowners import TARGET, Matcher, match, parse
+from govmedia.cli import main
+from govmedia.history.codeowners import TARGET, Matcher, match, parse
 
 from .conftest import run_check
 from .gitrepo import make_repo
@@ -93,7 +93,7 @@ def test_pre_commit_runs_the_codeowners_check() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     hooks = {h["id"]: h for repo in config["repos"] for h in repo["hooks"]}
     hook = hooks["govmedia-codeowners"]
-    assert hook["entry"] == "govmedia codeowners --check" and hook["pass_filenames"] is False
+    assert hook["entry"] == "scripts/in-venv govmedia codeowners --check" and hook["pass_filenames"] is False
 
 
 @pytest.fixture
@@ -122,9 +122,9 @@ def test_generated_file_is_clean(register: Path) -> None:
 def test_a_province_of_25000_units_fits_githubs_limit(register: Path) -> None:
     """GitHub ignores a CODEOWNERS file over 3 MB: one line a unit (the unit_head stage, which speaks for a
     unit, needs no line of its own) keeps 25,000 units, about 100,000 accounts, under it."""
-    from govmedia.checks.codeowners import generate
-    from govmedia.checks.loader import load
-    from govmedia.checks.rules.codeowners import MAX_BYTES
+    from govmedia.history.codeowners import generate
+    from govmedia.register.loader import load
+    from govmedia.rules.codeowners import MAX_BYTES
 
     gov = load(register).governance
     assert gov is not None and any(s.from_unit for s in gov.model.stages.values())
@@ -325,7 +325,7 @@ def test_a_line_of_many_double_stars_is_decided_in_polynomial_time() -> None:
     positions reached, so 300 of them against 60 names is quick (and agrees with RE2)."""
     import time
 
-    from govmedia.checks.codeowners import _names_match
+    from govmedia.history.codeowners import _names_match
 
     rules, _ = parse("/" + "**/" * 300 + "z @o\n")
     pattern = tuple(["**"] * 300 + ["z"])

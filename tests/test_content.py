@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks.contentscan import (
+from govmedia.rules.content import BUILTIN_TERMS, DEFAULT_DOMAINS, Source
+from govmedia.rules.lib.contentscan import (
     Matcher,
     check_url,
     id_check_ok,
@@ -19,7 +20,6 @@ from govmedia.checks.contentscan import (
     plain_markup,
     show,
 )
-from govmedia.checks.rules.content import BUILTIN_TERMS, DEFAULT_DOMAINS, Source
 
 from .conftest import run_check
 

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import date
 from pathlib import Path
 
-from govmedia.checks.demo import generate, iter_statuses, write
+from govmedia.staff.demo import generate, iter_statuses, write
 
 from .conftest import run_check
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks.files import NotRegular, TooLarge, read_regular, regular_chunks
+from govmedia.dialect.files import NotRegular, TooLarge, read_regular, regular_chunks
 
 
 @pytest.mark.parametrize("size", [0, 1, 511, 512, 65_535, 65_536, 200_000])

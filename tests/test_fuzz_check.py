@@ -18,9 +18,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govmedia.checks.context import Context
-from govmedia.checks.demo import generate, write
-from govmedia.checks.engine import check
+from govmedia.register.context import Context
+from govmedia.run.engine import check
+from govmedia.staff.demo import generate, write
 
 TODAY = date(2026, 6, 1)
 TARGETS = ("accounts/{unit}/{account}/account.yaml", "accounts/{unit}/unit.yaml", "{announcement}",

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govmedia.checks import contentscan
-from govmedia.checks.rules.content import BUILTIN_TERMS
+from govmedia.rules.content import BUILTIN_TERMS
+from govmedia.rules.lib import contentscan
 
 SETTINGS = settings(max_examples=300, deadline=2000, suppress_health_check=[HealthCheck.too_slow])
 MATCHER = contentscan.Matcher(contentscan.parse_terms(BUILTIN_TERMS.read_text(encoding="utf-8"), "builtin"))

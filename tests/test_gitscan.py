@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks import cache, gitscan
-from govmedia.checks.cache import FileMap, scan
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check_findings
-from govmedia.checks.gitscan import git_scan, vouched
+from govmedia.register import cache, gitscan
+from govmedia.register.cache import FileMap, scan
+from govmedia.register.context import Context
+from govmedia.register.gitscan import git_scan, vouched
+from govmedia.run.engine import check_findings
 
 from .gitrepo import Repo
 
@@ -336,8 +336,8 @@ def test_a_cache_hit_keeps_the_new_tokens(repo: Repo, tmp_path: Path, monkeypatc
 HOOK_CHECK = """
 import os, sys
 from pathlib import Path
-from govmedia.checks.cache import scan
-from govmedia.checks.gitscan import git_scan, vouched
+from govmedia.register.cache import scan
+from govmedia.register.gitscan import git_scan, vouched
 root = Path.cwd()
 got = git_scan(root, {})
 want = scan(root, {}, 0)

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks import gitbase
-from govmedia.checks.lifecycle import TRANSITIONS, transition_allowed
-from govmedia.checks.rules.history import status_finding
+from govmedia.history import gitbase
+from govmedia.register.lifecycle import TRANSITIONS, transition_allowed
+from govmedia.rules.history import status_finding
 
 from .gitrepo import Repo, approval, make_repo
 
@@ -167,7 +167,7 @@ class _Acc:
     class record:  # a stand-in for Record[Account]
         @staticmethod
         def pos(*_: str) -> object:
-            from govmedia.checks.yamlload import Pos
+            from govmedia.dialect.yamlload import Pos
 
             return Pos(6, 9)
 
@@ -297,7 +297,7 @@ def test_the_base_is_read_for_the_changed_unit_folders_only(repo: Repo) -> None:
     """A merge request touches a few unit folders: only those are read at the base, and only those are
     loaded for the history rules. Tracked edits (committed or not), untracked files and ignored files
     all count as changes."""
-    from govmedia.checks.context import Context
+    from govmedia.register.context import Context
 
     def units() -> frozenset[str] | None:
         snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))
@@ -323,7 +323,7 @@ def test_the_base_is_read_for_the_changed_unit_folders_only(repo: Repo) -> None:
 def test_a_partial_base_against_the_whole_register_is_caught(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     """Guard of Repo.findings' three-way comparison: history rules that compared the unit folders read at the
     base with every account now would call every unchanged account new (GM602)."""
-    from govmedia.checks.rules import history
+    from govmedia.rules import history
 
     monkeypatch.setattr(history, "_seen", lambda reg, snap: reg)
     repo.write(f"{KUAISHOU_OPEN}/city_office.yaml", approval(date(2026, 5, 30), "赵强", "市政府办公室主任",
@@ -336,7 +336,7 @@ def test_a_partial_base_against_the_whole_register_is_caught(repo: Repo, monkeyp
 def test_a_changed_gitattributes_makes_the_base_read_whole(repo: Repo) -> None:
     """eol, ident or working-tree-encoding can change a file's bytes where git sees no change: when any
     .gitattributes differs from the base, every unit folder is read and compared."""
-    from govmedia.checks.context import Context
+    from govmedia.register.context import Context
 
     repo.write(".gitattributes", "*.yaml ident\n")
     snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))

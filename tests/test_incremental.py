@@ -44,9 +44,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from govmedia.checks import engine
-from govmedia.checks.context import Context
-from govmedia.checks.findings import Finding
+from govmedia.findings.finding import Finding
+from govmedia.register.context import Context
+from govmedia.run import engine
 
 TODAY = date(2026, 6, 1)
 Row = tuple[str, int, int, str, str, str, str]
@@ -65,10 +65,10 @@ PROCESS_SCRIPT = """
 import json, sys
 from datetime import date
 from pathlib import Path
-from govmedia.checks import cache
+from govmedia.register import cache
 cache.RACY_NS = 0
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check_findings
+from govmedia.register.context import Context
+from govmedia.run.engine import check_findings
 found = check_findings(Context(root=Path(sys.argv[1]), today=date.fromisoformat(sys.argv[2]), cache=True))
 json.dump([[f.path, f.line, f.column, f.code, f.severity, f.zh, f.en] for f in found], sys.stdout)
 """
@@ -280,7 +280,7 @@ def _copy_unit_unchanged(r: Reg) -> None:  # a clone: every id and name now regi
 
 
 def _write_codeowners(r: Reg) -> None:
-    from govmedia.checks.cli import main
+    from govmedia.cli import main
 
     assert main(["codeowners", "--root", str(r.root)]) == 0
 

@@ -1,4 +1,4 @@
-"""The parts of the incremental check (checks/incremental.py): which units a change touches, which units are
+"""The parts of the incremental check (govmedia/run/incremental.py): which units a change touches, which units are
 linked to them, the partial load, and GM604's per-unit carry. tests/test_incremental.py is the end-to-end
 oracle (incremental runs against full runs)."""
 
@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks import cache, incremental
-from govmedia.checks.cli import main
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check, check_findings
-from govmedia.checks.loader import load, load_more
+from govmedia.cli import main
+from govmedia.register import cache
+from govmedia.register.context import Context
+from govmedia.register.loader import load, load_more
+from govmedia.run import incremental
+from govmedia.run.engine import check, check_findings
 
 from .conftest import BASE_TODAY
 

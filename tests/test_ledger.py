@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from govmedia.checks import ledger
-from govmedia.checks.cli import main
-from govmedia.checks.lifecycle import APPROVED_STATUS
-from govmedia.checks.loader import load
+from govmedia.cli import main
+from govmedia.register.lifecycle import APPROVED_STATUS
+from govmedia.register.loader import load
+from govmedia.staff import ledger
 
 from .conftest import BASE_TODAY, run_check
 
@@ -400,8 +400,8 @@ CELL = st.one_of(
 )
 def test_any_cells_give_a_report_not_a_crash(rows: list[list[Any]], blanked: list[str]) -> None:
     """Whatever the cells hold, the importer reports problems; every file it writes is valid."""
-    from govmedia.checks.importer import Importer
     from govmedia.schemas import Governance
+    from govmedia.staff.importer import Importer
 
     gov: Governance = _governance()
     grid: list[list[Any]] = [VARIANT_HEADERS, _variant_row(), *rows]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks.cli import main
-from govmedia.checks.loader import load
+from govmedia.cli import main
+from govmedia.register.loader import load
 
 from .conftest import run_check
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from govmedia.checks.codes import CODES
+from govmedia.findings.codes import CODES
 
 DOC = Path(__file__).parents[1] / "docs" / "policy-coverage.md"
 ARTICLES = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四", "十五",
@@ -21,7 +21,7 @@ def _named_codes(text: str) -> set[str]:
 
 def test_every_named_code_exists() -> None:
     unknown = sorted(set(re.findall(r"GM\d{3}", DOC.read_text(encoding="utf-8"))) - set(CODES))
-    assert not unknown, f"docs/policy-coverage.md names codes that checks/codes.py does not have: {unknown}"
+    assert not unknown, f"docs/policy-coverage.md names codes that govmedia/findings/codes.py does not have: {unknown}"
 
 
 def test_every_rule_code_is_named() -> None:
@@ -40,7 +40,7 @@ def test_every_article_has_a_row() -> None:
 
 
 def test_codes_cite_articles_in_the_doc() -> None:
-    """Each rule's article (checks/codes.py) has a row that names the rule."""
+    """Each rule's article (govmedia/findings/codes.py) has a row that names the rule."""
     text = DOC.read_text(encoding="utf-8")
     rows = [line for line in text.splitlines() if line.startswith("| 第")]
     for code, info in CODES.items():

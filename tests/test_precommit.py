@@ -34,6 +34,8 @@ def repo(make_register: Callable[..., Path]) -> Path:
     hooks = [h for h in config["repos"][0]["hooks"] if h["id"] == "govmedia-check"]
     config["repos"][0]["hooks"] = hooks
     (root / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    (root / "scripts").mkdir(exist_ok=True)
+    shutil.copy2(REPO / "scripts" / "in-venv", root / "scripts" / "in-venv")
     _git(root, "init", "-q")
     _git(root, "config", "commit.gpgsign", "false")
     _git(root, "add", "-A")
@@ -84,7 +86,7 @@ def test_hooks_manifest_matches_config() -> None:
     config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     local = {h["id"]: h for h in config["repos"][0]["hooks"]}
     for hook in manifest:
-        assert hook["entry"] == local[hook["id"]]["entry"]
+        assert local[hook["id"]]["entry"] == f"scripts/in-venv {hook['entry']}"
         assert hook["files"] == local[hook["id"]]["files"]
     assert all(repo["repo"] == "local" for repo in config["repos"])
 

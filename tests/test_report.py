@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks.cli import main
-from govmedia.checks.context import Context
-from govmedia.checks.engine import check
-from govmedia.checks.report import build, markdown, parse_period
+from govmedia.cli import main
+from govmedia.register.context import Context
+from govmedia.run.engine import check
+from govmedia.staff.report import build, markdown, parse_period
 
 from .casefile import Case, apply
 from .conftest import BASE_TODAY

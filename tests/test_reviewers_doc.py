@@ -1,19 +1,19 @@
-"""docs/reviewers.md (审核指南): the lifecycle block matches checks/lifecycle.py, every stage and
+"""docs/reviewers.md (审核指南): the lifecycle block matches govmedia/register/lifecycle.py, every stage and
 every history rule is explained, and the branch-protection settings are documented."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from govmedia.checks.lifecycle import TRANSITIONS
-from govmedia.checks.lifecycle_doc import block, render, update
+from govmedia.register.lifecycle import TRANSITIONS
+from govmedia.staff.lifecycle_doc import block, render, update
 
 DOC = Path(__file__).resolve().parents[1] / "docs/reviewers.md"
 
 
 def test_lifecycle_block_is_current() -> None:
     text = DOC.read_text(encoding="utf-8")
-    assert block() in text, "run: python -m govmedia.checks.lifecycle_doc docs/reviewers.md"
+    assert block() in text, "run: python -m govmedia.staff.lifecycle_doc docs/reviewers.md"
     assert update(text) == text
 
 

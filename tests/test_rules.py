@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from govmedia.checks.codes import CODES
-from govmedia.checks.rules.identity import disguise, host_fits
-from govmedia.checks.textfold import skeleton
+from govmedia.dialect.textfold import skeleton
+from govmedia.findings.codes import CODES
+from govmedia.rules.identity import disguise, host_fits
 
 from .casefile import Case, apply
 from .conftest import run_check
@@ -286,9 +286,9 @@ def test_rules_read_only_the_registry(make_register: Callable[..., Path], monkey
     import builtins
     from datetime import date
 
-    from govmedia.checks.context import Context
-    from govmedia.checks.loader import load
-    from govmedia.checks.rules import all_rules
+    from govmedia.register.context import Context
+    from govmedia.register.loader import load
+    from govmedia.rules import all_rules
 
     root = make_register()
     _apply(root, {"set": {"accounts/huangbao-town/douyin/account.yaml": {"name": "王益發佈"}}})
@@ -309,7 +309,7 @@ def test_rules_read_only_the_registry(make_register: Callable[..., Path], monkey
 
 def test_uscc_check_digit_on_real_codes() -> None:
     """The real codes quoted in ARTICLES.md pass GB 32100's check; one changed character fails."""
-    from govmedia.checks.identifiers import uscc_check_ok
+    from govmedia.dialect.identifiers import uscc_check_ok
 
     for code in ("11610429016021738F", "11331002002673575G", "11441700007280420Y"):
         assert uscc_check_ok(code)

@@ -1,4 +1,4 @@
-"""Oracle for the sharded check (checks/sharded.py): a large register is checked in chunks of unit folders,
+"""Oracle for the sharded check (govmedia/run/sharded.py): a large register is checked in chunks of unit folders,
 in worker processes. It must report exactly what the one-process check reports.
 
 Every mutation of the incremental oracle (tests/test_incremental.py) is replayed with chunks of a few unit
@@ -24,9 +24,9 @@ from pathlib import Path
 
 import pytest
 
-from govmedia.checks import engine, sharded
-from govmedia.checks.context import Context
-from govmedia.checks.findings import Finding
+from govmedia.findings.finding import Finding
+from govmedia.register.context import Context
+from govmedia.run import engine, sharded
 
 from . import test_incremental
 from .test_incremental import CASES, CROSS_UNIT, TODAY, Case, Reg, play, rows
@@ -120,8 +120,8 @@ def test_a_dead_worker_falls_back_to_one_process(reg_for: Callable[[int, str], R
         "import os, sys\n"
         "from datetime import date\n"
         "from pathlib import Path\n"
-        "from govmedia.checks import engine, sharded\n"
-        "from govmedia.checks.context import Context\n"
+        "from govmedia.run import engine\nfrom govmedia.run import sharded\n"
+        "from govmedia.register.context import Context\n"
         "original = sharded.check_chunk\n"
         "def dying(ctx, unit_ids, extract):\n"
         "    if unit_ids[0] == sorted(os.listdir(Path(sys.argv[1]) / 'accounts'))[0]:\n"

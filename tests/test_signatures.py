@@ -144,6 +144,6 @@ def test_stage_without_signer_list(signed_repo: Repo, keys: dict[str, tuple[Path
 
 
 def test_verify_signatures_needs_base(signed_repo: Repo) -> None:
-    from govmedia.checks.cli import main
+    from govmedia.cli import main
 
     assert main(["check", "--root", str(signed_repo.root), "--verify-signatures"]) == 2

@@ -22,8 +22,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from govmedia.checks.loader import load
-from govmedia.website.publish import public_fields
+from govmedia.register.loader import load
+from govmedia.site.publish import public_fields
 from tests.conftest import BASE_TODAY
 
 SPEC_PATHS = [
@@ -247,7 +247,7 @@ def test_allowlist_private_fields_never_published(built: Built) -> None:
 def test_sharded_build_publishes_exactly_the_one_process_site(built: Built, tmp_path: Path,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """A large register is checked in chunks by worker processes, which hand back only their units' public
-    data (checks/sharded.py): the site built that way is byte for byte the site of a one-process check."""
+    data (govmedia/run/sharded.py): the site built that way is byte for byte the site of a one-process check."""
     monkeypatch.setenv("GOVMEDIA_SHARD_UNITS", "3")
     out = tmp_path / "sharded"
     done = mkdocs_build(built.root, out, BASE_TODAY)
@@ -275,7 +275,7 @@ def test_register_with_an_error_does_not_build(make_register: Callable[..., Path
 
 
 def test_site_command_builds_a_real_register_without_banner(make_register: Callable[..., Path], tmp_path: Path) -> None:
-    from govmedia.checks.cli import main
+    from govmedia.cli import main
 
     root = make_register(n=3)
     gov = root / "policies" / "governance.yaml"
@@ -292,11 +292,11 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_template_and_root_site_config_agree() -> None:
-    """The demo generator copies checks/templates/ into every register: keep the two in step."""
+    """The demo generator copies govmedia/templates/ into every register: keep the two in step."""
     assert (REPO / "mkdocs.yml").read_text(encoding="utf-8") == \
-        (REPO / "checks" / "templates" / "mkdocs.yml").read_text(encoding="utf-8")
+        (REPO / "govmedia" / "templates" / "mkdocs.yml").read_text(encoding="utf-8")
     assert (REPO / "site_docs" / "README.md").read_text(encoding="utf-8") == \
-        (REPO / "checks" / "templates" / "site_docs" / "README.md").read_text(encoding="utf-8")
+        (REPO / "govmedia" / "templates" / "site_docs" / "README.md").read_text(encoding="utf-8")
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     assert "font: false" in config and "language: zh" in config and "- govmedia" in config
 
@@ -312,8 +312,8 @@ def test_shipped_register_builds(tmp_path: Path) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_site_command_names_a_missing_docs_dir(make_register: Callable[..., Path], tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str], lang: str) -> None:
-    from govmedia.checks.cli import main
-    from govmedia.checks.commands.site import docs_dir
+    from govmedia.cli import main
+    from govmedia.commands.site import docs_dir
 
     root = make_register(n=3)
     assert docs_dir(root / "mkdocs.yml") == root / "site_docs"
@@ -327,7 +327,7 @@ def test_site_command_names_a_missing_docs_dir(make_register: Callable[..., Path
 
 
 def test_docs_dir_is_read_from_the_configuration(tmp_path: Path) -> None:
-    from govmedia.checks.commands.site import docs_dir
+    from govmedia.commands.site import docs_dir
 
     config = tmp_path / "mkdocs.yml"
     (tmp_path / "base.yml").write_text("docs_dir: inherited\n", encoding="utf-8")
@@ -351,7 +351,7 @@ def test_docs_dir_is_read_from_the_configuration(tmp_path: Path) -> None:
 def test_docs_dir_of_a_hostile_configuration_is_no_traceback(tmp_path: Path) -> None:
     """Nesting deep enough to exhaust the composer's recursion, or an INHERIT that names a FIFO (which would
     wait for a writer) or /dev/zero: docs_dir gives up, and MkDocs explains the configuration itself."""
-    from govmedia.checks.commands.site import docs_dir
+    from govmedia.commands.site import docs_dir
 
     config = tmp_path / "mkdocs.yml"
     os.mkfifo(tmp_path / "fifo.yml")

@@ -9,10 +9,10 @@ import pytest
 
 from govmedia.schemas import Account, Announcement, Unit
 from govmedia.schemas.account import PUBLISHED_STATUSES, STATUSES
-from govmedia.website.data import accounts_csv, accounts_json, announcements_json, atom_feed
-from govmedia.website.html import rel, safe_title
-from govmedia.website.markdown import render_markdown
-from govmedia.website.publish import (
+from govmedia.site.data import accounts_csv, accounts_json, announcements_json, atom_feed
+from govmedia.site.html import rel, safe_title
+from govmedia.site.markdown import render_markdown
+from govmedia.site.publish import (
     PUBLISHED_ORDER,
     PubAccount,
     PubAnnouncement,
@@ -22,9 +22,9 @@ from govmedia.website.publish import (
     _case_insensitive,
     public_fields,
 )
-from govmedia.website.qr import _cache_file, qr_codes, qr_svg
-from govmedia.website.render import all_pages, announcement_page, home, register, unit_page
-from govmedia.website.site import add_csp, csp
+from govmedia.site.qr import _cache_file, qr_codes, qr_svg
+from govmedia.site.render import all_pages, announcement_page, home, register, unit_page
+from govmedia.site.site import add_csp, csp
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 TODAY = date(2026, 6, 1)
@@ -194,7 +194,7 @@ def test_published_statuses_come_from_the_schema() -> None:
 
 
 def test_qr_cache_key_follows_the_drawing_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
-    from govmedia.website import qr
+    from govmedia.site import qr
 
     before = _cache_file()
     small = qr_svg("https://weibo.com/u/1")

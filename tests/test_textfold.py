@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govmedia.checks import contentscan, textfold
+from govmedia.dialect import textfold
+from govmedia.rules.lib import contentscan
 
 SAMPLES = [
     "", "王益区人民政府", "王益發佈", "３６５ｂｅｔ　官方", "ＰＫ１０", "e\u0301te", "ﬁ ligature Straße",

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govmedia.checks import yamlload
-from govmedia.checks.yamlload import load_bytes, load_markdown, parse
+from govmedia.dialect import yamlload
+from govmedia.dialect.yamlload import load_bytes, load_markdown, parse
 
 
 def codes(text: str) -> list[tuple[str, int]]:

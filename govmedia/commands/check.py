@@ -1,0 +1,81 @@
+"""``govmedia check``: the rules of SPEC §5 over the whole register (SPEC §4)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+from govmedia.findings.finding import Finding
+from govmedia.findings.reporters import REPORTERS
+from govmedia.register.context import Context
+from govmedia.run.engine import check_findings, has_errors
+from govmedia.run.progress import progress_bar
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("check", help="检查名录是否符合细则", description="检查整个名录；PATH 只限定报告哪些文件的问题。")
+    add_common(p)
+    p.add_argument("--base", default=None, help="与该 git 版本比较，启用历史规则 GM6xx")
+    p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式（默认 text）")
+    p.add_argument("--verify-signatures", action="store_true", help="要求 --base 以来新增的审批文件有合规签名")
+    p.add_argument("--no-cache", action="store_true", help="不使用缓存（$XDG_CACHE_HOME/govmedia）")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或目录中的问题")
+    p.set_defaults(func=run)
+
+
+def _selector(root: Path, paths: list[str]) -> list[str] | None:
+    if not paths:
+        return None
+    out = []
+    for raw in paths:
+        p = Path(raw)
+        full = (p if p.is_absolute() else Path.cwd() / p).resolve()
+        try:
+            out.append(full.relative_to(root.resolve()).as_posix())
+        except ValueError:
+            out.append(p.as_posix())
+    return out
+
+
+def _selected(finding: Finding, prefixes: list[str] | None) -> bool:
+    if prefixes is None:
+        return True
+    return any(p in (".", "") or finding.path == p or finding.path.startswith(p.rstrip("/") + "/")
+               for p in prefixes)
+
+
+def run(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    if not root.is_dir():
+        print(f"govmedia: 找不到名录目录 {root}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.verify_signatures and not args.base:
+        print("govmedia: --verify-signatures 需要同时给出 --base（与哪个版本比较）。" if args.lang == "zh" else
+              "govmedia: --verify-signatures needs --base.", file=sys.stderr)
+        return EXIT_USAGE
+    ctx = Context(root=root, today=args.today or date.today(), base=args.base,
+                  verify_signatures=args.verify_signatures, cache=not args.no_cache)
+    if ctx.base is not None:
+        from govmedia.history.gitbase import BaseError, snapshot
+
+        try:
+            snapshot(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
+        except BaseError as exc:
+            print(f"govmedia: {exc.message(args.lang)}", file=sys.stderr)
+            return EXIT_USAGE
+    with progress_bar(args.lang) as progress:
+        findings = check_findings(ctx, progress)
+    prefixes = _selector(root, args.paths)
+    shown = [f for f in findings if _selected(f, prefixes)]
+    sys.stdout.write(REPORTERS[args.format](shown, args.lang))
+    errors = sum(f.severity == "error" for f in shown)
+    warnings = len(shown) - errors
+    if (args.format == "text" and sys.stderr.isatty()) or (args.format == "text" and shown):
+        if args.lang == "zh":
+            print(f"共 {errors} 个错误，{warnings} 个警告。", file=sys.stderr)
+        else:
+            print(f"{errors} errors, {warnings} warnings.", file=sys.stderr)
+    return EXIT_FINDINGS if has_errors(shown) else EXIT_OK

@@ -1,0 +1,44 @@
+"""``govmedia schema``: regenerate schemas/json/ from the pydantic models."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from govmedia.cli import EXIT_FINDINGS, EXIT_OK
+from govmedia.schemas import MODELS
+
+HEADER = "generated from schemas/*.py by `govmedia schema`: do not edit"
+
+
+def render(kind: str) -> str:
+    schema = MODELS[kind].model_json_schema()
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$comment": HEADER, **schema}
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("schema", help="由 pydantic 模型生成 schemas/json/")
+    p.add_argument("--out", default="schemas/json", help="输出目录（默认：schemas/json）")
+    p.add_argument("--check", action="store_true", help="只检查是否与模型一致，不写文件")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    stale = []
+    for kind in MODELS:
+        target = out / f"{kind}.schema.json"
+        text = render(kind)
+        if args.check:
+            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+                stale.append(str(target))
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    if stale:
+        print("以下 JSON Schema 与模型不一致，请运行 govmedia schema：\n" + "\n".join(stale), file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK

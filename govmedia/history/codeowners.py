@@ -1,0 +1,334 @@
+"""CODEOWNERS: who must approve a merge request that touches a path.
+
+Two halves:
+
+* :func:`generate` writes ``.github/CODEOWNERS`` from governance.yaml and each unit.yaml
+  (``govmedia codeowners``). Order matters because the last matching pattern wins: a default
+  owner first, then the approval files of ``from_unit`` stages (for a folder without a valid unit.yaml),
+  then each unit's folder (which names its reviewers for those files too), then the approval files of
+  every other stage, then the files that define the rules.
+* :func:`parse` and :func:`owners` replay GitHub's semantics for GM604: gitignore-style patterns
+  (a leading or inner ``/`` anchors to the root, ``*`` and ``?`` never cross ``/``, ``**`` spans
+  folders, a pattern names a file or everything below a folder — except that a last segment with a
+  wildcard, as in ``docs/*``, names only that level), the last matching line wins,
+  and lines GitHub would skip as invalid (``!`` negation, ``[...]`` ranges, ``\\`` escapes,
+  malformed owners) are skipped here too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
+from typing import Any
+
+import re2
+
+from govmedia.register.registry import Registry
+from govmedia.schemas import Governance
+from govmedia.schemas.common import linear_regex
+
+LOCATIONS = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")  # GitHub's search order
+GITLAB_LOCATIONS = ("CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS")  # GitLab's search order
+TARGET = ".github/CODEOWNERS"
+GITLAB_TARGET = ".gitlab/CODEOWNERS"  # written too with `govmedia codeowners --gitlab` (GitLab ignores .github/)
+HEADER = "# generated — run `govmedia codeowners` (from policies/governance.yaml and accounts/*/unit.yaml); do not edit"
+# Files that define who approves and what is checked: owned by the district office.
+RULE_FILES = ("/policies/", "/schemas/", "/govmedia/", "/announcements/", "/mkdocs.yml",
+              "/.github/", "/.github/CODEOWNERS", "/.gitlab/", "/.gitlab-ci.yml", "/.pre-commit-config.yaml",
+              "/.pre-commit-hooks.yaml", "/pyproject.toml")
+
+_OWNER = re.compile(r"^(@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?|[^@\s]+@[^@\s]+\.[^@\s]+)$")
+
+
+class _Never:
+    """The compiled form of a line RE2 cannot compile (a lone surrogate, a pattern too large): no path."""
+
+    @staticmethod
+    def match(path: str) -> None:
+        return None
+
+
+# A pattern of more names, or longer, than a register's paths could need is not replayed: GM604 reports the
+# line (a hostile line of thousands of ``**`` would otherwise cost minutes, or fail to compile and be
+# passed over while GitHub applies it).
+PATTERN_MAX_NAMES = 32
+PATTERN_MAX_CHARS = 1024
+
+
+@dataclass(frozen=True)
+class Rule:
+    line: int  # 1-based line in the CODEOWNERS file
+    pattern: str
+    owners: tuple[str, ...]
+
+    @cached_property
+    def head(self) -> tuple[str, ...]:
+        """The leading folder names an anchored pattern spells out without wildcards (() otherwise)."""
+        body = self.pattern.strip("/")
+        if not (self.pattern.startswith("/") or "/" in body):
+            return ()
+        head: list[str] = []
+        for part in body.split("/"):
+            if any(ch in part for ch in "*?"):
+                break
+            head.append(part)
+        return tuple(head)
+
+    @cached_property
+    def owner_set(self) -> frozenset[str]:
+        return frozenset(self.owners)
+
+    @cached_property
+    def source(self) -> str | None:
+        """The regular expression of the pattern (:func:`_translate`), built on first use."""
+        return _translate(self.pattern)
+
+    @cached_property
+    def segments(self) -> frozenset[str]:
+        """The pattern's folder and file names without a wildcard: a path it matches has each as one of its
+        own names (a test that spares most calls into RE2)."""
+        return frozenset(p for p in self.pattern.strip("/").split("/") if "*" not in p and "?" not in p)
+
+    @cached_property
+    def whole(self) -> tuple[tuple[str, ...], bool, bool] | None:
+        """(names, anchored, folder only) of a pattern whose wildcards are whole names (``*``, ``**``) or that
+        has none, as every line of a generated CODEOWNERS: matched name by name, without RE2. None otherwise."""
+        body = self.pattern.strip("/")
+        names = tuple(body.split("/"))
+        if any(p not in ("*", "**") and ("*" in p or "?" in p) for p in names):
+            return None
+        return names, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/")
+
+    @cached_property
+    def too_complex(self) -> bool:
+        """More names or characters than any register path needs: reported by GM604, never replayed."""
+        return len(self.pattern) > PATTERN_MAX_CHARS or self.pattern.count("/") > PATTERN_MAX_NAMES
+
+    def matches(self, path: str, parts: list[str], names: frozenset[str] | set[str]) -> bool:
+        """Whether the line names ``path``, whose names are ``parts`` (``path.split("/")``), as a set ``names``:
+        the same answer as its regular expression (tests/test_codeowners.py compares them). A line that is
+        :attr:`too_complex` names nothing here (GM604 reports it)."""
+        if self.too_complex or not self.segments <= names:
+            return False
+        whole = self.whole
+        if whole is None:
+            return self.regex.match(path) is not None
+        return _names_match(*whole, parts)
+
+    @cached_property
+    def regex(self) -> Any:
+        """Compiled by RE2 on first use: a one-file check of a register of thousands of units tries only
+        the lines of the units it loaded. One that GitHub could not match either matches nothing."""
+        source = self.source
+        if source is None:
+            return _Never()
+        try:
+            return _compiled(source)
+        except (re2.error, UnicodeError):
+            return _Never()
+
+
+def office_stage(gov: Governance) -> str:
+    """The stage that speaks for the district office: ``district_office``, or else the first stage
+    of the open chain that is not a unit's own (from_unit) stage, or else the first stage."""
+    if "district_office" in gov.stages:
+        return "district_office"
+    for stage in gov.chain("open"):
+        if not gov.stages[stage].from_unit:
+            return stage
+    return next(iter(gov.stages))
+
+
+def unit_reviewers(registry: Registry) -> dict[str, list[str]]:
+    return {uid: list(u.record.model.reviewers) for uid, u in sorted(registry.units.items())
+            if u.record is not None}
+
+
+def generate(gov: Governance, units: dict[str, list[str]]) -> str:
+    """The text of .github/CODEOWNERS for this governance and these units' reviewers."""
+    office = " ".join(gov.stages[office_stage(gov)].reviewers)
+    out = [HEADER, "# GitHub applies the LAST matching line. Review follows paths (审核随路径)：", "",
+           "# Default: the district office (区政府办公室) owns everything not named below.", f"* {office}"]
+    unit_stages = [(sid, st) for sid, st in gov.stages.items() if st.from_unit]
+    if unit_stages:
+        # Before the unit folders, which override them: a unit's own folder line names its reviewers for
+        # these files (one line a unit, not two: 25,000 units stay under GitHub's 3 MB).
+        out += ["", "# Stages that speak for a unit: that unit's reviewers (its folder line below); these lines "
+                "serve a folder without a valid unit.yaml."]
+        out += [f"/accounts/**/requests/*/{sid}.yaml {' '.join(st.reviewers)}".rstrip() for sid, st in unit_stages]
+    out += ["", "# Each host unit owns its folder: unit.yaml, accounts and requests (第七条（一）)."]
+    for uid, reviewers in units.items():
+        out.append(f"/accounts/{uid}/ {' '.join(reviewers)}")
+    out += ["", "# Each stage owns its approval files (第七条（二）、第八条)."]
+    for stage_id, stage in gov.stages.items():
+        if not stage.from_unit:
+            out.append(f"/accounts/**/requests/*/{stage_id}.yaml {' '.join(stage.reviewers)}".rstrip())
+    out += ["", "# What decides who approves and what is checked: the district office."]
+    out += [f"{path} {office}" for path in RULE_FILES]
+    return "\n".join(out) + "\n"
+
+
+def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: list[str]) -> bool:
+    """:func:`_translate`'s expression for a pattern of whole names, decided name by name: a literal is one
+    equal name, ``*`` any one name, ``**`` any number of whole names (at the end: at least one more, unless it
+    is the whole pattern); unanchored, it may start at any name; after it, a folder pattern needs one more
+    name, a pattern ending in ``*`` none, any other any number. The positions reachable are tracked as a set,
+    so the cost is (pattern x path) steps, not one per way of splitting the path."""
+    n = len(names)
+    if pattern == ("**",):
+        return True
+    reach = {0} if anchored else set(range(n))
+    last = len(pattern) - 1
+    for i, part in enumerate(pattern):
+        if part == "**":  # from the first position reached, any number of names: one step, not one per position
+            start = min(reach)
+            after = ({n} if start < n else set()) if i == last else set(range(start, n + 1))
+        else:
+            after = {j + 1 for j in reach if j < n and (part == "*" or part == names[j])}
+        if not after:
+            return False
+        reach = after
+    if pattern[-1] == "**":
+        return n in reach
+    if folder:
+        return any(j < n for j in reach)
+    if pattern[-1] == "*":
+        return n in reach
+    return True
+
+
+def _valid(pattern: str) -> bool:
+    """Whether GitHub reads the pattern (no negation, range or escape, no ``***``, not only slashes)."""
+    return not (pattern.startswith("!") or any(ch in pattern for ch in "[]\\") or "***" in pattern
+                or not pattern.strip("/"))
+
+
+def _translate(pattern: str) -> str | None:
+    """A regular expression for a CODEOWNERS pattern (matching a path or a folder above it)."""
+    if not _valid(pattern):
+        return None
+    directory = pattern.endswith("/")
+    body = pattern.strip("/")
+    anchored = pattern.startswith("/") or "/" in body
+    parts = body.split("/")
+    regex = ""
+    for i, part in enumerate(parts):
+        last = i == len(parts) - 1
+        if part == "**":
+            regex += ".*" if last else "(?:.*/)?"
+            continue
+        if "**" in part:  # a ** inside a name acts like *
+            part = part.replace("**", "*")
+        piece = "".join("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in part)
+        regex += piece + ("" if last else "/")
+    prefix = "" if anchored else "(?:.*/)?"
+    # A pattern names a file, or a folder and everything below it; with a trailing / only a folder.
+    # GitHub: ``docs/*`` names the files directly in docs/, not those in its subfolders.
+    wild_last = any(ch in parts[-1] for ch in "*?")
+    suffix = "/.*" if directory else "" if wild_last else "(?:/.*)?"
+    if regex.endswith(".*") and parts[-1] == "**":
+        suffix = ""
+    return f"^{prefix}{regex}{suffix}$"
+
+
+def parse(text: str) -> tuple[list[Rule], list[int]]:
+    """The valid rules in file order, and the line numbers GitHub would skip as invalid."""
+    rules: list[Rule] = []
+    invalid: list[int] = []
+    for no, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        tokens = line.split()
+        for i, tok in enumerate(tokens):
+            if tok.startswith("#"):
+                tokens = tokens[:i]
+                break
+        pattern, owners = tokens[0], tuple(tokens[1:])
+        if not _valid(pattern) or not all(_OWNER.match(o) for o in owners):
+            invalid.append(no)
+            continue
+        rules.append(Rule(no, pattern, owners))
+    return rules, invalid
+
+
+def _compiled(regex: str) -> Any:
+    """RE2, linear in the path: a hostile line such as ``/accounts/*a*a*a*a*a*a*a*aZ/`` must not hang GM604."""
+    return linear_regex(regex, dot_nl=True)
+
+
+def match(rules: list[Rule], path: str) -> Rule | None:
+    """The rule GitHub applies to ``path``: the last one that matches."""
+    parts = path.split("/")
+    names = set(parts)
+    for rule in reversed(rules):
+        if rule.matches(path, parts, names):
+            return rule
+    return None
+
+
+class Matcher:
+    """:func:`match` for many paths: rules indexed by their literal leading folders, so a path is
+    only tried against the lines that could name it (one line per unit stays cheap).
+
+    When every line is literal or has only whole-name wildcards (``*``, ``**``: a generated file), which
+    line applies to a path depends only on which of its names some line spells out: the answer is kept
+    per such shape, so the approval files of one unit and stage cost one lookup between them."""
+
+    SHAPES = 65536  # answers kept, at most
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.by_head: dict[tuple[str, ...], list[Rule]] = {}
+        for rule in rules:
+            self.by_head.setdefault(rule.head, []).append(rule)
+        # the longest heads first: their lines come later in a generated file, so fewer tries
+        self.lengths = sorted({len(head) for head in self.by_head}, reverse=True)
+        shaped = all(rule.whole is not None for rule in rules)
+        # name -> itself for the names some line spells out (None: some line has a partial wildcard)
+        self.spelled: dict[str, str] | None = {n: n for r in rules for n in r.segments} if shaped else None
+        self.shapes: dict[tuple[str, ...], Rule | None] = {}
+
+    def __call__(self, path: str) -> Rule | None:
+        spelled = self.spelled
+        if spelled is None:
+            return self._find(path)
+        shape = tuple(map(spelled.get, path.split("/"), repeat("\0")))  # \0: any name no line spells out
+        if shape in self.shapes:
+            return self.shapes[shape]
+        found = self._find("/".join(shape))
+        if len(self.shapes) < self.SHAPES:
+            self.shapes[shape] = found
+        return found
+
+    def _find(self, path: str) -> Rule | None:
+        parts = path.split("/")
+        names = set(parts)
+        best: Rule | None = None
+        for k in self.lengths:
+            if k > len(parts):
+                continue
+            for rule in reversed(self.by_head.get(tuple(parts[:k]), ())):
+                if best is not None and rule.line < best.line:
+                    break
+                if rule.matches(path, parts, names):
+                    best = rule
+                    break
+        return best
+
+
+def instances(rule: Rule) -> Iterable[str]:
+    """Concrete paths a rule names, with wildcards filled in: lets GM604 test lines that target
+    approval files no account has yet (``/accounts/x/y/requests/2031-*/city_office.yaml``)."""
+    if rule.too_complex:
+        return
+    body = rule.pattern.strip("/")
+    seen = set()
+    for deep in ("x", "x/x", "x/x/x"):
+        filled = re.sub(r"\?", "x", re.sub(r"\*+", "x", body.replace("**", deep)))
+        parts = filled.split("/")
+        if filled and filled not in seen and rule.matches(filled, parts, set(parts)):
+            seen.add(filled)
+            yield filled

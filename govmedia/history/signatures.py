@@ -1,0 +1,127 @@
+"""Signed approvals: ``govmedia check --base REF --verify-signatures``.
+
+A stage in governance.yaml may name ``allowed_signers``: an ssh allowed-signers file (``principal
+[options] key`` per line, as ``ssh-keygen -Y verify`` reads it). Every approval file added since REF
+must come from commits (every commit since REF that touched it) with a good SSH signature (git's
+``gpg.format=ssh``) by a principal in that stage's list. Governance and the signer lists are read
+AT REF: a merge request cannot name a new list or add its own key and approve with it in one go.
+An approval that is not yet committed cannot be verified and is reported too.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from govmedia.findings.finding import Finding, make
+from govmedia.history.gitbase import BaseError, BaseSnapshot, git, read_blobs, read_file_at, same_content, worktree_file
+
+_SEP, _END = "\x1f", "\x1e"
+
+
+def _signed_log(root: Path, signers: Path, *revs: str) -> list[tuple[str, str, str, str]]:
+    """(commit, %G?, principal, key fingerprint) of the commits ``git log REVS`` lists, verified
+    against the allowed-signers file ``signers``."""
+    proc = git(root, "-c", "gpg.format=ssh", "-c", f"gpg.ssh.allowedSignersFile={signers}",
+               "-c", "log.showSignature=false", "log", f"--format=%H{_SEP}%G?{_SEP}%GS{_SEP}%GK{_END}", *revs)
+    out = []
+    for rec in proc.stdout.decode("utf-8", "replace").split(_END):
+        fields = rec.strip("\n").split(_SEP)
+        if len(fields) == 4:
+            out.append((fields[0], fields[1], fields[2], fields[3]))
+    return out
+
+
+def _committed(root: Path, path: str) -> bool:
+    """Is the working-tree file exactly what HEAD holds?"""
+    proc = git(root, "ls-tree", "-z", "HEAD", "--", path, check=False)
+    entry = proc.stdout.split(b"\0")[0] if proc.returncode == 0 else b""
+    if b"\t" not in entry:
+        return False
+    oid = entry.split(b"\t")[0].split(b" ")[2].decode("ascii")
+    now = worktree_file(root, path)
+    return now is not None and same_content(now, read_blobs(root, [oid])[oid])
+
+
+def _finding(path: str, zh: str, en: str) -> Finding:
+    return make("GM604", path, 1, 1, zh, en)
+
+
+def verify(root: Path, snap: BaseSnapshot, added: dict[str, list[str]]) -> list[Finding]:
+    """GM604 findings for approval files (stage -> paths) added since the base without a good signature."""
+    if not added:
+        return []
+    gov = snap.registry.governance
+    if gov is None:
+        return [_finding("policies/governance.yaml",
+                         f"基准版本 {snap.ref} 的 governance.yaml 无效，无法确定各环节的签名人名单，审批签名无法核验。",
+                         f"governance.yaml at {snap.ref} is invalid: the signer lists are unknown.")]
+    stages = gov.model.stages
+    out: list[Finding] = []
+    lists: dict[str, bytes] = {}
+    for stage in stages:
+        signer_path = stages[stage].allowed_signers
+        data = read_file_at(root, snap.commit, signer_path) if signer_path else None
+        if data is not None:
+            lists[stage] = data
+    with tempfile.TemporaryDirectory(prefix="govmedia-signers-") as tmp:
+        files: dict[str, Path] = {}
+        for stage, data in lists.items():
+            files[stage] = Path(tmp) / f"{stage}.allowed_signers"
+            files[stage].write_bytes(data)
+        everyone = Path(tmp) / "all.allowed_signers"
+        everyone.write_bytes(b"\n".join(lists.values()))
+        for stage, paths in sorted(added.items()):
+            st = stages.get(stage)
+            for path in sorted(paths):
+                if st is None or stage not in files:
+                    why_zh = (f"基准版本 {snap.ref} 的 governance.yaml 中没有环节 {stage}" if st is None else
+                              f"基准版本 {snap.ref} 中环节 {stage} 没有可读的签名人名单（allowed_signers：{st.allowed_signers}）")
+                    out.append(_finding(path, f"审批文件 {path} 的签名无法核验：{why_zh}。请先由区政府办公室在 governance.yaml "
+                                              "中为该环节登记签名人名单并合并，再提交审批。",
+                                        f"cannot verify the signature of {path}: stage {stage} has no signer list "
+                                        f"at {snap.ref}. Register allowed_signers for the stage first."))
+                    continue
+                out.extend(_verify_one(root, snap, stage, path, files[stage], everyone))
+    return out
+
+
+def _verify_one(root: Path, snap: BaseSnapshot, stage: str, path: str, signers: Path, everyone: Path) -> list[Finding]:
+    if not _committed(root, path):
+        return [_finding(path, f"审批文件 {path} 尚未提交（或提交后又被修改），无法核验签名：请用本环节登记的 SSH 密钥签名提交"
+                               "（git commit -S）。",
+                         f"{path} is not committed (or changed after the commit): commit it signed (git commit -S).")]
+    try:
+        log = _signed_log(root, signers, f"{snap.commit}..HEAD", "--", path)
+    except BaseError as exc:
+        return [_finding(path, f"审批文件 {path} 的签名无法核验：{exc.zh}", f"cannot verify {path}: {exc.en}")]
+    if not log:
+        return [_finding(path, f"找不到自基准版本 {snap.ref} 以来提交审批文件 {path} 的提交：请确认 CI 获取了完整历史"
+                               "（fetch-depth: 0）。",
+                         f"no commit since {snap.ref} adds {path}: fetch the full history (fetch-depth: 0).")]
+    for commit, status, principal, key in log:
+        if status == "G" and principal:
+            continue
+        short = commit[:12]
+        if status == "N":
+            zh = f"提交 {short} 没有签名"
+            en = f"commit {short} is not signed"
+        elif status in ("B", "R"):
+            zh = f"提交 {short} 的签名无效或密钥已吊销"
+            en = f"commit {short} has a bad signature or a revoked key"
+        else:
+            other = _signed_log(root, everyone, "-1", commit) if everyone.stat().st_size else []
+            who = next((p for c, s, p, _ in other if c == commit and s == "G" and p), None)
+            if who:
+                zh = f"提交 {short} 由 {who} 签名，但 {who} 不在环节 {stage} 的签名人名单中（属于其他环节）"
+                en = f"commit {short} is signed by {who}, who is not in the signer list of stage {stage}"
+            else:
+                zh = f"提交 {short} 的签名密钥（{key or '未知'}）不在环节 {stage} 于基准版本 {snap.ref} 的签名人名单中"
+                en = f"commit {short} is signed with a key ({key or 'unknown'}) that is not in the signer list of " \
+                     f"stage {stage} at {snap.ref}"
+        return [_finding(path,
+                         f"审批文件 {path}：{zh}。审批必须由该环节登记的签名人用 SSH 密钥签名提交（git commit -S）；"
+                         "在同一合并请求中新增的密钥不算。请由本环节审核人重新签名提交。",
+                         f"{path}: {en}. Approvals must be committed with an SSH signature of a principal of the "
+                         "stage's signer list at the base; keys added in the same merge request do not count.")]
+    return []

@@ -1,0 +1,214 @@
+"""GM604: CODEOWNERS must give each stage's approval files to that stage's reviewers (第七条（二）).
+
+Active whenever the repository has a CODEOWNERS file (GitHub reads ``.github/CODEOWNERS``, then
+``CODEOWNERS``, then ``docs/CODEOWNERS``; GitLab reads ``CODEOWNERS``, ``docs/CODEOWNERS``, then
+``.gitlab/CODEOWNERS``: the file each would read is checked), and also with ``--base`` (a merge-request
+check), where a missing CODEOWNERS is itself a finding: without it any writer could approve for any stage.
+
+The rule replays GitHub's semantics (``govmedia/history/codeowners.py``) on the approval files that exist,
+on a future account of every unit, on a future unit, and on the paths each CODEOWNERS line names
+with its wildcards filled in. A stage's files must end up with exactly that stage's reviewers (for a
+``from_unit`` stage: the unit's own reviewers from unit.yaml). governance.yaml and CODEOWNERS itself
+must stay with the district office, who decide who approves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from govmedia.findings.finding import Finding, make
+from govmedia.history.codeowners import (
+    GITLAB_LOCATIONS,
+    GITLAB_TARGET,
+    LOCATIONS,
+    PATTERN_MAX_CHARS,
+    PATTERN_MAX_NAMES,
+    TARGET,
+    Matcher,
+    Rule,
+    instances,
+    office_stage,
+    parse,
+    unit_reviewers,
+)
+from govmedia.register.context import Context
+from govmedia.register.registry import Registry
+from govmedia.schemas import Governance
+
+MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
+_APPROVAL = re.compile(r"^accounts/([^/]+)/([^/]+)/requests/([^/]+)/([^/]+)\.yaml$")
+_SAMPLE_REQUEST = "2000-01-01-open"
+_NEW_ACCOUNT = "new-account"
+_NEW_UNIT = "new-unit"
+
+
+def _fmt(owners: Iterable[str]) -> str:
+    items = sorted(owners)
+    return " ".join(items) if items else "（无）"
+
+
+Sample = tuple[str, str, str]  # path, stage, unit id
+# One sample whose last matching CODEOWNERS line has the wrong owners: line (0: no line matches), stage,
+# path, expected owners, owners of the line. Plain data: an incremental run keeps it per unit.
+Failure = tuple[int, str, str, list[str], list[str]]
+CARRY = "GM604"
+_APPROVAL_WHO = ("审批文件", "approval file")
+_GOVERNANCE_WHO = ("治理文件（决定谁来审批）", "governance file (it decides who approves)")
+
+
+def _unit_samples(reg: Registry, gov: Governance, uid: str) -> Iterator[Sample]:
+    """A unit's approval files, and one for every stage of a future request of each (and a new) account."""
+    unit = reg.units.get(uid)
+    accounts = list(unit.accounts.values()) if unit is not None else []
+    for acc in accounts:
+        for req in acc.requests:
+            for stage, rec in req.approvals.items():
+                yield rec.path, stage, uid
+    if unit is not None or uid == _NEW_UNIT:
+        for aid in [*(a.account_id for a in accounts), _NEW_ACCOUNT]:
+            for stage in gov.stages:
+                yield f"accounts/{uid}/{aid}/requests/{_SAMPLE_REQUEST}/{stage}.yaml", stage, uid
+
+
+def _line_samples(gov: Governance, rules: list[Rule], reg: Registry) -> Iterator[Sample]:
+    """The approval files each CODEOWNERS line names, with its wildcards filled in (the lines that spell
+    out a unit folder the run did not load are passed over: their samples would belong to that unit)."""
+    stages = list(gov.stages)
+    tails = ["x", "x", "requests", _SAMPLE_REQUEST]
+    for rule in rules:
+        head = rule.head
+        if len(head) >= 2 and head[0] == "accounts" and not reg.in_scope(head[1]):
+            continue
+        for inst in instances(rule):
+            parts = inst.split("/")
+            if parts[0] != "accounts":
+                continue
+            candidates = [inst]
+            if len(parts) < 6:
+                missing = tails[len(parts) - 1:] if len(parts) > 1 else tails
+                candidates = ["/".join([*parts, *missing, f"{stage}.yaml"]) for stage in stages]
+            for cand in candidates:
+                m = _APPROVAL.match(cand)
+                if m and m.group(4) in gov.stages:
+                    yield cand, m.group(4), m.group(1)
+
+
+def _failures(samples: Iterable[Sample], match: Matcher, gov: Governance,
+              units: dict[str, list[str]]) -> list[Failure]:
+    out: list[Failure] = []
+    wanted: dict[tuple[str, str], frozenset[str]] = {}
+    for path, stage, uid in samples:
+        expected = wanted.get((stage, uid))
+        if expected is None:
+            st = gov.stages[stage]
+            expected = wanted[(stage, uid)] = frozenset(units[uid] if st.from_unit and uid in units else st.reviewers)
+        rule = match(path)
+        if rule is None or rule.owner_set != expected:
+            out.append((rule.line if rule else 0, stage, path, sorted(expected), list(rule.owners) if rule else []))
+    return out
+
+
+def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Finding]:
+    """GM604 over every unit: per unit (what ``reg.carry`` keeps), then one finding per line and stage.
+
+    Each unit's failures depend only on CODEOWNERS, governance.yaml and that unit's folder, so an
+    incremental run computes them for the units it loaded and takes the others from ``reg.carried``.
+    """
+    rules, _invalid = parse(text)
+    match = Matcher(rules)
+    units = unit_reviewers(reg)
+    office = office_stage(gov)
+    office_owners = set(gov.stages[office].reviewers)
+    by_unit: dict[str, list[Sample]] = {uid: list(_unit_samples(reg, gov, uid)) for uid in reg.units}
+    by_unit.setdefault(_NEW_UNIT, list(_unit_samples(reg, gov, _NEW_UNIT)))
+    for sample in _line_samples(gov, rules, reg):
+        by_unit.setdefault(sample[2], []).append(sample)
+    fresh = {uid: _failures(samples, match, gov, units) for uid, samples in by_unit.items() if reg.in_scope(uid)}
+    carry = f"{CARRY} {where}"  # one per CODEOWNERS file (GitHub's and GitLab's)
+    reg.carry[carry] = fresh
+    carried = {uid: f for uid, f in reg.carried.get(carry, {}).items() if not reg.in_scope(uid)}
+    ordered = [(failure, _APPROVAL_WHO) for uid in sorted({*fresh, *carried})
+               for failure in fresh.get(uid) or carried.get(uid) or []]
+    for path in ("policies/governance.yaml", ".github/CODEOWNERS", where):
+        rule = match(path)
+        if rule is None or rule.owner_set != office_owners:
+            ordered.append(((rule.line if rule else 0, office, path, sorted(office_owners),
+                             list(rule.owners) if rule else []), _GOVERNANCE_WHO))
+    if where in (TARGET, GITLAB_TARGET):
+        fix_zh, fix_en = (f"请运行 govmedia codeowners 重新生成 {where}，不要手工修改。",
+                          f"Run `govmedia codeowners` to regenerate {where}; do not edit it by hand.")
+    else:  # a file the command does not write: GitHub reads it only while .github/CODEOWNERS is absent
+        fix_zh, fix_en = (f"请删除 {where}，再运行 govmedia codeowners 生成 {TARGET}，不要手工修改。",
+                          f"Delete {where} and run `govmedia codeowners` to generate {TARGET}; do not edit it by hand.")
+    findings: dict[tuple[int, str], Finding] = {}
+    for rule in rules:
+        if rule.too_complex:
+            findings[(rule.line, "")] = make(
+                "GM604", where, rule.line, 1,
+                f"这一行的模式超过 {PATTERN_MAX_NAMES} 层或 {PATTERN_MAX_CHARS} 个字符，无法核对它把哪些文件交给谁审核："
+                f"名录的路径不需要这样的模式。{fix_zh}",
+                f"this line's pattern has more than {PATTERN_MAX_NAMES} names or {PATTERN_MAX_CHARS} characters, "
+                f"so who it makes review which files cannot be checked; no register path needs one. {fix_en}")
+    for (line, stage, path, expected, got), (who, who_en) in ordered:
+        if (line, stage) in findings:
+            continue
+        title = gov.stages[stage].title if stage in gov.stages else stage
+        findings[(line, stage)] = make(
+            "GM604", where, line or 1, 1,
+            f"按 CODEOWNERS（最后匹配的一行生效），{path} 的审核人是 {_fmt(got)}，"
+            f"但它是“{title}”（{stage}）的{who}，应只由 {_fmt(expected)} 审核（第七条（二））。{fix_zh}",
+            f"by CODEOWNERS (the last matching line wins) {path} is owned by {_fmt(got)}, but it is the "
+            f"{who_en} of stage {stage}, which only {_fmt(expected)} may approve. {fix_en}")
+    return sorted(findings.values(), key=lambda f: f.sort_key)
+
+
+def _first(root: Path, locations: tuple[str, ...]) -> str | None:
+    for where in locations:
+        full = root / where
+        if full.is_file() and not full.is_symlink():
+            return where
+    return None
+
+
+def _check_file(where: str, ctx: Context, reg: Registry, gov: Governance) -> list[Finding]:
+    try:
+        raw = (ctx.root / where).read_bytes()
+        text = raw.decode("utf-8") if len(raw) <= MAX_BYTES else None
+    except (OSError, UnicodeDecodeError):
+        text = None
+    if text is None:
+        return [make("GM604", where, 1, 1,
+                     f"{where} 无法读取、不是 UTF-8 或超过 3 MB（GitHub 和 GitLab 会忽略它）：请运行 govmedia codeowners 重新生成。",
+                     f"{where} is unreadable, not UTF-8 or over 3 MB (GitHub and GitLab ignore it): "
+                     "run `govmedia codeowners`.")]
+    return check_text(text, where, reg, gov)
+
+
+def gm604_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
+    """The CODEOWNERS file GitHub reads and, if there is one, the file GitLab reads."""
+    if reg.governance is None:
+        return []
+    gov = reg.governance.model
+    github, gitlab = _first(ctx.root, LOCATIONS), _first(ctx.root, GITLAB_LOCATIONS)
+    return [f for where in dict.fromkeys(w for w in (github, gitlab) if w is not None)
+            for f in _check_file(where, ctx, reg, gov)]
+
+
+def gm604_codeowners_missing(reg: Registry, ctx: Context) -> Iterable[Finding]:
+    """In a merge request (``--base``), a repository without CODEOWNERS lets anyone approve for any stage."""
+    if reg.governance is None or ctx.base is None:
+        return []
+    if _first(ctx.root, LOCATIONS) is None and _first(ctx.root, GITLAB_LOCATIONS) is None:
+        return [make("GM604", LOCATIONS[0], 1, 1,
+                     "仓库没有 CODEOWNERS：任何有写权限的人都能替各审核环节批准合并请求（第七条（二））。"
+                     "请运行 govmedia codeowners 生成 .github/CODEOWNERS（GitLab 加 --gitlab）并提交，同时在分支保护中开启“需要代码所有者审核”。",
+                     "the repository has no CODEOWNERS, so anyone with write access could approve for any stage. "
+                     "Run `govmedia codeowners` (with --gitlab on GitLab), commit the file and require code-owner "
+                     "reviews.")]
+    return []
+
+
+RULES = [gm604_codeowners, gm604_codeowners_missing]
+BASE_RULES = [gm604_codeowners_missing]

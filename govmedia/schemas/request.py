@@ -1,0 +1,70 @@
+"""``requests/<YYYY-MM-DD>-<action>/request.yaml``: an application, and ``<stage>.yaml``: one decision."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import model_validator
+
+from govmedia.schemas.common import IsoDate, Line, Person, ShortLine, Strict, Text, problem
+
+Action = Literal["open", "change", "exit", "close"]
+# Fields of account.yaml that a change request may set.
+CHANGEABLE_FIELDS = (
+    "name",
+    "platform_id",
+    "url",
+    "positioning",
+    "verification",
+    "undertaking",
+    "interaction",
+    "operations",
+    "national_system_id",
+    "app",
+    "unit",
+)
+
+
+class BasisDocument(Strict):
+    title: Line
+    document_no: ShortLine
+    issued_on: IsoDate
+
+
+class Request(Strict):
+    action: Action
+    submitted_on: IsoDate
+    applicant: Person
+    reason: Text | None = None
+    changes: dict[str, Any] | None = None
+    basis_document: BasisDocument | None = None
+
+    @model_validator(mode="after")
+    def _fields_for_action(self) -> Request:
+        if self.action != "open" and not self.reason:
+            raise problem("action", f"{self.action} 申请必须填写 reason（申请理由）（第八条）",
+                          f"reason is required for a {self.action} request (article 8)")
+        if self.action == "change":
+            if not self.changes:
+                raise problem("action", "变更申请必须在 changes 中写明要变更的字段和新值（第八条（一））",
+                              "changes (the fields to change and their new values) is required for a change request")
+            unknown = sorted(set(self.changes) - set(CHANGEABLE_FIELDS))
+            if unknown:
+                raise problem("changes", f"changes 中的字段不能变更：{'、'.join(unknown)}；可变更的字段：{'、'.join(CHANGEABLE_FIELDS)}",
+                              f"changes names fields that cannot be changed: {', '.join(unknown)}")
+        elif self.changes is not None:
+            raise problem("changes", "只有变更申请（change）可以有 changes：请删除", "changes is only allowed in a change request")
+        if self.action == "exit" and self.basis_document is None:
+            raise problem("action", "退出监管申请必须附 basis_document（机构编制批复文件）（第八条（二））",
+                          "basis_document (the staffing approval) is required for an exit request (article 8(2))")
+        return self
+
+
+class Approval(Strict):
+    decision: Literal["approved", "rejected"]
+    decided_on: IsoDate
+    approver: Person
+    document_no: ShortLine | None = None
+    comment: Text | None = None
+
+

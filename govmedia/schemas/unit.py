@@ -1,0 +1,22 @@
+"""``accounts/<unit_id>/unit.yaml``: a host unit (主办单位)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from govmedia.schemas.common import Id, Person, Reviewer, ShortLine, Strict, Uscc, public
+
+UnitKind = Literal["administrative_organ", "public_institution", "internal_body"]
+
+
+class Unit(Strict):
+    name: Annotated[ShortLine, Field(json_schema_extra=public(), description="主办单位全称")]
+    short_name: Annotated[ShortLine, Field(json_schema_extra=public(), description="简称")]
+    uscc: Annotated[Uscc, Field(json_schema_extra=public(), description="统一社会信用代码")]
+    kind: Annotated[UnitKind, Field(json_schema_extra=public())]
+    parent: Annotated[Id | None, Field(json_schema_extra=public(), description="主管单位 unit_id")]
+    division_code: Annotated[str, Field(pattern=r"^\d{6}$", json_schema_extra=public())]
+    leader_in_charge: Person
+    reviewers: list[Reviewer] = Field(min_length=1)

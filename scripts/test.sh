@@ -19,4 +19,4 @@ export PATH="$PWD/.venv/bin:$PATH"
 # The repository's own hooks pass on itself (ruff, mypy, schema drift, govmedia check).
 pre-commit run --all-files --show-diff-on-failure
 
-pytest "$@"
+pytest -n auto "$@"

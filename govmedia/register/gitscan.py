@@ -140,7 +140,7 @@ def _read_tracked(path: str, token: StatKey, blob: str) -> tuple[StatKey, bytes]
     with other contents. A link is not checked (hashed as scan() does, every time)."""
     raw = _read(path)
     if raw is None:
-        return UNSURE, cache._hash_file(path)
+        return UNSURE, cache.hash_file_at(path)
     algo = hashlib.sha1 if len(blob) == 40 else hashlib.sha256
     same = algo(b"blob %d\0" % len(raw) + raw).hexdigest() == blob
     return (token if same else UNSURE), cache.file_hash(raw)
@@ -293,7 +293,7 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
         if stat.S_ISDIR(st.st_mode):  # a tracked file replaced by a folder: git lists what is in it, if
             untracked_dirs.append(rel)  # anything; walked here like an untracked folder
             continue
-        out_map[rel] = (cache.stat_key(st), cache._hash_file(full))
+        out_map[rel] = (cache.stat_key(st), cache.hash_file_at(full))
     for rel in sorted(set(untracked_dirs)):  # exactly as scan() walks a folder; a nested repository: no answer
         if not cache.walk_folder(root_s, rel, out_map, {}, 0, refuse_repositories=True):
             return None

@@ -1,4 +1,4 @@
-"""`govmedia check` as SPEC §4 describes it: formats, exit codes, PATH filtering, languages."""
+"""`govmedia check` as README.md describes it: formats, exit codes, PATH filtering, languages."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from govmedia.findings.finding import Finding
 from govmedia.findings.reporters import REPORTERS
 from govmedia.register.context import Context

@@ -83,7 +83,7 @@ def write_marshal(path: Path, value: Any) -> None:
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # rel path -> (token, content hash). The token is a stat key, or for a file that git reports unchanged
-# (checks/gitscan.git_scan) (-1, mode, 0, blob id as an int): a size of -1 never equals a stat key.
+# (govmedia/register/gitscan.py ``git_scan``) (-1, mode, 0, blob id as an int): a size of -1 never equals a stat key.
 FileMap = dict[str, tuple[StatKey, bytes]]
 
 
@@ -291,7 +291,7 @@ def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
 
     A file is read and hashed unless its size, mtime, ctime and inode equal those of the previous run and
     it was not modified within RACY_NS of that run. Any write changes ctime, so a changed file is always
-    read again; an unchanged one costs one stat. A token from :func:`checks.gitscan.git_scan` (size -1)
+    read again; an unchanged one costs one stat. A token from :func:`govmedia.register.gitscan.git_scan` (size -1)
     never equals a stat key, so such a file is hashed again here.
     """
     out: FileMap = {}

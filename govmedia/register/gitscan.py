@@ -1,6 +1,6 @@
 """Which register files changed, asked of git instead of stat-scanning every file.
 
-:func:`git_scan` returns the same file map as :func:`checks.cache.scan` (the same paths, the same
+:func:`git_scan` returns the same file map as :func:`govmedia.register.cache.scan` (the same paths, the same
 content hashes), but lets git compare the work tree with its index in C: a tracked file that git
 reports unchanged is neither stat()ed nor read here; its token is its mode and blob id
 (``(-1, mode, 0, blob id)``: the size -1 never equals a stat key), and its
@@ -177,7 +177,7 @@ def _empty_folders(root_s: str, rel: str, out: FileMap) -> None:
 
 
 def git_scan(root: Path, previous: FileMap, meanwhile: Callable[[], object] | None = None) -> FileMap | None:
-    """The file map :func:`checks.cache.scan` would return, from git's index; None if git cannot tell.
+    """The file map :func:`govmedia.register.cache.scan` would return, from git's index; None if git cannot tell.
 
     ``meanwhile`` runs while git works (the caller's imports: git's processes use the other core)."""
     try:

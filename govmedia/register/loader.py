@@ -94,7 +94,7 @@ class Loader:
 
     def _parsed(self, rel: str, suffix: bytes, parse: Callable[[bytes, str], tuple[D | None, list[Finding], Any]],
                 restore: Callable[[Any, str], tuple[D | None, list[Finding]]]) -> tuple[D | None, list[Finding]]:
-        """``rel`` parsed by ``parse`` (checks/cache.parse_yaml or parse_markdown), from the parse cache when
+        """``rel`` parsed by ``parse`` (govmedia/register/cache.py ``parse_yaml`` or parse_markdown), from the parse cache when
         it holds these bytes (``restore`` turns its entry back into a document)."""
         cache = self.cache
         hit = self._known(rel, suffix)

@@ -291,3 +291,12 @@ def test_docs_name_every_folder_and_where_to_add_things() -> None:
     assert [f for f in folders if f"**{f}/**" not in doc] == []
     for heading in ("### Adding a rule", "### Adding a platform", "### Adding a command"):
         assert heading in doc
+
+
+def test_cited_sections_of_docs_exist() -> None:
+    """A comment that cites docs/architecture.md, "Section" names a heading of that page."""
+    doc = (PACKAGE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    headings = set(re.findall(r"^#+ (.+)$", doc, re.M))
+    cited = {m for module in MODULES.values()
+             for m in re.findall(r'docs/architecture\.md, "([^"]+)"', module.path.read_text(encoding="utf-8"))}
+    assert cited and cited - headings == set()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from govmedia.register.snapshot import BaseSnapshot
+if TYPE_CHECKING:  # the registry and the models: not imported by a run answered from the result cache
+    from govmedia.register.snapshot import BaseSnapshot
 
 
 class TextMemo(Protocol):

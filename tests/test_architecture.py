@@ -300,3 +300,25 @@ def test_cited_sections_of_docs_exist() -> None:
     cited = {m for module in MODULES.values()
              for m in re.findall(r'docs/architecture\.md, "([^"]+)"', module.path.read_text(encoding="utf-8"))}
     assert cited and cited - headings == set()
+
+
+# What only the run machinery may touch: how much of the register a run loaded, and its caches.
+RUN_INTERNALS = {"scope", "carry", "carried", "unowned_share", "in_scope", "CleanMemo", "ParseCache", "ResultCache"}
+
+
+def test_rules_do_not_know_how_the_run_is_executed() -> None:
+    """Rules read the registry and their context; the registry answers scope questions (lacks_account,
+    unit_results, unowned) and the context carries the memo and the base snapshot."""
+    wrong = []
+    for name, module in MODULES.items():
+        if not name.startswith("govmedia.rules"):
+            continue
+        wrong += [f"{name}:{imp.line} imports {imp.target}" for imp in module.imports
+                  if imp.target.startswith(("govmedia.run", "govmedia.register.cache", "govmedia.register.results",
+                                            "govmedia.history.gitbase"))
+                  and not (name == "govmedia.rules.history" and imp.target == "govmedia.history.gitbase")]
+        wrong += [f"{name}:{node.lineno} uses {node.attr if isinstance(node, ast.Attribute) else node.id}"
+                  for node in ast.walk(module.tree)
+                  if (isinstance(node, ast.Attribute) and node.attr in RUN_INTERNALS)
+                  or (isinstance(node, ast.Name) and node.id in RUN_INTERNALS)]
+    assert wrong == []

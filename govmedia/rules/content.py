@@ -162,13 +162,13 @@ class _Memo:
 
     def __init__(self, ctx: Context, rule: str, *config: object) -> None:
         self.memo = ctx.memo
-        self.scope = repr((rule, config)).encode()
+        self.prefix = repr((rule, config)).encode()
 
     def texts(self, reg: Registry, markdown_only: bool = False) -> Iterator[tuple[Source, bytes | None]]:
         for src in published_texts(reg):
             if markdown_only and not src.markdown:
                 continue
-            key = self.memo.key(self.scope + (b"md" if src.markdown else b""), src.text) if self.memo else None
+            key = self.memo.key(self.prefix + (b"md" if src.markdown else b""), src.text) if self.memo else None
             if key is not None and self.memo is not None and self.memo.clean(key):
                 continue
             yield src, key

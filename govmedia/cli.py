@@ -1,6 +1,6 @@
 """``govmedia``: argument parsing and the one place where exit codes are decided.
 
-Subcommands live in ``checks/commands/<name>.py``; each exports ``register(subparsers)`` and sets
+Subcommands live in ``govmedia/commands/<name>.py``; each exports ``register(subparsers)`` and sets
 ``func(args) -> int`` on its parser. They are discovered, so adding one touches no shared file.
 Exit codes: 0 no errors, 1 errors found, 2 usage or internal error.
 """
@@ -15,34 +15,22 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import NamedTuple, NoReturn
+from typing import NoReturn
 
 from govmedia import commands
+from govmedia.findings.finding import printable
+from govmedia.findings.messages import Msg, msg
+
+__all__ = ["EXIT_FINDINGS", "EXIT_OK", "EXIT_USAGE", "Msg", "add_common", "add_lang", "iso_date", "main",
+           "missing_root", "msg", "say", "unwritable_folder"]
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
-def msg(lang: str, zh: str, en: str) -> str:
-    """The message in the user's language: Chinese unless ``--lang en``."""
-    return zh if lang == "zh" else en
-
-
-class Msg(NamedTuple):
-    """A message kept in both languages until it is shown (like a finding's ``zh``/``en``)."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
-
-
 def say(command: str, lang: str, text: str) -> None:
     """One line of a command's report on stderr, framed ``govmedia <command>：…`` in the user's language.
-    Each line is made printable (:func:`checks.findings.printable`): a value the user typed may hold bytes
+    Each line is made printable (:func:`govmedia.findings.finding.printable`): a value the user typed may hold bytes
     that are not UTF-8, which would fail to print."""
-    from govmedia.findings.finding import printable
-
     shown = "\n".join(printable(line) for line in text.split("\n"))
     print(msg(lang, f"govmedia {command}：{shown}", f"govmedia {command}: {shown}"), file=sys.stderr)
 

@@ -19,6 +19,7 @@ Usage (a bot handling an issue form, or any script)::
     result.field_of(f)   # the answer a finding is about (its name), where one is
 
 ``kind`` is a key of :data:`govmedia.staff.forms.FORMS` (unit, account, request, approval, announcement).
+A request event (open, change, exit, close …) goes through :func:`draft_action`, which picks the form.
 Answers are keyed by field name (the command-line flag without ``--``, ``-`` as ``_``): text as typed in a
 form (``"是"``, ``"2026-06-01"``, ``"甲,乙"``, a choice as its id or its label) or values already typed (``True``,
 ``7``, a list). A request's action picks its extra fields (:data:`govmedia.staff.forms.ACTIONS`); a change
@@ -270,3 +271,15 @@ def _after_change(result: Draft, env: Env, checker: Checker) -> None:
 def draft(kind: str, answers: Mapping[str, Any], env: Env, checker: Checker) -> Draft:
     """The files a form of ``kind`` answered by ``answers`` would write, and what the rules say about them."""
     return check(resolve(FORMS[kind], env, answers, checker), env, checker)
+
+
+def form_for(action: str) -> str:
+    """The form that files a request of ``action``: ``account`` when it brings a new account (opening, and any
+    action marked ``new_account``), else ``request``. Unknown actions are the request form's to refuse."""
+    spec = ACTIONS.get(action)
+    return "account" if spec is not None and spec.new_account else "request"
+
+
+def draft_action(action: str, answers: Mapping[str, Any], env: Env, checker: Checker) -> Draft:
+    """A request event (an issue form's open, change, exit, close …): :func:`draft` of the right form."""
+    return draft(form_for(action), {**answers, "action": action}, env, checker)

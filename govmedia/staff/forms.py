@@ -127,8 +127,10 @@ def account_exists(env: Env, _: Values, value: Any) -> Msg | None:
 
 
 def find_request(env: Env, folder: Any) -> RequestRec | None:
-    """The request whose folder (relative to the register's root) is ``folder``."""
-    parts = str(folder).split("/")
+    """The request whose folder (relative to the register's root, or its request.yaml) is ``folder``."""
+    folder = str(folder).strip().removeprefix("./").strip("/")
+    folder = folder.rsplit("/", 1)[0] if folder.endswith(".yaml") else folder
+    parts = folder.split("/")
     acc = env.registry.accounts.get("/".join(parts[1:3])) if len(parts) == 5 and parts[3] == "requests" else None
     return next((r for r in acc.requests if r.folder == folder), None) if acc else None
 

@@ -132,7 +132,8 @@ def _request(env: Env, values: Values, docs: dict[str, dict[str, Any]]) -> Files
 def _approval(env: Env, values: Values, docs: dict[str, dict[str, Any]]) -> Files:
     out = Files()
     doc = docs.get("approval", {})
-    rel = f"{values['request']}/{values['stage']}.yaml"
+    req = find_request(env, values["request"])
+    rel = f"{req.folder if req else values['request']}/{values['stage']}.yaml"
     out.add(rel, "approval", render(rel, ordered(doc, MODELS["approval"]), "approval"), doc)
     return out
 

@@ -282,16 +282,21 @@ class Loader:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            for entry in self._entries("accounts"):
-                if entry.name in new:
-                    self._accounts_entry(entry)
+            self.load_units(new)
         finally:
             if enabled:
                 gc.enable()
+        return reg
+
+    def load_units(self, unit_ids: frozenset[str]) -> None:
+        """Load these unit folders into the registry, then put it back in the order a full load has."""
+        reg = self.reg
+        for entry in self._entries("accounts"):
+            if entry.name in unit_ids:
+                self._accounts_entry(entry)
         reg.units = dict(sorted(reg.units.items()))
         reg.accounts = dict(sorted(reg.accounts.items(), key=lambda kv: (kv[1].unit_id, kv[1].account_id)))
         _sort_requests(reg)
-        return reg
 
     def _unit(self, unit_id: str) -> None:
         base = f"accounts/{unit_id}"
@@ -479,14 +484,9 @@ def with_files(base: Registry, files: Mapping[str, bytes]) -> Registry:
                   derived={}, carry={}, carried={})
     loader = Loader(base.root, None, None, base.scope, files)
     loader.reg = reg
-    for entry in loader._entries("accounts"):
-        if entry.name in units:
-            loader._accounts_entry(entry)
     if announcements:
         loader._announcements()
-    reg.units = dict(sorted(reg.units.items()))
-    reg.accounts = dict(sorted(reg.accounts.items(), key=lambda kv: (kv[1].unit_id, kv[1].account_id)))
-    _sort_requests(reg)
+    loader.load_units(frozenset(units))
     return reg
 
 

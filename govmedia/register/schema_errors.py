@@ -81,6 +81,33 @@ def _zh(err: dict[str, Any], field: str, model: type[BaseModel] | None) -> str:
     return f"“{field}” 不符合要求：{err.get('msg', '')}。"
 
 
+_EN = {
+    "missing": "the required field “{f}” is missing: add it (formats in schemas/json/).",
+    "extra_forbidden": "unknown field “{f}”: delete it or correct its spelling.",
+    "string_type": "“{f}” must be text, it is {given}: quote numbers and dates.",
+    "bool_type": "“{f}” must be true or false, it is {given}.",
+    "int_type": "“{f}” must be a whole number, it is {given}.",
+    "list_type": "“{f}” must be a list (each item on a line starting with “- ”), it is {given}.",
+    "literal_error": "“{f}” is {given}, which is not allowed: it must be one of {expected}.",
+    "string_pattern_mismatch": "“{f}” has the wrong format ({given}): it must match {pattern}.",
+    "string_too_short": "“{f}” must not be empty.",
+    "string_too_long": "“{f}” is too long: at most {max_length} characters.",
+    "greater_than_equal": "“{f}” is too small ({given}): it must be at least {ge}.",
+    "less_than_equal": "“{f}” is too large ({given}): it must be at most {le}.",
+}
+
+
+def _en(err: dict[str, Any], field: str) -> str:
+    """The English of a pydantic error as a sentence that says the fix, like :func:`_zh`."""
+    ctx = err.get("ctx") or {}
+    template = _EN.get(err["type"])
+    given = _show(err.get("input"))
+    if template is None:
+        return f"{field}: {err.get('msg', '')} (got {given})"
+    return template.format(f=field, given=given, expected=ctx.get("expected", ""), pattern=ctx.get("pattern", ""),
+                           max_length=ctx.get("max_length"), ge=ctx.get("ge"), le=ctx.get("le"))
+
+
 def _problem(err: dict[str, Any]) -> tuple[str, str, str] | None:
     """The (field, zh, en) of an error raised with schemas.common.problem(), else None."""
     if err["type"] != "value_error":
@@ -109,6 +136,6 @@ def findings_from(
         field = dotted(loc)
         pos = doc.pos(loc)
         zh = f"{label}{_zh(dict(err), field, model)}"
-        en = f"{kind}: {field}: {err.get('msg', '')} (got {_show(err.get('input'))})"
+        en = f"{kind}: {_en(dict(err), field)}"
         out.append(make("GM010", path, pos.line, pos.column, zh, en))
     return out

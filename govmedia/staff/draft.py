@@ -179,16 +179,16 @@ def _given(value: Any) -> str:
 
 def changes(result: Draft, env: Env, answers: Mapping[str, Any]) -> None:
     """A change request's edits: ``set`` lines (field=value) or a ``changes`` mapping."""
-    sets, changes = answers.get("set") or [], answers.get("changes")
+    sets, mapping = answers.get("set") or [], answers.get("changes")
     action = ACTIONS.get(str(result.values.get("action")))
     if result.form.kind != "request" or action is None:
         return
     if not action.changes:
-        if sets or changes:
+        if sets or mapping:
             result.problems.append(Problem("set", text("change.only")))
         return
-    if isinstance(changes, dict) and changes:
-        result.values["changes"] = changes
+    if isinstance(mapping, dict) and mapping:
+        result.values["changes"] = mapping
         return
     built, problems = scaffold.build_changes(env, str(result.values.get("account")), [str(s) for s in sets])
     result.problems += [Problem("set", p) for p in problems]

@@ -162,8 +162,8 @@ def unit_name(env: Env, values: Values) -> str | None:
 
 def leader(i: int) -> Any:
     def default(env: Env, values: Values) -> str | None:
-        unit = _unit_of(env, values)
-        return (unit.leader_in_charge.name if i == 0 else unit.leader_in_charge.title) if unit else None
+        person = getattr(_unit_of(env, values), "leader_in_charge", None)  # a registered unit may name none yet
+        return None if person is None else str(person.name if i == 0 else person.title)
     return default
 
 

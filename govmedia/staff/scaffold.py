@@ -149,7 +149,8 @@ def announcement_body(env: Env, refs: list[str], kind: str) -> str:
         if acc and acc.record:
             m = acc.record.model
             spec = env.governance.platforms.get(m.platform)
-            lines.append(f"- {spec.label if spec else m.platform}「{m.name}」：<{m.url}>")
+            url = getattr(m, "url", None)  # a platform without a stable profile url may have none
+            lines.append(f"- {spec.label if spec else m.platform}「{m.name}」" + (f"：<{url}>" if url else ""))
     lines += ["", "如发现冒用政务新媒体名义的账号，请向区政府办公室反映。", ""]
     return "\n".join(lines)
 
@@ -184,6 +185,9 @@ def account_after(env: Env, values: Values) -> tuple[str, str] | None:
 # -- change requests: ``--set field=value`` ------------------------------------------------------------
 
 
+MAX_DEPTH = 8  # a field path deeper than any document's: refused before it is built
+
+
 def _scalar(given: str) -> Any:
     low = given.strip().lower()
     if low in ("true", "是"):
@@ -209,6 +213,9 @@ def build_changes(env: Env, ref: str, sets: list[str]) -> tuple[dict[str, Any], 
             problems.append(text("change.form", item=item))
             continue
         top, _, rest = key.partition(".")
+        if key.count(".") >= MAX_DEPTH:
+            problems.append(text("change.form", item=item[:80]))
+            continue
         if top == "unit" and raw not in env.registry.units:
             problems.append(text("unit.unknown", unit=raw))
             continue

@@ -22,7 +22,7 @@ from govmedia.findings.messages import Msg, text
 from govmedia.register.loader import load
 from govmedia.staff import draft as dr
 from govmedia.staff.candidate import Checker
-from govmedia.staff.fields import Env, Field, shown
+from govmedia.staff.fields import Env, Field
 from govmedia.staff.forms import FORMS, Form, Table
 from govmedia.staff.prompt import Ended, interview
 from govmedia.staff.steps import after_writing, write
@@ -126,11 +126,10 @@ def refusal(result: dr.Draft, env: Env) -> list[str]:
     lines = [_missing(result, env)] if result.missing else []
     for p in result.problems:
         flag = form.field(p.field).flag if p.field in {f.name for f in form.fields} else "--set"
-        if p.field is None:
-            lines.append(p.message.get(lang))
-        elif p.given is None:
-            given = shown(result.values.get(p.field, ""), lang)
-            lines.append(text("answer.default", flag=flag, given=given, problem=p.message.get(lang)).get(lang))
+        if p.field is None or p.given is None:
+            lines.append((f"{flag} " if p.field else "") + p.message.get(lang))
+        elif p.from_default:
+            lines.append(text("answer.default", flag=flag, given=p.given, problem=p.message.get(lang)).get(lang))
         else:
             lines.append(text("answer.flag", flag=flag, given=p.given, problem=p.message.get(lang)).get(lang))
     for f in sorted(result.findings, key=lambda f: (f.severity != "error", f.sort_key)):

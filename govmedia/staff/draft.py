@@ -49,6 +49,7 @@ class Problem:
     field: str | None
     message: Msg
     given: str | None = None
+    from_default: bool = False  # ``given`` is the field's default, not an answer
 
 
 @dataclass
@@ -166,7 +167,7 @@ def resolve(form: Form, env: Env, answers: Mapping[str, Any], checker: Checker) 
         value, problem = accept(f, env, values, given)
         problem = problem or (document_problem(form, f, env, checker, {**values, f.name: value}) if value is not None else None)
         if problem is not None:
-            result.problems.append(Problem(f.name, problem, None if from_default else _given(given)))
+            result.problems.append(Problem(f.name, problem, _given(given), from_default))
             continue
         values[f.name] = value
     changes(result, env, answers)

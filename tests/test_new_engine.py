@@ -203,7 +203,7 @@ def test_parse_is_only_about_typing() -> None:
 
 
 STAFF = ["staff/fields.py", "staff/forms.py", "staff/scaffold.py", "staff/draft.py", "staff/candidate.py",
-         "staff/prompt.py", "staff/steps.py", "commands/new.py", "findings/messages.py"]
+         "staff/prompt.py", "staff/steps.py", "commands/new.py", "findings/message.py"]
 
 
 @pytest.mark.parametrize("rel", STAFF)

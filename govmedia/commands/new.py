@@ -16,9 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from govmedia.cli import EXIT_OK, EXIT_USAGE, add_common, missing_root, say
+from govmedia.commands import EXIT_OK, EXIT_USAGE, add_common, missing_root, say
 from govmedia.findings.finding import Finding
-from govmedia.findings.messages import Msg, text
+from govmedia.findings.message import Msg, text
 from govmedia.register.loader import load
 from govmedia.staff import draft as dr
 from govmedia.staff.candidate import Checker

@@ -6,9 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK
 from govmedia.schemas import MODELS
-from govmedia.schemas.jsonschema import render
+from govmedia.schemas.json_schema import render
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -20,7 +20,7 @@ import yaml
 
 from govmedia.dialect.identifiers import uscc_check_char
 from govmedia.schemas import MODELS
-from govmedia.schemas.jsonschema import render
+from govmedia.schemas.json_schema import render
 
 try:
     from yaml import CSafeDumper as _Dumper

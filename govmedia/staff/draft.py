@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govmedia.findings.finding import Finding
-from govmedia.findings.messages import Msg, text
+from govmedia.findings.message import Msg, text
 from govmedia.register.registry import Registry
 from govmedia.staff import scaffold
 from govmedia.staff.candidate import Checker, inside, located, positions

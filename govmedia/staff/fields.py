@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from govmedia.findings.messages import Msg, text
+from govmedia.findings.message import Msg, text
 from govmedia.register.registry import Registry
 from govmedia.schemas.governance import Governance
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, get_args
 
-from govmedia.findings.messages import Msg, text
+from govmedia.findings.message import Msg, text
 from govmedia.register.lifecycle import ACTION_LABELS, request_state
 from govmedia.register.registry import RequestRec
 from govmedia.schemas.account import LIVE_STATUSES

@@ -22,7 +22,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from govmedia.findings.messages import Msg
+from govmedia.findings.message import Msg
 from govmedia.register.lifecycle import STATUS_LABELS
 from govmedia.schemas import Account, Announcement, Approval, Request, Unit
 from govmedia.schemas.account import OPEN_STATUSES

@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel
 
 from govmedia.dialect.identifiers import host_in, uscc_well_formed
-from govmedia.findings.messages import Msg
-from govmedia.register.schema_errors import _problem as _known_problem
-from govmedia.register.schema_errors import _show
-from govmedia.register.schema_errors import _zh as _explain_zh
+from govmedia.findings.message import Msg
+from govmedia.register.schema_errors import known_problem as _known_problem
+from govmedia.register.schema_errors import show_value as _show
+from govmedia.register.schema_errors import zh_message as _explain_zh
 from govmedia.schemas.governance import Governance, id_regex
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

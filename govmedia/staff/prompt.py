@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from govmedia.findings.messages import Msg, text
+from govmedia.findings.message import Msg, text
 from govmedia.staff import draft as dr
 from govmedia.staff.candidate import Checker
 from govmedia.staff.fields import Env, Field, Values, empty, shown

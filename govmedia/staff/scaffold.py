@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from govmedia.findings.messages import Msg, text
+from govmedia.findings.message import Msg, text
 from govmedia.register.lifecycle import PENDING_STATUS
 from govmedia.schemas import MODELS
 from govmedia.staff.demo import dump

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govmedia.findings.messages import text
+from govmedia.findings.message import text
 from govmedia.history import codeowners
 from govmedia.register.lifecycle import ACTION_LABELS, APPROVED_STATUS, PENDING_STATUS
 from govmedia.register.loader import load

@@ -1,9 +1,9 @@
 """Messages in two languages, and the catalog of what the staff tools say.
 
 A :class:`Msg` keeps a message in Chinese and English until it is shown (as a finding keeps ``zh`` and
-``en``); :func:`msg` picks one. What the register's rules say is in the findings (govmedia/rules/); what
-the staff tools say around them — missing answers, files that exist, the next steps — is in
-:data:`CATALOG`, one entry per message, so that library modules and commands share one wording and a
+``en``); :func:`msg` picks one: Chinese unless ``--lang en``. What the register's rules say is in the findings
+(govmedia/rules/); what the staff tools say around them — missing answers, files that exist, the next steps —
+is in :data:`CATALOG`, one entry per message, so that library modules and commands share one wording and a
 translator finds every sentence in one place. Entries are ``str.format`` templates: :func:`text` fills them.
 """
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govmedia.rules.content import BUILTIN_TERMS
-from govmedia.rules.lib.contentscan import markdown_markup, parse_terms, personal_data
+from govmedia.rules.lib.contentscan import Term, markdown_markup, parse_terms, personal_data
 from govmedia.rules.lib.detector import THRESHOLD, Detector, Verdict, allow_markers, han_lookalikes
 
 from .conftest import run_check
@@ -81,8 +81,8 @@ def test_sentence_end_is_a_boundary() -> None:
 
 @pytest.mark.parametrize("entry", [t for t in TERMS if t.weight < THRESHOLD and t.family != "allow"],
                          ids=lambda t: t.text)
-def test_one_weak_word_never_fires(entry: object) -> None:
-    assert DETECTOR.scan(f"今天{getattr(entry, 'text')}。") == []
+def test_one_weak_word_never_fires(entry: Term) -> None:
+    assert DETECTOR.scan(f"今天{entry.text}。") == []
 
 
 def test_warning_context_stops_scam_words_not_brands_or_contacts() -> None:

@@ -32,7 +32,15 @@ from govmedia.rules.lib.contentscan import (
     plain_markup,
     show,
 )
-from govmedia.rules.lib.detector import FAMILY_ZH, THRESHOLD, VIA_ZH, Verdict, allow_markers, detector_for
+from govmedia.rules.lib.detector import (
+    FAMILY_ZH,
+    THRESHOLD,
+    VIA_ZH,
+    Detector,
+    Verdict,
+    allow_markers,
+    detector_for,
+)
 
 TERMS_FILE = "policies/banned-terms.txt"
 BUILTIN_TERMS = Path(__file__).resolve().parent.parent / "templates" / TERMS_FILE
@@ -187,11 +195,12 @@ def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM501: a passage that scores as gambling, porn or spam (govmedia/rules/lib/detector.py)."""
     terms, problems = load_terms(reg)
     domains = tuple(allowed_domains(reg))
-    found = detector_for(tuple(terms), domains)
     yield from problems
     memo = _Memo(ctx, "GM501", sorted((t.text, t.family, t.weight) for t in terms), domains)
     markers: dict[str, list[tuple[str, str]]] = {}
+    found: Detector | None = None  # built on the first text the memo does not know
     for src, key in memo.texts(reg):
+        found = found or detector_for(tuple(terms), domains)
         verdicts = found.scan(src.text)
         if not verdicts:
             memo.clean(key)

@@ -52,7 +52,8 @@ from govmedia.rules.lib.contentscan import ALLOW_MARKER, MARKDOWN_MARKER, Term
 THRESHOLD = 10
 MAX_VERDICTS = 20  # per text: enough to show the problem, bounded for hostile input
 FAMILY_ZH = {"brand": "博彩色情品牌", "term": "招揽短语", "vice": "赌博色情词", "platform": "平台词",
-             "scam": "招揽词", "bet-number": "数字博彩名", "domain": "网址", "contact": "联系方式"}
+             "scam": "招揽词", "bet-number": "数字博彩名", "domain": "网址", "contact": "联系方式",
+             "keyword-list": "关键词堆砌"}
 VIA_ZH = {"": "", "pinyin": "拼音", "initials": "拼音首字母", "lookalike": "形近字"}
 _ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})  # count even in a warning sentence
 _HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number"})  # what makes platform words count
@@ -104,7 +105,12 @@ def _lookalike_keys(key: str) -> Iterator[str]:
     table = han_lookalikes()
     for i, ch in enumerate(key):
         for other in table.get(ch, ()):
-            yield key[:i] + term_key(other) + key[i + 1 :]
+            yield key[:i] + _char_key(other) + key[i + 1 :]
+
+
+@lru_cache(maxsize=4096)
+def _char_key(ch: str) -> str:
+    return term_key(ch)
 
 
 def _han_only(text: str) -> bool:
@@ -124,7 +130,7 @@ def _keys(term: Term) -> Iterator[tuple[str, str]]:
     if term.family not in ("brand", "term", "vice", "scam"):
         return
     folded = fold(term.text)
-    if len(key) >= 3:
+    if len(key) >= 3 and term.family in ("brand", "term"):
         for variant in _lookalike_keys(key):
             yield variant, "lookalike"
     if any("\u4e00" <= c <= "\u9fff" for c in folded):
@@ -151,10 +157,10 @@ _HAN_WORDS = ("体育", "棋牌", "娱乐", "彩票", "电竞", "真人", "视�
 _HAN_NUMBER = re.compile(rf"(?<![0-9第])\d{{2,6}}\s?(?:{'|'.join(_HAN_WORDS)})|"
                          rf"(?:{'|'.join(_HAN_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
 _IM = r"(?:微信|威信|薇信|v信|vx|wx|微|薇|威|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
-_IM_HINT = re.compile(r"微|薇|威|扣|qq|飞机|飛機|tg|telegram|电报|電報|wx|vx|v信|\+v|\+q|加v|加q")
+_IM_HINT = re.compile(r"微|薇|威|扣|q|飞机|飛機|tg|telegram|电报|電報|wx|vx|v信|\+v|\+q|加v|加q")
 _CONTACT = re.compile(
     rf"(?:{_IM}号?\s{{0,2}}[:：(（【\[「『]{{1,3}}|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
-    r"|(?:v信|vx|wx|qq|微信)号?)\s{0,2}@?([a-z0-9_][a-z0-9_\-]{3,29})")
+    r"|(?:v信|vx|wx|qq|微信)号?|(?<![a-z])q\s?[:：])\s{0,2}@?([a-z0-9_][a-z0-9_\-]{3,29})")
 _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
 # A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
 _PHONE_HINT = re.compile(r"电|電|咨询|諮詢|tel|经理|經理")
@@ -189,9 +195,36 @@ def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
             yield Signal("domain", first + m.start(), tld.end(), 6 if numeric else 3, m.group())
 
 
+# A keyword-stuffed title: four or more short segments joined by _ | or " I " (injected porn and gambling
+# titles: 国产精品_久久_一区二区_…). Commas are not separators here: government prose is full of them.
+_LIST_SEP = re.compile(r"_|\||\s[iI]\s|｜")
+_LIST_SEGMENT = 24  # characters a segment may have
+
+
+def _keyword_list(text: str) -> Iterator[Signal]:
+    for line_start, line in _lines(text):
+        cuts = [m for m in _LIST_SEP.finditer(line)]
+        if len(cuts) < 3:
+            continue
+        bounds = [0, *(m.end() for m in cuts)]
+        ends = [*(m.start() for m in cuts), len(line)]
+        short = sum(1 for a, b in zip(bounds, ends, strict=True) if 0 < len(line[a:b].strip()) <= _LIST_SEGMENT)
+        if short >= 4 and not _BREAK.search(line):
+            yield Signal("keyword-list", line_start, line_start + len(line), 4, f"{short} 段关键词")
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    at = 0
+    for line in text.split("\n"):
+        yield at, line
+        at += len(line) + 1
+
+
 def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     """The regular-expression families over a length-preserving lower-case ASCII form of ``text``."""
     flat = ascii_lookalike(text)
+    if "_" in text or "|" in text or "｜" in text or " i " in flat:
+        yield from _keyword_list(text)
     if "bet" in flat or "bat" in flat:
         for m in _BET_NUMBER.finditer(flat):
             yield Signal("bet-number", m.start(), m.end(), 10, m.group())
@@ -329,7 +362,8 @@ def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int]) ->
         if s.end <= reach or (s.family not in _ALWAYS and s.sentence in warned):
             continue
         kept.append(s)
-        reach = max(reach, s.end)
+        if s.family != "keyword-list":  # a line's shape holds its words without being one of them
+            reach = max(reach, s.end)
     vice_sentences = {s.sentence for s in kept if s.family in _HAS_VICE}
     counted: dict[tuple[str, str], Signal] = {}
     for s in sorted(kept, key=lambda s: (-s.weight, s.start)):

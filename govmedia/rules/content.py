@@ -201,14 +201,14 @@ def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:
     found: Detector | None = None  # built on the first text the memo does not know
     for src, key in memo.texts(reg):
         found = found or detector_for(tuple(terms), domains)
-        verdicts = found.scan(src.text)
+        verdicts = found.scan(src.text, name=not src.markdown)
         if not verdicts:
             memo.clean(key)
             continue
         if src.path not in markers:
             markers[src.path] = _markers(ctx, src.path)
         if markers[src.path]:
-            verdicts = found.scan(src.text, [text for text, _ in markers[src.path]])
+            verdicts = found.scan(src.text, [text for text, _ in markers[src.path]], name=not src.markdown)
         for verdict in verdicts:
             yield _verdict_finding(src, verdict)
     memo.save()

@@ -480,31 +480,27 @@ def _emails(text: str) -> Iterator[tuple[int, int]]:
         at = text.find("@", at + 1)
 
 
-# What makes an address or a mobile number an office's published contact, not a person's: a label just
-# before it in the same sentence (报料邮箱：, 举报电话：, Email:).
-_PUBLIC_EMAIL = re.compile(r"(?i)(?:举报|舉報|报料|報料|爆料|投稿|投诉|投訴|受理|来信|來信|监督|監督|信箱|邮箱|郵箱|"
-                           r"e-?mail|电子邮件|電子郵件)")
-_PUBLIC_LINE = re.compile(r"(?:热线|熱線|举报|舉報|报料|報料|爆料|投诉|投訴|值班|服务|服務|咨询|諮詢)(?:电话|電話)?")
+# What makes an e-mail address an office's published contact, not a person's: a label right before it
+# (报料邮箱：, 举报信箱, 电子邮箱:, Email:). A mobile number stays personal whatever its label: an office's
+# public line is a landline or a short service number (0919-2181509, 12345), which is never reported.
+_PUBLIC_EMAIL = re.compile(r"(?i)(?:举报|舉報|报料|報料|爆料|投稿|投诉|投訴|受理|来信|來信|监督|監督)?"
+                           r"(?:信箱|邮箱|郵箱|e-?mail|电子邮件|電子郵件)\s{0,2}[:：]?\s{0,2}$")
 _LABEL_REACH = 20  # characters before the datum that the label may stand in
 
 
 def _labelled(text: str, at: int, label: re.Pattern[str]) -> bool:
-    """Whether a public-contact label stands within _LABEL_REACH characters before ``at``, in its sentence."""
-    before = text[max(0, at - _LABEL_REACH) : at]
-    for end in "。！？；!?;\n":
-        before = before.rsplit(end, 1)[-1]
-    return label.search(before) is not None
+    """Whether a public-contact label ends right before ``at``."""
+    return label.search(text[max(0, at - _LABEL_REACH) : at]) is not None
 
 
 def personal_data(text: str, institutional: Sequence[str] = ()) -> list[Personal]:
     """Personal mobile numbers, resident ID numbers and e-mail addresses. Not personal: an address on a
-    domain of ``institutional`` (the district's own domains), and an address or a mobile number labelled
-    as an office's public contact (举报邮箱：…, 报料热线：…)."""
+    domain of ``institutional`` (the district's own domains), and an address labelled as an office's
+    published contact (举报邮箱：…, 电子邮箱:…)."""
     narrow = _narrow(text)
     out: list[Personal] = []
     for m in _MOBILE.finditer(narrow):
-        if not _labelled(narrow, m.start(), _PUBLIC_LINE):
-            out.append(Personal(m.start(), text[m.start() : m.end()], "mobile"))
+        out.append(Personal(m.start(), text[m.start() : m.end()], "mobile"))
     for m in _RESIDENT_ID.finditer(narrow):
         if id_check_ok(m.group()):
             out.append(Personal(m.start(), text[m.start() : m.end()], "id"))

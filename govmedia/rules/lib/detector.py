@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -55,7 +55,8 @@ FAMILY_ZH = {"brand": "博彩色情品牌", "term": "招揽短语", "vice": "赌
              "scam": "招揽词", "bet-number": "数字博彩名", "domain": "网址", "contact": "联系方式",
              "keyword-list": "关键词堆砌"}
 VIA_ZH = {"": "", "pinyin": "拼音", "initials": "拼音首字母", "lookalike": "形近字"}
-_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})  # count even in a warning sentence
+_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})
+_LISTED = frozenset({"brand", "term", "vice", "platform", "scam"})  # families of the term list  # count even in a warning sentence
 _HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number"})  # what makes platform words count
 _PLATFORM_CAP = 4  # platform words say where to sign up; together they weigh at most this much
 _BREAK = re.compile(r"[。！？；!?;\n]")
@@ -127,13 +128,13 @@ def _keys(term: Term) -> Iterator[tuple[str, str]]:
     if not key:
         return
     yield key, ""
-    if term.family not in ("brand", "term", "vice", "scam"):
+    if term.family not in ("brand", "term", "vice", "scam", "platform"):
         return
     folded = fold(term.text)
-    if len(key) >= 3 and term.family in ("brand", "term"):
-        for variant in _lookalike_keys(key):
+    if (len(key) >= 3 and term.family in ("brand", "term")) or term.family == "platform":
+        for variant in _lookalike_keys(key):  # 澳门新葡亰, 皇冠休育; 网扯 for 网址
             yield variant, "lookalike"
-    if any("\u4e00" <= c <= "\u9fff" for c in folded):
+    if term.family != "platform" and any("\u4e00" <= c <= "\u9fff" for c in folded):
         pinyin = "".join(lazy_pinyin(folded))
         if len(pinyin) >= 6 and pinyin.isascii() and pinyin != folded:
             yield term_key(pinyin), "pinyin"
@@ -293,7 +294,7 @@ class Detector:
             found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in allows)]
         return found, warned
 
-    def scan(self, text: str, allowed: Sequence[str] = ()) -> list[Verdict]:
+    def scan(self, text: str, allowed: Sequence[str] = (), name: bool = False) -> list[Verdict]:
         """The passages of ``text`` that reach THRESHOLD, in order. A signal lying inside an occurrence of
         an ``allowed`` text (a reviewed false positive, see :func:`allow_markers`) does not count."""
         if "govmedia:" in text:  # an allow marker's own words are not published text
@@ -303,7 +304,7 @@ class Detector:
         if not hits and not _LATIN.search(text):
             return []  # no list entry, and nothing for the patterns to see (most names and titles)
         patterns = list(_pattern_signals(text, self.allowed))
-        if _bound(hits) + sum(p.weight for p in patterns) < THRESHOLD:
+        if _bound(hits, name) + sum(p.weight for p in patterns) < THRESHOLD:
             return []  # even if every signal counted, no passage could reach THRESHOLD (most texts)
         breaks = [m.start() for m in _BREAK.finditer(text)]
         signals, warned = self._term_signals(text, hits, breaks) if hits else ([], set())
@@ -317,7 +318,7 @@ class Detector:
         verdicts: list[Verdict] = []
         for start, end in _passages(text):
             inside = signals[bisect_left(starts, start) : bisect_left(starts, end)]
-            verdict = _score(start, end, inside, warned) if inside else None
+            verdict = _score(start, end, inside, warned, name) if inside else None
             if verdict is not None:
                 verdicts.append(verdict)
                 if len(verdicts) >= MAX_VERDICTS:
@@ -325,13 +326,14 @@ class Detector:
         return verdicts
 
 
-def _bound(hits: list[tuple[int, Any]]) -> int:
+def _bound(hits: list[tuple[int, Any]], name: bool) -> int:
     """The most the automaton's hits could score: each entry once, platform words capped."""
     best: dict[tuple[str, str], int] = {}
     for _, (_, group) in hits:
         for term, _via in group:
             if term.weight:
-                best[(term.family, term.text)] = term.weight
+                strong = name and term.family == "scam"
+                best[(term.family, term.text)] = max(term.weight, THRESHOLD) if strong else term.weight
     platform = sum(w for (family, _), w in best.items() if family == "platform")
     return sum(best.values()) - max(0, platform - _PLATFORM_CAP)
 
@@ -353,16 +355,19 @@ def _passages(text: str) -> Iterator[tuple[int, int]]:
     yield at, len(text)
 
 
-def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int]) -> Verdict | None:
+def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], name: bool) -> Verdict | None:
     """A passage's verdict: warning sentences drop what they explain, platform words need vice beside
-    them, each (family, entry) counts once; None below THRESHOLD or with one weak signal alone."""
+    them, each (family, entry) counts once; None below THRESHOLD or with one weak signal alone. In a
+    ``name`` (a plain-text field: an account, unit or stage name, a title, a positioning line) a
+    solicitation counts in full: a name never quotes one to explain it."""
     kept: list[Signal] = []
-    reach = -1  # a signal inside a longer one (精品 in 国产精品, 官方 in 官方网站) is part of it
+    reach = -1  # a list entry inside a longer one (精品 in 国产精品, 官方 in 官方网站) is part of it
     for s in sorted(signals, key=lambda s: (s.start, -s.end)):
-        if s.end <= reach or (s.family not in _ALWAYS and s.sentence in warned):
+        listed = s.family in _LISTED
+        if (listed and s.end <= reach) or (s.family not in _ALWAYS and s.sentence in warned):
             continue
-        kept.append(s)
-        if s.family != "keyword-list":  # a line's shape holds its words without being one of them
+        kept.append(replace(s, weight=max(s.weight, THRESHOLD)) if name and s.family == "scam" else s)
+        if listed:
             reach = max(reach, s.end)
     vice_sentences = {s.sentence for s in kept if s.family in _HAS_VICE}
     counted: dict[tuple[str, str], Signal] = {}

@@ -102,9 +102,13 @@ def han_lookalikes() -> dict[str, tuple[str, ...]]:
 
 
 def _lookalike_keys(key: str) -> Iterator[str]:
-    """``key`` with one Han character swapped for each of its look-alikes."""
+    """``key`` with one Han character after the first swapped for each of its look-alikes. The first stays:
+    the automaton's cost per character grows with the number of different first characters of its keys
+    (pyahocorasick searches a node's children in turn), and a swap anywhere else is caught."""
     table = han_lookalikes()
     for i, ch in enumerate(key):
+        if i == 0:
+            continue
         for other in table.get(ch, ()):
             yield key[:i] + _char_key(other) + key[i + 1 :]
 
@@ -128,13 +132,13 @@ def _keys(term: Term) -> Iterator[tuple[str, str]]:
     if not key:
         return
     yield key, ""
-    if term.family not in ("brand", "term", "vice", "scam", "platform"):
+    if term.family not in ("brand", "term", "vice", "scam"):
         return
     folded = fold(term.text)
-    if (len(key) >= 3 and term.family in ("brand", "term")) or term.family == "platform":
-        for variant in _lookalike_keys(key):  # 澳门新葡亰, 皇冠休育; 网扯 for 网址
+    if len(key) >= 3 and term.family in ("brand", "term"):
+        for variant in _lookalike_keys(key):  # 澳门新葡亰, 皇冠休育, 威尼斯入
             yield variant, "lookalike"
-    if term.family != "platform" and any("\u4e00" <= c <= "\u9fff" for c in folded):
+    if any("\u4e00" <= c <= "\u9fff" for c in folded):
         pinyin = "".join(lazy_pinyin(folded))
         if len(pinyin) >= 6 and pinyin.isascii() and pinyin != folded:
             yield term_key(pinyin), "pinyin"
@@ -158,13 +162,13 @@ _HAN_WORDS = ("体育", "棋牌", "娱乐", "彩票", "电竞", "真人", "视�
 _HAN_NUMBER = re.compile(rf"(?<![0-9第])\d{{2,6}}\s?(?:{'|'.join(_HAN_WORDS)})|"
                          rf"(?:{'|'.join(_HAN_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
 _IM = r"(?:微信|威信|薇信|v信|vx|wx|微|薇|威|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
-_IM_HINT = re.compile(r"微|薇|威|扣|q|飞机|飛機|tg|telegram|电报|電報|wx|vx|v信|\+v|\+q|加v|加q")
+_IM_HINT = re.compile(r"微|薇|威|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
 _CONTACT = re.compile(
     rf"(?:{_IM}号?\s{{0,2}}[:：(（【\[「『]{{1,3}}|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
     r"|(?:v信|vx|wx|qq|微信)号?|(?<![a-z])q\s?[:：])\s{0,2}@?([a-z0-9_][a-z0-9_\-]{3,29})")
 _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
 # A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
-_PHONE_HINT = re.compile(r"电|電|咨询|諮詢|tel|经理|經理")
+_PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
 _PHONE = re.compile(
     r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄]{0,2}\d){8})(?![0-9])"
     r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總))?")
@@ -222,29 +226,43 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 
 def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
-    """The regular-expression families over a length-preserving lower-case ASCII form of ``text``."""
+    """The regular-expression families over a length-preserving lower-case ASCII form of ``text``; each
+    family runs only when a cheap test finds what it needs (letters for domains and bet-numbers, a
+    messenger's or a phone's word for contacts)."""
+    letters = _LETTER.search(text) is not None
+    im = _IM_HINT.search(text) is not None
+    phone = _PHONE_HINT.search(text) is not None
+    han_number = any(w in text for w in _HAN_WORDS)
+    listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text
+    if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text):
+        return
     flat = ascii_lookalike(text)
-    if "_" in text or "|" in text or "｜" in text or " i " in flat:
+    if listed:
         yield from _keyword_list(text)
-    if "bet" in flat or "bat" in flat:
+    if letters and ("bet" in flat or "bat" in flat):
         for m in _BET_NUMBER.finditer(flat):
             yield Signal("bet-number", m.start(), m.end(), 10, m.group())
-    if any(w in flat for w in _HAN_WORDS):
+    if han_number:
         for m in _HAN_NUMBER.finditer(flat):
             yield Signal("bet-number", m.start(), m.end(), 6, m.group())
-    yield from _domains(text, flat, allowed)
+    if letters:
+        yield from _domains(text, flat, allowed)
     if "代开" in flat or "代開" in flat:
         for m in _INVOICE.finditer(flat):
             yield Signal("scam", m.start(), m.end(), 4, m.group())
-    if _PHONE_HINT.search(flat) is not None:
+    if phone or (letters and "tel" in flat):
         for m in _PHONE.finditer(flat):
             named = m.group().endswith(("经理", "經理", "先生", "小姐", "总", "總"))
             if named or m.start() < m.start(1):
                 yield Signal("contact", m.start(), m.end(), 7 if named else 5, m.group())
-    if _IM_HINT.search(flat) is not None:
+    if im or letters:
         for m in _CONTACT.finditer(flat):
             if sum(c.isdigit() for c in m.group(1)) >= 2:
                 yield Signal("contact", m.start(), m.end(), 5, m.group())
+
+
+# Latin letters as written: ASCII, full-width, and the Greek and Cyrillic blocks whose letters pass for Latin.
+_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a\u0370-\u04ff]")
 
 
 class Detector:
@@ -300,7 +318,8 @@ class Detector:
         if "govmedia:" in text:  # an allow marker's own words are not published text
             text = MARKDOWN_MARKER.sub(lambda m: " " * len(m.group()), text)
         keyed = skeleton_chars(fold(text)) if text and not self.empty else ""
-        hits: list[tuple[int, Any]] = list(self.automaton.iter(keyed)) if keyed else []
+        found = keyed and next(self.automaton.iter(keyed), None) is not None
+        hits: list[tuple[int, Any]] = list(self.automaton.iter(keyed)) if found else []
         if not hits and not _LATIN.search(text):
             return []  # no list entry, and nothing for the patterns to see (most names and titles)
         patterns = list(_pattern_signals(text, self.allowed))

@@ -230,11 +230,15 @@ PIECES = ["澳门", "新葡京", "www", ",", "，", "点", "com", "365", "bet", 
 
 
 def _per_kb(text: str) -> float:
+    """Seconds per KB, the best of three rounds (a shared machine's other work only ever adds time)."""
     repeat = max(1, 100_000 // len(text))
-    started = time.perf_counter()
-    for _ in range(repeat):
-        DETECTOR.scan(text)
-    return (time.perf_counter() - started) / repeat / (len(text) / 1024)
+    rounds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for _ in range(repeat):
+            DETECTOR.scan(text)
+        rounds.append((time.perf_counter() - started) / repeat / (len(text) / 1024))
+    return min(rounds)
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -196,7 +196,8 @@ def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
             if "." not in written:  # full-width or look-alike dots (０７９．ｏｎｅ): written to dodge filters
                 yield Signal("domain", first + m.start(), tld.end(), 10, written)
                 continue
-            numeric = m.group().split(".", 1)[0].isdigit()
+            label = m.group().rsplit(".", 2)[-2]  # the name before the top-level domain: 376838, 03j2
+            numeric = sum(c.isdigit() for c in label) * 2 >= len(label) >= 2
             yield Signal("domain", first + m.start(), tld.end(), 6 if numeric else 3, m.group())
 
 

@@ -253,3 +253,13 @@ def test_scan_time_is_linear_in_length(pieces: list[str]) -> None:
     large = (unit * (1 + 102_400 // len(unit)))[:102_400]
     DETECTOR.scan(small)
     assert _per_kb(large) < 4 * _per_kb(small) + 200e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=30), st.booleans())
+def test_scan_is_total(pieces: list[str], name: bool) -> None:
+    """Any text: no exception, passages and signals inside the text, every verdict at THRESHOLD or more."""
+    text = "".join(pieces)
+    for verdict in DETECTOR.scan(text, name=name):
+        assert 0 <= verdict.start <= verdict.end <= len(text) and verdict.score >= THRESHOLD
+        assert all(verdict.start <= s.start < s.end <= len(text) for s in verdict.signals)

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from govmedia.cli import Msg
 from govmedia.dialect.identifiers import host_in
+from govmedia.dialect.urls import url_host
 from govmedia.register.lifecycle import PENDING_STATUS
 from govmedia.register.registry import Registry
 from govmedia.register.schema_errors import _problem as _known_problem
@@ -305,7 +305,7 @@ def platform_problems(gov: Governance, platform: str, platform_id: str | None, u
             )
         )
     if url is not None:
-        host = (urlsplit(url).hostname or "").lower()
+        host = url_host(url)
         if not host_in(host, p.url_hosts):
             out.append(
                 Msg(

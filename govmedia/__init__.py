@@ -1,8 +1,8 @@
 """govmedia: the register of official government new-media accounts, kept as code.
 
-The code lives in three visible folders mapped into this package:
-``schemas/`` (what a valid file is), ``checks/`` (what a valid register is, and the CLI) and
-``website/`` (the thin site adapter).
+One folder per concern (docs/architecture.md): dialect/ and schemas/ (what a valid file is), register/ and
+rules/ (what a valid register is), run/ and commands/ (the CLI), staff/ (forms, reports, ledgers) and site/
+(the public site, installed with the ``site`` extra). Releases are tagged ``vMAJOR.MINOR.PATCH`` (CHANGELOG.md).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -20,6 +20,7 @@ from typing import NamedTuple, NoReturn
 from govmedia import commands
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+TODAY_ENV = "GOVMEDIA_TODAY"
 
 
 def msg(lang: str, zh: str, en: str) -> str:
@@ -93,12 +94,14 @@ def add_common(parser: argparse.ArgumentParser, today: bool = True) -> None:
     parser.add_argument("--root", default=".", help="名录仓库根目录（默认：当前目录）")
     add_lang(parser)
     if today:
-        parser.add_argument("--today", type=iso_date, default=None,
-                            help="以哪一天为“今天”检查日期规则，YYYY-MM-DD（默认：今天）")
+        # GOVMEDIA_TODAY pins the date for a whole session (tests, CI, the site build): nothing that must
+        # give the same answer tomorrow may read the real date. --today still wins.
+        parser.add_argument("--today", type=iso_date, default=os.environ.get(TODAY_ENV) or None,
+                            help=f"以哪一天为“今天”检查日期规则，YYYY-MM-DD（默认：环境变量 {TODAY_ENV}，否则今天）")
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # usage errors exit 2, as SPEC §4 says
+    def error(self, message: str) -> NoReturn:  # usage errors exit 2 (README: exit codes)
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"govmedia: 用法错误 / usage error: {message}\n")
 

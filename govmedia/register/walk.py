@@ -58,3 +58,8 @@ def walk(root: str, rel: str) -> Iterator[Visit]:
             else:
                 yield Visit(sub, entry)
         stack.extend(reversed(deeper))
+
+
+def count_files(root: str, tops: tuple[str, ...] = ("accounts", "announcements", "policies")) -> int:
+    """How many files the register's folders hold (the summary line of ``govmedia check``)."""
+    return sum(1 for top in tops for visit in walk(root, top) if visit.entry is not None)

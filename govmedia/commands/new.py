@@ -489,7 +489,7 @@ def _run_request(env: sc.Env, args: argparse.Namespace, interactive: bool) -> in
     if problems:
         return _fail(problems, lang)
     files = sc.request_files(form.values, doc)
-    # The account's status follows its pending request (SPEC §2): active -> changing/exiting/closing.
+    # The account's status follows its pending request (govmedia/register/lifecycle.py): active -> changing/exiting/closing.
     account_path = env.registry.root / acc.path
     new_status = sc.pending_status(action)
     old_text = account_path.read_text(encoding="utf-8")

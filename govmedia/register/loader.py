@@ -1,6 +1,6 @@
 """Walk a register once and build the :class:`Registry`, turning every problem into a finding.
 
-Layout (SPEC §1) is checked here (GM020) because it decides what each file is.
+Layout (README.md, "仓库结构 / Layout") is checked here (GM020) because it decides what each file is.
 """
 
 from __future__ import annotations
@@ -119,10 +119,13 @@ class Loader:
     def _model(self, rel: str, model: type[M], kind: str, doc: yamlload.Document) -> Record[M] | None:
         data = doc.data
         if not isinstance(data, dict):
+            slip = yamlload.slip_in(data) if isinstance(data, str) else None  # "name：王益" is text, not a key
             self.reg.findings.append(make(
                 "GM010", rel, 1, 1,
-                "文件内容应为一组“字段: 值”（映射），现在是空文件或不是映射：请按 schemas/json/ 中的格式填写。",
-                "the file must hold a mapping of 'field: value' lines; it is empty or not a mapping."))
+                "文件内容应为一组“字段: 值”（映射），现在是空文件或不是映射："
+                + (f"{slip[0]}。" if slip else "请按 schemas/json/ 中的格式填写。"),
+                "the file must hold a mapping of 'field: value' lines; it is empty or not a mapping"
+                + (f": {slip[1]}." if slip else ".")))
             return None
         try:
             return Record(rel, model.model_validate(data), doc)
@@ -189,8 +192,8 @@ class Loader:
                     self.reg.policies.append(TextFile(rel, text))
 
     def _stray(self, rel: str, zh_what: str, en_what: str) -> None:
-        self.reg.findings.append(_layout(rel, f"此处不应有{zh_what}：{rel}。请按 SPEC 的目录结构移动或删除它。",
-                                         f"unexpected {en_what} here: {rel}. Move or delete it (see the layout)."))
+        self.reg.findings.append(_layout(rel, f"此处不应有{zh_what}：{rel}。请按 README.md “仓库结构”一节的目录结构移动或删除它。",
+                                         f"unexpected {en_what} here: {rel}. Move or delete it (see the layout in README.md)."))
 
     def _accounts(self) -> None:
         units = self._entries("accounts")

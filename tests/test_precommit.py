@@ -161,3 +161,30 @@ def test_repository_hook_needs_no_path(tmp_path: Path) -> None:
     result = subprocess.run([str(exe), "run", "govmedia-check", "--all-files"], cwd=clone, capture_output=True,
                             text=True, env=env, timeout=600)
     assert result.returncode != 0 and "scripts/test.sh" in result.stdout
+
+
+def test_reusable_hook_installs_itself_lightly(tmp_path: Path, make_register: Callable[..., Path]) -> None:
+    """Another district's register names this repository's hook (`language: python`): pre-commit installs
+    govmedia into an environment of its own, without the site's dependencies, and runs it with no PATH."""
+    hook_repo = tmp_path / "govmedia"
+    hook_repo.mkdir()
+    _copy_tracked(REPO, hook_repo)
+    _git(hook_repo, "init", "-q")
+    _git(hook_repo, "add", "-A")
+    assert _git(hook_repo, "commit", "-qm", "govmedia", "--no-verify").returncode == 0
+    rev = _git(hook_repo, "rev-parse", "HEAD").stdout.strip()
+    register = make_register(today=TODAY)
+    config = {"repos": [{"repo": str(hook_repo), "rev": rev, "hooks": [{"id": "govmedia-check"}]}]}
+    (register / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    _git(register, "init", "-q")
+    _git(register, "add", "-A")
+    assert _git(register, "commit", "-qm", "register", "--no-verify").returncode == 0
+    home = tmp_path / "pre-commit-home"
+    env = {**_env(), "PATH": "/usr/bin:/bin", "PRE_COMMIT_HOME": str(home)}
+    exe = Path(sys.executable).parent / "pre-commit"
+    result = subprocess.run([str(exe), "run", "govmedia-check", "--all-files"], cwd=register, capture_output=True,
+                            text=True, env=env, timeout=1500)
+    assert result.returncode == 0, result.stdout + result.stderr
+    installed = {p.name.split("-")[0].lower() for p in home.glob("repo*/py_env-*/lib/python*/site-packages/*")}
+    assert {"pydantic", "govmedia"} <= installed
+    assert not installed & {"mkdocs", "material", "mkdocs_material", "jieba", "segno", "nh3"}

@@ -1,4 +1,5 @@
-"""``govmedia check``: every rule (docs/rules.md) over the whole register; PATH or --changed narrow the report."""
+"""``govmedia check``: every rule over the whole register (docs/rules.md); PATH or --changed narrow the report;
+exit codes as README.md says."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from govmedia.findings.finding import Finding
 from govmedia.findings.reporters import REPORTERS
 from govmedia.register.context import Context
 from govmedia.register.walk import count_files
-from govmedia.run.engine import check_findings, has_errors
+from govmedia.run.engine import check_findings, has_errors, plan_for
 from govmedia.run.precommit import changed_paths
 from govmedia.run.progress import progress_bar
 
@@ -62,16 +63,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     ctx = Context(root=root, today=args.today or date.today(), base=args.base,
                   verify_signatures=args.verify_signatures, cache=not args.no_cache)
+    plan = None
     if ctx.base is not None:
-        from govmedia.history.gitbase import BaseError, snapshot
-
-        try:
-            snapshot(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
-        except BaseError as exc:
-            print(f"govmedia: {exc.message(args.lang)}", file=sys.stderr)
+        plan = plan_for(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
+        problem = plan.base_problem(args.lang)
+        if problem is not None:
+            print(f"govmedia: {problem}", file=sys.stderr)
             return EXIT_USAGE
     with progress_bar(args.lang) as progress:
-        findings = check_findings(ctx, progress)
+        findings = check_findings(ctx, progress, plan)
     paths = list(args.paths)
     if args.changed and not paths:
         paths = changed_paths(root) or []

@@ -1,4 +1,4 @@
-"""``govmedia demo``: write a complete, valid synthetic register."""
+"""``govmedia demo``: write a complete, valid synthetic register (README.md, "CLI")."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_OK, EXIT_USAGE, TODAY_ENV, iso_date
+from govmedia.commands import EXIT_OK, EXIT_USAGE, TODAY_ENV, iso_date
 from govmedia.staff.demo import generate, write
 
 

@@ -1,11 +1,10 @@
-"""The strict YAML dialect (README: YAML 1.2 core scalars, nothing that expands or executes), with a line map
-for every field.
+"""The strict YAML dialect (docs/architecture.md, "The YAML dialect"), with a line map for every field.
 
 We never let PyYAML construct objects: libyaml (or the pure-Python parser where libyaml is
 missing) only produces *events*, and this module builds plain ``dict``/``list``/scalars from them,
 resolving plain scalars by the YAML 1.2 core schema. Anchors, aliases, tags, merge keys, several
 documents and duplicate keys are findings, found before anything could expand or execute them.
-Every problem is a :class:`~checks.findings.Finding`; nothing here raises for bad input.
+Every problem is a :class:`~govmedia.findings.finding.Finding`; nothing here raises for bad input.
 """
 
 from __future__ import annotations

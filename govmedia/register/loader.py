@@ -174,10 +174,13 @@ class Loader:
     def _model(self, rel: str, model: type[M], kind: str, doc: yamlload.Document) -> Record[M] | None:
         data = doc.data
         if not isinstance(data, dict):
+            slip = yamlload.slip_in(data) if isinstance(data, str) else None  # "name：王益" is text, not a key
             self.reg.findings.append(make(
                 "GM010", rel, 1, 1,
-                "文件内容应为一组“字段: 值”（映射），现在是空文件或不是映射：请按 schemas/json/ 中的格式填写。",
-                "the file must hold a mapping of 'field: value' lines; it is empty or not a mapping."))
+                "文件内容应为一组“字段: 值”（映射），现在是空文件或不是映射："
+                + (f"{slip[0]}。" if slip else "请按 schemas/json/ 中的格式填写。"),
+                "the file must hold a mapping of 'field: value' lines; it is empty or not a mapping"
+                + (f": {slip[1]}." if slip else ".")))
             return None
         try:
             return Record(rel, model.model_validate(data), doc)

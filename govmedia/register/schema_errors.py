@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from govmedia.dialect.yamlload import Document
+from govmedia.dialect.yamlload import Document, slip_in
 from govmedia.findings.finding import Finding, make
 
 _LABEL = {
@@ -46,6 +46,9 @@ def zh_message(err: dict[str, Any], field: str, model: type[BaseModel] | None) -
         if model is not None and len(err["loc"]) == 1:
             close = difflib.get_close_matches(str(err["loc"][-1]), list(model.model_fields), n=1)
             hint = f"，是否想写 “{close[0]}”" if close else ""
+        slip = slip_in(str(err["loc"][-1]))
+        if slip is not None:
+            return f"不认识的字段 “{field}”：{slip[0]}。"
         return f"不认识的字段 “{field}”{hint}：请删除或改正拼写。"
     if kind == "string_type":
         return f"“{field}” 应为文字，现在是 {given}：数字、日期等请加引号。"
@@ -54,7 +57,8 @@ def zh_message(err: dict[str, Any], field: str, model: type[BaseModel] | None) -
     if kind in ("int_type", "int_parsing"):
         return f"“{field}” 应为整数，现在是 {given}。"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"“{field}” 应为一组“字段: 值”（映射），现在是 {given}。"
+        slip = slip_in(err["input"]) if isinstance(err.get("input"), str) else None
+        return f"“{field}” 应为一组“字段: 值”（映射），现在是 {given}" + (f"：{slip[0]}。" if slip else "。")
     if kind == "list_type":
         return f"“{field}” 应为列表（每项以 “- ” 开头），现在是 {given}。"
     if kind == "literal_error":
@@ -108,6 +112,18 @@ def en_message(err: dict[str, Any], field: str) -> str:
                            max_length=ctx.get("max_length"), ge=ctx.get("ge"), le=ctx.get("le"))
 
 
+def _en_slip(err: dict[str, Any]) -> str:
+    """The English of a tab, full-width space or full-width colon in an unknown key or in text given where a
+    mapping belongs (what :func:`zh_message` names in Chinese)."""
+    if err["type"] == "extra_forbidden":
+        slip = slip_in(str(err["loc"][-1]))
+    elif err["type"] in ("dict_type", "model_type", "model_attributes_type") and isinstance(err.get("input"), str):
+        slip = slip_in(err["input"])
+    else:
+        slip = None
+    return f": {slip[1]}" if slip else ""
+
+
 def known_problem(err: dict[str, Any]) -> tuple[str, str, str] | None:
     """The (field, zh, en) of an error raised with schemas.common.problem(), else None."""
     if err["type"] != "value_error":
@@ -136,6 +152,6 @@ def findings_from(
         field = dotted(loc)
         pos = doc.pos(loc)
         zh = f"{label}{zh_message(dict(err), field, model)}"
-        en = f"{kind}: {en_message(dict(err), field)}"
+        en = f"{kind}: {en_message(dict(err), field)}" + _en_slip(dict(err))
         out.append(make("GM010", path, pos.line, pos.column, zh, en))
     return out

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
 from govmedia.dialect.files import read_regular
+from govmedia.dialect.urls import url_host
 from govmedia.findings.finding import Finding, make
 from govmedia.register.context import Context
 from govmedia.register.registry import Record, Registry
@@ -280,7 +280,7 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
     for acc, rec in reg.valid_accounts():
         # Whether the host fits the platform is GM107's question; here only what makes any link unsafe
         # (scheme, user@ disguise, IP address, malformed or invalid host) is reported.
-        own_host = (urlsplit(rec.model.url).hostname or "").lower() if "://" in rec.model.url else ""
+        own_host = url_host(rec.model.url) if "://" in rec.model.url else ""
         problem = check_url(rec.model.url, [*url_allowed, own_host] if own_host else url_allowed)
         if problem is not None:
             p = rec.pos("url")

@@ -20,10 +20,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from govmedia.dialect.identifiers import host_in
 from govmedia.dialect.textfold import TranslateTable, fold, fold_map, skeleton_chars
+from govmedia.dialect.urls import url_authority
 from govmedia.findings.finding import printable
 
 MAX_HITS = 20  # per text and scanner: enough to show the problem, bounded for hostile input
@@ -255,13 +255,11 @@ def _check_url(url: str, allowed: tuple[str, ...]) -> LinkProblem | None:
                                "the link uses plain http; use https")
         return LinkProblem(f"使用了不允许的链接协议 “{show(scheme, 20)}:”（只允许 https）",
                            f"the link uses the scheme '{show(scheme, 20)}:' (only https is allowed)")
-    try:
-        parts = urlsplit(cleaned)
-        host = parts.hostname or ""
-        has_user = "@" in parts.netloc
-    except ValueError:
+    authority = url_authority(cleaned)
+    if authority is None:
         return LinkProblem("链接格式错误，无法识别域名", "the link is malformed: no host can be read")
-    if has_user:
+    host = authority.host
+    if authority.userinfo:
         return LinkProblem("链接在域名前带有 “用户名@”，常用于伪装真实域名",
                            "the link carries 'user@' before the host, a way to disguise the real host")
     forms = _host_forms(host)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from govmedia.cli import EXIT_OK, EXIT_USAGE, Msg, add_common, missing_root, msg, say
+from govmedia.register.digest import request_digest
 from govmedia.register.lifecycle import ACTION_LABELS, request_state
 from govmedia.register.loader import load
 from govmedia.register.registry import Registry, RequestRec
@@ -600,6 +601,8 @@ def _run_approval(env: sc.Env, args: argparse.Namespace, interactive: bool) -> i
         )
     if problems:
         return _fail(problems, lang)
+    # the decision binds the request it approves: a request edited afterwards no longer matches it
+    form.values["doc.request_digest"] = request_digest(req.request.doc.data)
     paths = _write(env.registry.root, sc.approval_files(req.folder, form.values))
     stage = form.values["stage"]
     title = env.stage_title(stage)

@@ -22,7 +22,7 @@ from .gitrepo import Repo, approval, make_repo
 KUAISHOU = "accounts/wangyi-education/kuaishou"
 KUAISHOU_OPEN = f"{KUAISHOU}/requests/2026-05-12-open"
 WEIBO = "accounts/wangyi-gov-office/weibo"
-BILIBILI_CHANGE = "accounts/wangyi-culture-tourism/bilibili/requests/2025-02-12-change"
+BILIBILI_CHANGE = "accounts/wangyi-culture-tourism/bilibili/requests/2026-05-20-change"
 
 
 @pytest.fixture
@@ -61,7 +61,8 @@ def test_next_stage_approving_a_pending_request(repo: Repo) -> None:
 def test_completing_a_change_request_returns_to_active(repo: Repo) -> None:
     repo.write(f"{BILIBILI_CHANGE}/city_office.yaml", approval(date(2026, 5, 30), "赵强", "市政府办公室主任",
                                                               "铜政办函〔2026〕31号"))
-    repo.edit("accounts/wangyi-culture-tourism/bilibili/account.yaml", status="active")
+    repo.edit("accounts/wangyi-culture-tourism/bilibili/account.yaml", status="active",
+              positioning="发布区文旅局文化旅游资讯与政策解读。")  # the approved change, applied
     repo.commit("change approved")
     assert repo.findings() == []
 

@@ -18,7 +18,6 @@ Two halves:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
@@ -63,6 +62,10 @@ class Rule:
     line: int  # 1-based line in the CODEOWNERS file
     pattern: str
     owners: tuple[str, ...]
+    section: str = ""  # GitLab: the section (its name, folded) the line belongs to
+    optional: bool = False  # GitLab: in an optional section (^[Name]): its approval is not required
+    exclude: bool = False  # GitLab: an exclusion (!pattern)
+    gitlab: bool = False  # read as GitLab reads it: [...] classes are patterns, not invalid lines
 
     @cached_property
     def head(self) -> tuple[str, ...]:
@@ -72,7 +75,7 @@ class Rule:
             return ()
         head: list[str] = []
         for part in body.split("/"):
-            if any(ch in part for ch in "*?"):
+            if any(ch in part for ch in WILD):
                 break
             head.append(part)
         return tuple(head)
@@ -84,13 +87,18 @@ class Rule:
     @cached_property
     def source(self) -> str | None:
         """The regular expression of the pattern (:func:`_translate`), built on first use."""
-        return _translate(self.pattern)
+        return _translate(self.pattern, self.gitlab)
+
+    @staticmethod
+    def segment_source(part: str) -> str:
+        """The regular expression of one name of a pattern (no ``/``)."""
+        return _segment(part.replace("**", "*"))
 
     @cached_property
     def segments(self) -> frozenset[str]:
         """The pattern's folder and file names without a wildcard: a path it matches has each as one of its
         own names (a test that spares most calls into RE2)."""
-        return frozenset(p for p in self.pattern.strip("/").split("/") if "*" not in p and "?" not in p)
+        return frozenset(p for p in self.pattern.strip("/").split("/") if not any(ch in p for ch in WILD))
 
     @cached_property
     def whole(self) -> tuple[tuple[str, ...], bool, bool] | None:
@@ -98,7 +106,7 @@ class Rule:
         has none, as every line of a generated CODEOWNERS: matched name by name, without RE2. None otherwise."""
         body = self.pattern.strip("/")
         names = tuple(body.split("/"))
-        if any(p not in ("*", "**") and ("*" in p or "?" in p) for p in names):
+        if any(p not in ("*", "**") and any(ch in p for ch in WILD) for p in names):
             return None
         return names, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/")
 
@@ -200,15 +208,37 @@ def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: 
     return True
 
 
-def _valid(pattern: str) -> bool:
-    """Whether GitHub reads the pattern (no negation, range or escape, no ``***``, not only slashes)."""
+WILD = "*?["  # what makes a name a wildcard: GitLab reads [...] classes too (GitHub skips such a line)
+_CLASS = re.compile(r"\[(!|\^)?([^\]/]+)\]")
+
+
+def _valid(pattern: str, gitlab: bool = False) -> bool:
+    """Whether GitHub reads the pattern (no negation, range or escape, no ``***``, not only slashes); GitLab
+    reads ``[...]`` classes (exclusions are parsed before)."""
+    if gitlab:
+        return "***" not in pattern and bool(pattern.strip("/")) and "\\" not in pattern
     return not (pattern.startswith("!") or any(ch in pattern for ch in "[]\\") or "***" in pattern
                 or not pattern.strip("/"))
 
 
-def _translate(pattern: str) -> str | None:
+def _segment(part: str) -> str:
+    """One name of a pattern as a regular expression: ``*``, ``?`` and ``[...]`` (``[!...]`` negated)."""
+    out, i = [], 0
+    while i < len(part):
+        m = _CLASS.match(part, i) if part[i] == "[" else None
+        if m is not None:
+            out.append(("[^/" if m.group(1) else "[") + re.escape(m.group(2)) + "]")
+            i = m.end()
+            continue
+        ch = part[i]
+        out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def _translate(pattern: str, gitlab: bool = False) -> str | None:
     """A regular expression for a CODEOWNERS pattern (matching a path or a folder above it)."""
-    if not _valid(pattern):
+    if not _valid(pattern, gitlab):
         return None
     directory = pattern.endswith("/")
     body = pattern.strip("/")
@@ -222,32 +252,45 @@ def _translate(pattern: str) -> str | None:
             continue
         if "**" in part:  # a ** inside a name acts like *
             part = part.replace("**", "*")
-        piece = "".join("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in part)
-        regex += piece + ("" if last else "/")
+        regex += _segment(part) + ("" if last else "/")
     prefix = "" if anchored else "(?:.*/)?"
     # A pattern names a file, or a folder and everything below it; with a trailing / only a folder.
     # GitHub: ``docs/*`` names the files directly in docs/, not those in its subfolders.
-    wild_last = any(ch in parts[-1] for ch in "*?")
+    wild_last = any(ch in parts[-1] for ch in WILD)
     suffix = "/.*" if directory else "" if wild_last else "(?:/.*)?"
     if regex.endswith(".*") and parts[-1] == "**":
         suffix = ""
     return f"^{prefix}{regex}{suffix}$"
 
 
+_BLANK = re.compile(r"[ \t\v\f\r]+")  # the ASCII spaces GitHub and GitLab split on (not U+00A0, U+3000 …)
+
+
+def source_lines(text: str) -> list[str]:
+    """The file's lines as GitHub and GitLab read them: split at ``\n`` only (a trailing ``\r`` dropped). Python's
+    ``splitlines`` would also split at U+2028, U+0085 or a form feed, where both forges see one line."""
+    return [raw[:-1] if raw.endswith("\r") else raw for raw in text.split("\n")]
+
+
+def tokens(line: str) -> list[str]:
+    """A line's words, split at ASCII spaces only: a no-break space is part of a word, as for the forges."""
+    return [t for t in _BLANK.split(line) if t]
+
+
 def parse(text: str) -> tuple[list[Rule], list[int]]:
-    """The valid rules in file order, and the line numbers GitHub would skip as invalid."""
+    """The valid rules in file order, and the line numbers GitHub would skip as invalid (GitHub's reading:
+    ``#`` starts a comment anywhere, ``!`` negation, ``[...]`` and ``\\`` make a line invalid)."""
     rules: list[Rule] = []
     invalid: list[int] = []
-    for no, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+    for no, raw in enumerate(source_lines(text), 1):
+        words = tokens(raw)
+        if not words or words[0].startswith("#"):
             continue
-        tokens = line.split()
-        for i, tok in enumerate(tokens):
+        for i, tok in enumerate(words):
             if tok.startswith("#"):
-                tokens = tokens[:i]
+                words = words[:i]
                 break
-        pattern, owners = tokens[0], tuple(tokens[1:])
+        pattern, owners = words[0], tuple(words[1:])
         if not _valid(pattern) or not all(_OWNER.match(o) for o in owners):
             invalid.append(no)
             continue
@@ -317,18 +360,3 @@ class Matcher:
                     best = rule
                     break
         return best
-
-
-def instances(rule: Rule) -> Iterable[str]:
-    """Concrete paths a rule names, with wildcards filled in: lets GM604 test lines that target
-    approval files no account has yet (``/accounts/x/y/requests/2031-*/city_office.yaml``)."""
-    if rule.too_complex:
-        return
-    body = rule.pattern.strip("/")
-    seen = set()
-    for deep in ("x", "x/x", "x/x/x"):
-        filled = re.sub(r"\?", "x", re.sub(r"\*+", "x", body.replace("**", deep)))
-        parts = filled.split("/")
-        if filled and filled not in seen and rule.matches(filled, parts, set(parts)):
-            seen.add(filled)
-            yield filled

@@ -15,7 +15,7 @@ must stay with the district office, who decide who approves.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from govmedia.findings.finding import Finding, make
@@ -28,16 +28,19 @@ from govmedia.history.codeowners import (
     TARGET,
     Matcher,
     Rule,
-    instances,
     office_stage,
     parse,
     unit_reviewers,
 )
+from govmedia.history.owners import GitLabMatcher, parse_gitlab, witnesses
 from govmedia.register.context import Context
 from govmedia.register.registry import Registry
 from govmedia.schemas import Governance
 
 MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
+# Lines with a partial wildcard (city_o*.yaml, *a*) are matched by RE2, one by one: beyond this many the file
+# is refused rather than checked for minutes (a generated file has none).
+PARTIAL_MAX = 400
 _APPROVAL = re.compile(r"^accounts/([^/]+)/([^/]+)/requests/([^/]+)/([^/]+)\.yaml$")
 _SAMPLE_REQUEST = "2000-01-01-open"
 _NEW_ACCOUNT = "new-account"
@@ -73,29 +76,33 @@ def _unit_samples(reg: Registry, gov: Governance, uid: str) -> Iterator[Sample]:
 
 
 def _line_samples(gov: Governance, rules: list[Rule], reg: Registry) -> Iterator[Sample]:
-    """The approval files each CODEOWNERS line names, with its wildcards filled in (the lines that spell
-    out a unit folder the run did not load are passed over: their samples would belong to that unit)."""
+    """The approval files each CODEOWNERS line can name (:func:`witnesses`), for every line: the lines that
+    spell out a unit folder the run did not load are passed over (their samples belong to that unit)."""
     stages = list(gov.stages)
-    tails = ["x", "x", "requests", _SAMPLE_REQUEST]
+    units = sorted(reg.units)
+    cache: dict[str, object] = {}
     for rule in rules:
         head = rule.head
         if len(head) >= 2 and head[0] == "accounts" and not reg.in_scope(head[1]):
             continue
-        for inst in instances(rule):
-            parts = inst.split("/")
-            if parts[0] != "accounts":
-                continue
-            candidates = [inst]
-            if len(parts) < 6:
-                missing = tails[len(parts) - 1:] if len(parts) > 1 else tails
-                candidates = ["/".join([*parts, *missing, f"{stage}.yaml"]) for stage in stages]
-            for cand in candidates:
-                m = _APPROVAL.match(cand)
-                if m and m.group(4) in gov.stages:
-                    yield cand, m.group(4), m.group(1)
+        yield from witnesses(rule, stages, units, cache)
 
 
-def _failures(samples: Iterable[Sample], match: Matcher, gov: Governance,
+Match = Callable[[str], list[Rule]]
+
+
+def _wrong(found: list[Rule], expected: frozenset[str]) -> Rule | bool | None:
+    """The line that gives the path to the wrong owners (an exclusion, other owners), True when no line or
+    only an optional section names it, None when it is right."""
+    if not found:
+        return True
+    for rule in found:
+        if rule.exclude or rule.owner_set != expected:
+            return rule
+    return True if all(rule.optional for rule in found) else None
+
+
+def _failures(samples: Iterable[Sample], match: Match, gov: Governance,
               units: dict[str, list[str]]) -> list[Failure]:
     out: list[Failure] = []
     wanted: dict[tuple[str, str], frozenset[str]] = {}
@@ -104,20 +111,45 @@ def _failures(samples: Iterable[Sample], match: Matcher, gov: Governance,
         if expected is None:
             st = gov.stages[stage]
             expected = wanted[(stage, uid)] = frozenset(units[uid] if st.from_unit and uid in units else st.reviewers)
-        rule = match(path)
-        if rule is None or rule.owner_set != expected:
-            out.append((rule.line if rule else 0, stage, path, sorted(expected), list(rule.owners) if rule else []))
+        found = match(path)
+        wrong = _wrong(found, expected)
+        if wrong is None:
+            continue
+        rule = wrong if isinstance(wrong, Rule) else (found[-1] if found else None)
+        out.append((rule.line if rule else 0, stage, path, sorted(expected),
+                    [] if rule is None or rule.exclude else list(rule.owners)))
     return out
 
 
-def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Finding]:
+def _matcher(text: str, gitlab: bool) -> tuple[list[Rule], Match]:
+    if gitlab:
+        sections, _ = parse_gitlab(text)
+        return [r for s in sections for r in s.rules], GitLabMatcher(sections)
+    rules, _invalid = parse(text)
+    github = Matcher(rules)
+
+    def one(path: str) -> list[Rule]:
+        rule = github(path)
+        return [rule] if rule is not None else []
+
+    return rules, one
+
+
+def check_text(text: str, where: str, reg: Registry, gov: Governance, gitlab: bool = False) -> list[Finding]:
     """GM604 over every unit: per unit (what ``reg.carry`` keeps), then one finding per line and stage.
 
     Each unit's failures depend only on CODEOWNERS, governance.yaml and that unit's folder, so an
     incremental run computes them for the units it loaded and takes the others from ``reg.carried``.
     """
-    rules, _invalid = parse(text)
-    match = Matcher(rules)
+    rules, match = _matcher(text, gitlab)
+    partial = sum(1 for rule in rules if rule.whole is None)
+    if partial > PARTIAL_MAX:
+        return [make("GM604", where, 1, 1,
+                     f"{where} 有 {partial} 行使用了部分通配符（如 city_o*.yaml、*a*），超过 {PARTIAL_MAX} 行，无法在有限时间内逐行核对"
+                     "它们把哪些审批文件交给谁：由 govmedia codeowners 生成的文件没有这样的行。请重新生成它，不要手工修改。",
+                     f"{where} has {partial} lines with partial wildcards (such as city_o*.yaml or *a*), more than "
+                     f"{PARTIAL_MAX}: who they make review which approval files cannot be checked in bounded time, and a "
+                     "generated file has none. Run `govmedia codeowners` to regenerate it; do not edit it by hand.")]
     units = unit_reviewers(reg)
     office = office_stage(gov)
     office_owners = set(gov.stages[office].reviewers)
@@ -126,16 +158,18 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
     for sample in _line_samples(gov, rules, reg):
         by_unit.setdefault(sample[2], []).append(sample)
     fresh = {uid: _failures(samples, match, gov, units) for uid, samples in by_unit.items() if reg.in_scope(uid)}
-    carry = f"{CARRY} {where}"  # one per CODEOWNERS file (GitHub's and GitLab's)
+    carry = f"{CARRY} {where}{' gitlab' if gitlab else ''}"  # one per CODEOWNERS file and reading
     reg.carry[carry] = fresh
     carried = {uid: f for uid, f in reg.carried.get(carry, {}).items() if not reg.in_scope(uid)}
     ordered = [(failure, _APPROVAL_WHO) for uid in sorted({*fresh, *carried})
                for failure in fresh.get(uid) or carried.get(uid) or []]
     for path in ("policies/governance.yaml", ".github/CODEOWNERS", where):
-        rule = match(path)
-        if rule is None or rule.owner_set != office_owners:
+        found = match(path)
+        wrong = _wrong(found, frozenset(office_owners))
+        if wrong is not None:
+            rule = wrong if isinstance(wrong, Rule) else (found[-1] if found else None)
             ordered.append(((rule.line if rule else 0, office, path, sorted(office_owners),
-                             list(rule.owners) if rule else []), _GOVERNANCE_WHO))
+                             [] if rule is None or rule.exclude else list(rule.owners)), _GOVERNANCE_WHO))
     if where in (TARGET, GITLAB_TARGET):
         fix_zh, fix_en = (f"请运行 govmedia codeowners 重新生成 {where}，不要手工修改。",
                           f"Run `govmedia codeowners` to regenerate {where}; do not edit it by hand.")
@@ -172,7 +206,7 @@ def _first(root: Path, locations: tuple[str, ...]) -> str | None:
     return None
 
 
-def _check_file(where: str, ctx: Context, reg: Registry, gov: Governance) -> list[Finding]:
+def _check_file(where: str, ctx: Context, reg: Registry, gov: Governance, gitlab: bool) -> list[Finding]:
     try:
         raw = (ctx.root / where).read_bytes()
         text = raw.decode("utf-8") if len(raw) <= MAX_BYTES else None
@@ -183,17 +217,19 @@ def _check_file(where: str, ctx: Context, reg: Registry, gov: Governance) -> lis
                      f"{where} 无法读取、不是 UTF-8 或超过 3 MB（GitHub 和 GitLab 会忽略它）：请运行 govmedia codeowners 重新生成。",
                      f"{where} is unreadable, not UTF-8 or over 3 MB (GitHub and GitLab ignore it): "
                      "run `govmedia codeowners`.")]
-    return check_text(text, where, reg, gov)
+    return check_text(text, where, reg, gov, gitlab)
 
 
 def gm604_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    """The CODEOWNERS file GitHub reads and, if there is one, the file GitLab reads."""
+    """The CODEOWNERS file GitHub reads, as GitHub reads it, and, if there is one, the file GitLab reads, as
+    GitLab reads it (a root CODEOWNERS is both: GitLab picks it first)."""
     if reg.governance is None:
         return []
     gov = reg.governance.model
     github, gitlab = _first(ctx.root, LOCATIONS), _first(ctx.root, GITLAB_LOCATIONS)
-    return [f for where in dict.fromkeys(w for w in (github, gitlab) if w is not None)
-            for f in _check_file(where, ctx, reg, gov)]
+    found = _check_file(github, ctx, reg, gov, False) if github is not None else []
+    found += _check_file(gitlab, ctx, reg, gov, True) if gitlab is not None else []
+    return sorted(set(found), key=lambda f: f.sort_key)
 
 
 def gm604_codeowners_missing(reg: Registry, ctx: Context) -> Iterable[Finding]:

@@ -40,7 +40,7 @@ from govmedia.schemas import Governance
 MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
 # Lines with a partial wildcard (city_o*.yaml, *a*) are matched by RE2, one by one: beyond this many the file
 # is refused rather than checked for minutes (a generated file has none).
-PARTIAL_MAX = 400
+PARTIAL_MAX = 200
 _APPROVAL = re.compile(r"^accounts/([^/]+)/([^/]+)/requests/([^/]+)/([^/]+)\.yaml$")
 _SAMPLE_REQUEST = "2000-01-01-open"
 _NEW_ACCOUNT = "new-account"

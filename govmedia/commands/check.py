@@ -21,6 +21,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--base", default=None, help="与该 git 版本比较，启用历史规则 GM6xx")
     p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式（默认 text）")
     p.add_argument("--verify-signatures", action="store_true", help="要求 --base 以来新增的审批文件有合规签名")
+    p.add_argument("--strict", action="store_true",
+                   help="与 --base 同用：基准版本已有、本次未改动文件上的错误也算失败（默认只报告为警告）")
     p.add_argument("--no-cache", action="store_true", help="不使用缓存（$XDG_CACHE_HOME/govmedia）")
     p.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或目录中的问题")
     p.set_defaults(func=run)
@@ -68,6 +70,10 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     with progress_bar(args.lang) as progress:
         findings = check_findings(ctx, progress)
+    if ctx.base is not None and not args.strict:
+        from govmedia.history.preexisting import demote  # only a merge-request run needs git and a second check
+
+        findings = demote(ctx, findings)
     prefixes = _selector(root, args.paths)
     shown = [f for f in findings if _selected(f, prefixes)]
     sys.stdout.write(REPORTERS[args.format](shown, args.lang))

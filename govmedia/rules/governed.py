@@ -23,11 +23,13 @@ from typing import Any
 
 from govmedia.findings.finding import Finding
 from govmedia.history import gitbase, policy
+from govmedia.history.codeowners import GITLAB_LOCATIONS, LOCATIONS
 from govmedia.history.gitbase import BaseSnapshot
 from govmedia.register.context import Context
 from govmedia.register.digest import document_digest, request_digest
 from govmedia.register.registry import Record, Registry
 from govmedia.rules import announcements, binding, chains
+from govmedia.rules.codeowners import MAX_BYTES, check_text
 from govmedia.rules.history import added_approvals, seen
 from govmedia.rules.lib.common import at, finding
 from govmedia.schemas import Approval, Governance, Unit
@@ -256,6 +258,37 @@ def gm607_announcement_date(reg: Registry, ctx: Context) -> Iterable[Finding]:
     return out
 
 
-RULES = [gm6xx_base_governed, gm605_policy_changes, gm207_new_approvals_bound, gm606_document_no,
+# -- GM604 with the base: the base's CODEOWNERS decides who reviews this merge request ---------------
+def gm604_base_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
+    """GitHub and GitLab take CODEOWNERS from the target branch: that file, with the base's governance and
+    the base's unit reviewers, must give the approval files of the changed unit folders to their stages'
+    reviewers. Read only when the merge request changes CODEOWNERS or what decides who approves (otherwise
+    the run without the base has judged the same file against the same rules)."""
+    snap = gitbase.snapshot(ctx)
+    if snap is None or snap.registry.governance is None:
+        return []
+    gov = snap.registry.governance.model
+    governed = bool(_governed_changes(reg, snap))
+    out: list[Finding] = []
+    for locations, gitlab in ((LOCATIONS, False), (GITLAB_LOCATIONS, True)):
+        found = next(((w, d) for w in locations if (d := gitbase.read_file_at(ctx.root, snap.commit, w)) is not None),
+                     None)
+        if found is None:
+            continue
+        where, data = found
+        now = gitbase.worktree_file(ctx.root, where)
+        if not governed and now is not None and gitbase.same_content(now, data):
+            continue
+        if len(data) > MAX_BYTES:
+            continue  # the forge ignores it: the run without the base reports the file
+        view = seen(reg, snap)
+        units = {uid: replace(old, accounts=reg.units[uid].accounts)
+                 for uid, old in snap.registry.units.items() if uid in reg.units}
+        view = replace(view, governance=snap.registry.governance, units=units, carry={}, carried={}, derived={})
+        out.extend(check_text(data.decode("utf-8", "replace"), where, view, gov, gitlab))
+    return out
+
+
+RULES = [gm6xx_base_governed, gm604_base_codeowners, gm605_policy_changes, gm207_new_approvals_bound, gm606_document_no,
          gm607_announcement_date]
 BASE_RULES = RULES

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from govmedia.history import gitbase
+from govmedia.register.context import Context
 from govmedia.register.digest import document_digest, request_digest
 
 from .gitrepo import Repo, approval, digest_of, make_repo
@@ -320,9 +322,6 @@ def test_announcement_added_now_but_dated_months_back(repo: Repo) -> None:
 
 def test_base_governance_is_read_once_and_the_run_stays_narrow(repo: Repo) -> None:
     """The rules above read only the changed unit folders: the base snapshot of an opening holds one unit."""
-    from govmedia.history import gitbase
-    from govmedia.register.context import Context
-
     _one_mr_opening(repo)
     repo.commit("open")
     snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import yaml
+
+from govmedia.history.signatures import valid_at
 
 from .gitrepo import GIT_ENV, Repo, make_repo
 from .test_signatures import _key, _signer_line
@@ -107,11 +109,7 @@ def test_a_key_valid_at_the_base_is_accepted(make_register: Callable[..., Path],
 
 
 def test_valid_at_keeps_and_strips() -> None:
-    from datetime import datetime, timezone
-
-    from govmedia.history.signatures import valid_at
-
     text = (b'a namespaces="git",valid-before="20260101" ssh-ed25519 AAAA\n'
             b'b valid-after="20250101Z",namespaces="git" ssh-ed25519 BBBB\n# comment\n')
-    kept = valid_at(text, datetime(2026, 6, 1, tzinfo=timezone.utc)).decode()
+    kept = valid_at(text, datetime(2026, 6, 1, tzinfo=UTC)).decode()
     assert kept == 'b namespaces="git" ssh-ed25519 BBBB\n'

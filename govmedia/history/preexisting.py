@@ -40,7 +40,7 @@ def _base_findings(root: Path, commit: str, ctx: Context) -> list[Finding]:
     with tempfile.TemporaryDirectory(prefix="govmedia-base-full-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(tmp, filter="data")
-        return check_findings(replace(ctx, root=Path(tmp), base=None, verify_signatures=False))
+        return check_findings(replace(ctx, root=Path(tmp), base=None, verify_signatures=False, cache=False))
 
 
 def demote(ctx: Context, findings: list[Finding]) -> list[Finding]:

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
+from govmedia.dialect import yamlload
 from govmedia.findings.finding import Finding
 from govmedia.history import gitbase, policy
 from govmedia.history.codeowners import GITLAB_LOCATIONS, LOCATIONS
@@ -154,11 +155,10 @@ def _unit_name_taken(reg: Registry, snap: BaseSnapshot, ctx: Context) -> Iterato
             continue
         other = reg.units.get(parts[1]) if reg.in_scope(parts[1]) else None
         data = gitbase.read_file_at(ctx.root, snap.commit, path)
-        if data is None:
-            continue
-        text = data.decode("utf-8", "replace")
+        doc = yamlload.load_bytes(data, path)[0] if data is not None else None
+        there = doc.data.get("name") if doc is not None and isinstance(doc.data, dict) else None
         for name, uid in names.items():
-            if uid == parts[1] or f"name: {name}\n" not in text.replace("\r\n", "\n"):
+            if uid == parts[1] or there != name:
                 continue
             if other is not None and other.record is not None and other.record.model.name != name:
                 continue  # that unit has a new name in this merge request

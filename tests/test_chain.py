@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 import yaml
 
+from govmedia.cli import main
 from govmedia.history import gitbase
+from govmedia.history.codeowners import TARGET
 from govmedia.register.context import Context
 from govmedia.register.digest import document_digest, request_digest
 
@@ -340,3 +342,29 @@ def test_removing_a_policy_request_is_append_only(repo: Repo) -> None:
     shutil.rmtree(repo.root / folder)
     repo.commit("remove it")
     assert ("GM601", f"{folder}/request.yaml") in _all(repo)
+
+
+def test_govmedia_new_approval_fills_the_digest(repo: Repo) -> None:
+    assert main(["new", "approval", "--yes", "--root", str(repo.root), "--today", "2026-06-01",
+                 "--request", KUAISHOU_OPEN, "--decision", "approved", "--approver-name", "陈建国",
+                 "--approver-title", "市政府办公室副主任", "--document-no", "铜政办函〔2026〕777号"]) == 0
+    written = yaml.safe_load(repo.read(f"{KUAISHOU_OPEN}/city_office.yaml"))
+    assert written["request_digest"] == digest_of(repo.root / KUAISHOU_OPEN / "request.yaml")
+    repo.commit("city office approves with govmedia new approval")
+    assert _all(repo) == []
+
+
+def test_the_base_codeowners_judges_the_merge_request(repo: Repo) -> None:
+    """GitHub enforces the target branch's CODEOWNERS: a merge request that repairs CODEOWNERS while adding a
+    city approval is still reviewed under the base's file, which gives that approval to someone else."""
+    good = repo.read(TARGET)
+    repo.git("checkout", "-q", "main")
+    repo.write(TARGET, good + "/accounts/wangyi-education/kuaishou/requests/*/city_office.yaml @evil\n")
+    repo.commit("a bad line reaches main")
+    repo.git("checkout", "-q", "mr")
+    repo.git("reset", "-q", "--hard", "main")
+    repo.write(TARGET, good)
+    repo.approve(KUAISHOU_OPEN, "city_office", date(2026, 5, 30), "陈建国", "市政府办公室副主任", "铜政办函〔2026〕778号")
+    repo.commit("repair CODEOWNERS and approve in one go")
+    found = [f for f in repo.findings(codes="GM604") if f.path == TARGET]
+    assert found and all("@evil" in f.zh for f in found)

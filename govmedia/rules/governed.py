@@ -284,7 +284,8 @@ def gm604_base_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
         view = seen(reg, snap)
         units = {uid: replace(old, accounts=reg.units[uid].accounts)
                  for uid, old in snap.registry.units.items() if uid in reg.units}
-        view = replace(view, governance=snap.registry.governance, units=units, carry={}, carried={}, derived={})
+        view = replace(view, governance=snap.registry.governance, units=units, carry={}, carried={}, derived={},
+                       scope=snap.units if snap.units is not None else reg.scope)
         out.extend(check_text(data.decode("utf-8", "replace"), where, view, gov, gitlab))
     return out
 

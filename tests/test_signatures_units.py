@@ -14,6 +14,8 @@ import yaml
 from govmedia.history.signatures import valid_at
 
 from .gitrepo import GIT_ENV, Repo, make_repo
+from .test_chain import OPEN as CHAIN_OPEN
+from .test_chain import _one_mr_opening
 from .test_signatures import _key, _signer_line
 
 NEW = "accounts/wangyi-education/douyin"
@@ -35,7 +37,7 @@ def _setup(root: Path, keys: dict[str, tuple[Path, str]], city_options: str = ""
     gov["stages"]["city_office"]["allowed_signers"] = "policies/signers/city"
     gov_path.write_text(yaml.safe_dump(gov, allow_unicode=True, sort_keys=False), encoding="utf-8")
     signers = root / "policies/signers"
-    signers.mkdir(parents=True)
+    signers.mkdir(parents=True, exist_ok=True)
     (signers / "unit-heads").write_text(_signer_line("education@wangyi.gov.cn", keys["education"][1])
                                         + _signer_line("health@wangyi.gov.cn", keys["health"][1]), encoding="utf-8")
     (signers / "wangyi-education").write_text(_signer_line("education@wangyi.gov.cn", keys["education"][1]),
@@ -113,3 +115,32 @@ def test_valid_at_keeps_and_strips() -> None:
             b'b valid-after="20250101Z",namespaces="git" ssh-ed25519 BBBB\n# comment\n')
     kept = valid_at(text, datetime(2026, 6, 1, tzinfo=UTC)).decode()
     assert kept == 'b namespaces="git" ssh-ed25519 BBBB\n'
+
+
+def test_one_merge_request_carries_a_signed_chain(make_register: Callable[..., Path], tmp_path: Path) -> None:
+    """The whole opening in one merge request, each stage's approval committed and signed by that stage's
+    signer (the unit's own head for unit_head): passes --base --verify-signatures."""
+    keys = {name: _key(tmp_path, name) for name in ("education", "health", "city", "district", "province")}
+    root = make_register()
+    gov_path = root / "policies/governance.yaml"
+    gov = yaml.safe_load(gov_path.read_text(encoding="utf-8"))
+    for stage, who in (("district_office", "district"), ("province_office", "province")):
+        gov["stages"][stage]["allowed_signers"] = f"policies/signers/{stage}"
+        (root / "policies/signers").mkdir(parents=True, exist_ok=True)
+        (root / f"policies/signers/{stage}").write_text(_signer_line(f"{who}@gov.cn", keys[who][1]), encoding="utf-8")
+    gov_path.write_text(yaml.safe_dump(gov, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    repo = _setup(root, keys)
+    _one_mr_opening(repo)
+    stages = ("unit_head", "district_office", "city_office", "province_office")
+    texts = {s: repo.read(f"{CHAIN_OPEN}/{s}.yaml") for s in stages}
+    for s in stages:
+        (repo.root / f"{CHAIN_OPEN}/{s}.yaml").unlink()
+    repo.commit("the application, the account and its announcement")
+    for stage, who in zip(stages, ("education", "district", "city", "province"), strict=True):
+        repo.write(f"{CHAIN_OPEN}/{stage}.yaml", texts[stage])
+        repo.commit_signed(f"{stage} approves", keys[who][0])
+    assert [(f.code, f.path) for f in repo.findings(signatures=True, codes="GM")] == []
+    # the same chain with the city's file signed by the district office is caught
+    repo.write(f"{CHAIN_OPEN}/city_office.yaml", texts["city_office"] + "comment: 同意。\n")
+    repo.commit_signed("district touches the city's approval", keys["district"][0])
+    assert ("GM604", f"{CHAIN_OPEN}/city_office.yaml") in [(f.code, f.path) for f in repo.findings(signatures=True)]

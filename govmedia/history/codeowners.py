@@ -18,10 +18,11 @@ Two halves:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
-from typing import Any
+from typing import Any, cast
 
 import re2
 
@@ -121,10 +122,16 @@ class Rule:
         :attr:`too_complex` names nothing here (GM604 reports it)."""
         if self.too_complex or not self.segments <= names:
             return False
-        whole = self.whole
-        if whole is None:
-            return self.regex.match(path) is not None
-        return _names_match(*whole, parts)
+        names_, anchored, folder, globs = self.shape
+        return _names_match(names_, anchored, folder, parts, globs)
+
+    @cached_property
+    def shape(self) -> tuple[tuple[str, ...], bool, bool, tuple[Glob | None, ...]]:
+        """(names, anchored, folder only, each name's glob or None): what :func:`_names_match` walks."""
+        body = self.pattern.strip("/")
+        names = tuple(body.split("/"))
+        globs = tuple(None if p in ("*", "**") or not any(ch in p for ch in WILD) else Glob.of(p) for p in names)
+        return names, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/"), globs
 
     @cached_property
     def regex(self) -> Any:
@@ -179,7 +186,8 @@ def generate(gov: Governance, units: dict[str, list[str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: list[str]) -> bool:
+def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: list[str],
+                 globs: tuple[Glob | None, ...] | None = None) -> bool:
     """:func:`_translate`'s expression for a pattern of whole names, decided name by name: a literal is one
     equal name, ``*`` any one name, ``**`` any number of whole names (at the end: at least one more, unless it
     is the whole pattern); unanchored, it may start at any name; after it, a folder pattern needs one more
@@ -195,7 +203,11 @@ def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: 
             start = min(reach)
             after = ({n} if start < n else set()) if i == last else set(range(start, n + 1))
         else:
-            after = {j + 1 for j in reach if j < n and (part == "*" or part == names[j])}
+            glob = globs[i] if globs is not None else None
+            if glob is None:
+                after = {j + 1 for j in reach if j < n and (part == "*" or part == names[j])}
+            else:
+                after = {j + 1 for j in reach if j < n and glob.match(names[j])}
         if not after:
             return False
         reach = after
@@ -203,9 +215,129 @@ def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: 
         return n in reach
     if folder:
         return any(j < n for j in reach)
-    if pattern[-1] == "*":
+    if any(ch in pattern[-1] for ch in WILD):
         return n in reach
     return True
+
+
+class Glob:
+    """One name of a pattern with ``*``, ``?`` or ``[...]`` (ranges ``a-z``, ``!``/``^`` negation), matched by
+    the two-pointer algorithm: (pattern x name) steps at worst, however many ``*`` a hostile line has. The
+    literal head and tail are compared first, which settles most names at once."""
+
+    __slots__ = ("chunks", "head", "least", "plain", "tail", "tokens")
+    STAR = "*"
+    ANY = "?"
+
+    def __init__(self, tokens: tuple[object, ...]) -> None:
+        self.tokens = tokens
+        self.head = "".join(t for t in _takewhile_str(tokens))
+        self.tail = "".join(reversed(list(_takewhile_str(tuple(reversed(tokens))))))
+        self.least = sum(1 for t in tokens if t is not Glob.STAR)
+        # only literal characters and *: the literal runs, found in order, decide (str.find, linear)
+        self.plain = all(t is Glob.STAR or (isinstance(t, str) and t not in ("*", "?")) for t in tokens)
+        runs, run = [], ""
+        for t in tokens:
+            if isinstance(t, str) and t not in ("*", "?"):
+                run += t
+            else:
+                runs.append(run)
+                run = ""
+        runs.append(run)
+        self.chunks = tuple(r for r in runs if r)
+    @staticmethod
+    def of(part: str) -> Glob:
+        tokens: list[object] = []
+        i = 0
+        while i < len(part):
+            m = _CLASS.match(part, i) if part[i] == "[" else None
+            if m is not None:
+                tokens.append((_ranges(m.group(2)), bool(m.group(1))))
+                i = m.end()
+                continue
+            ch = part[i]
+            if ch == "*":
+                if not tokens or tokens[-1] is not Glob.STAR:
+                    tokens.append(Glob.STAR)
+            elif ch == "?":
+                tokens.append(Glob.ANY)
+            else:
+                tokens.append(ch)
+            i += 1
+        return Glob(tuple(tokens))
+
+    def match(self, name: str) -> bool:
+        if len(name) < self.least or not name.startswith(self.head) or not name.endswith(self.tail):
+            return False
+        if any(chunk not in name for chunk in self.chunks):
+            return False
+        if self.plain:
+            return self._plain(name)
+        tokens, p, s, star, mark = self.tokens, 0, 0, -1, 0
+        while s < len(name):
+            if p < len(tokens) and tokens[p] is Glob.STAR:
+                star, mark, p = p, s, p + 1
+            elif p < len(tokens) and _one(tokens[p], name[s]):
+                p, s = p + 1, s + 1
+            elif star >= 0:
+                mark += 1
+                p, s = star + 1, mark
+            else:
+                return False
+        while p < len(tokens) and tokens[p] is Glob.STAR:
+            p += 1
+        return p == len(tokens)
+
+    def _plain(self, name: str) -> bool:
+        """Literal runs separated by ``*``: the head at the start, the tail at the end, the runs between found
+        leftmost in order (leftmost is always right for ``*``)."""
+        if self.tokens and self.tokens[0] is not Glob.STAR and Glob.STAR not in self.tokens:
+            return name == self.head
+        chunks = list(self.chunks)
+        start = len(self.head)
+        end = len(name) - len(self.tail)
+        if start > end:
+            return False
+        if self.head:
+            chunks = chunks[1:]
+        if self.tail:
+            chunks = chunks[:-1]
+        for chunk in chunks:
+            found = name.find(chunk, start, end)
+            if found < 0:
+                return False
+            start = found + len(chunk)
+        return True
+
+
+def _takewhile_str(tokens: tuple[object, ...]) -> Iterable[str]:
+    """The literal characters a glob's tokens start with (``*`` and ``?`` are never literal tokens)."""
+    for t in tokens:
+        if not isinstance(t, str) or t in ("*", "?"):
+            return
+        yield t
+
+
+def _one(token: object, ch: str) -> bool:
+    if token is Glob.ANY:
+        return True
+    if isinstance(token, str):
+        return token == ch
+    ranges, negated = cast("tuple[tuple[tuple[str, str], ...], bool]", token)
+    return any(lo <= ch <= hi for lo, hi in ranges) != negated
+
+
+def _ranges(body: str) -> tuple[tuple[str, str], ...]:
+    """A class's characters and ``a-z`` ranges."""
+    out, i = [], 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            out.append((body[i], body[i + 2]))
+            i += 3
+        else:
+            out.append((body[i], body[i]))
+            i += 1
+    return tuple(out)
 
 
 WILD = "*?["  # what makes a name a wildcard: GitLab reads [...] classes too (GitHub skips such a line)
@@ -227,7 +359,9 @@ def _segment(part: str) -> str:
     while i < len(part):
         m = _CLASS.match(part, i) if part[i] == "[" else None
         if m is not None:
-            out.append(("[^/" if m.group(1) else "[") + re.escape(m.group(2)) + "]")
+            items = "".join(re.escape(lo) if lo == hi else f"{re.escape(lo)}-{re.escape(hi)}"
+                            for lo, hi in _ranges(m.group(2)) if lo <= hi)
+            out.append(("[^/" if m.group(1) else "[") + items + "]" if items else ("[^/]" if m.group(1) else "(?!)"))
             i = m.end()
             continue
         ch = part[i]

@@ -26,10 +26,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-import re2
-
-from govmedia.history.codeowners import Matcher, Rule, source_lines, tokens
-from govmedia.schemas.common import linear_regex
+from govmedia.history.codeowners import Glob, Matcher, Rule, source_lines, tokens
 
 _HEADER = re.compile(r"^(\^)?\[([^\]]*)\](?:\[(\d+)\])?(.*)$")
 _OWNER = re.compile(r"^(@@(?:developer|maintainer|owner)s?|@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)*"
@@ -114,22 +111,16 @@ class GitLabMatcher:
 
 
 # -- which approval files can a line name? -----------------------------------------------------------
-def _segment_regex(part: str) -> str:
-    return Rule(0, part, ()).segment_source(part)
-
-
-def _accepts(part: str, name: str, cache: dict[str, object]) -> bool:
+def _accepts(part: str, name: str, cache: dict[str, Glob]) -> bool:
+    """Whether the pattern name ``part`` accepts the path name ``name``."""
     if part in ("*", "**"):
         return True
     if not any(ch in part for ch in "*?["):
         return part == name
-    compiled = cache.get(part)
-    if compiled is None:
-        try:
-            compiled = cache[part] = linear_regex("^" + _segment_regex(part) + "$", dot_nl=True)
-        except (re2.error, UnicodeError):
-            compiled = cache[part] = False
-    return bool(compiled) and compiled.match(name) is not None  # type: ignore[attr-defined]
+    glob = cache.get(part)
+    if glob is None:
+        glob = cache[part] = Glob.of(part.replace("**", "*"))
+    return glob.match(name)
 
 
 def _one_of(body: str) -> str:
@@ -148,7 +139,7 @@ def _fill(part: str) -> str:
 
 
 def _align(parts: list[str], anchored: bool, folder: bool, stage_file: str,
-           cache: dict[str, object]) -> list[dict[int, str]]:
+           cache: dict[str, Glob]) -> list[dict[int, str]]:
     """Ways the pattern's names fit the approval-file shape: for each, the pattern segment that each free name
     (positions 1, 2, 4) must match (absent: ``**`` spans it, any name). Dead ends are remembered, so a line of
     many ``**`` costs (segments x 6) steps."""
@@ -160,6 +151,17 @@ def _align(parts: list[str], anchored: bool, folder: bool, stage_file: str,
     elif not wild_last and parts[-1] != "**":
         seq.append(("**", 0))
     n = len(shape)
+    if anchored and "**" not in parts:  # most lines: name i of the pattern is name i of the path
+        more = folder or (not wild_last)  # the pattern also names what lies below
+        if len(parts) > n or (len(parts) == n and folder) or (len(parts) < n and not more):
+            return []
+        bound: dict[int, str] = {}
+        for i, part in enumerate(parts):
+            if shape[i] is None:
+                bound[i] = part
+            elif not _accepts(part, shape[i] or "", cache):
+                return []
+        return [bound]
     found: list[dict[int, str]] = []
     dead: set[tuple[int, int, bool]] = set()
 
@@ -197,7 +199,7 @@ _FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}-(open|change|exit|close)$")
 _ACTIONS = ("open", "change", "exit", "close")
 
 
-def _names(part: str, pos: int, cache: dict[str, object]) -> Iterator[str]:
+def _names(part: str, pos: int, cache: dict[str, Glob]) -> list[str]:
     """Names at a free position (1 unit, 2 account, 4 request folder) that the segment ``part`` accepts and the
     register's layout allows (an id; a ``<date>-<action>`` folder): other names cannot hold an approval file."""
     if pos == 4:
@@ -209,31 +211,52 @@ def _names(part: str, pos: int, cache: dict[str, object]) -> Iterator[str]:
     else:
         pool = [_fill(part), _fill(part).lower(), "x", "zz-future-unit"]
         grammar = _ID
-    for name in dict.fromkeys(pool):
-        if grammar.match(name) and _accepts(part, name, cache):
-            yield name
+    return [name for name in dict.fromkeys(pool) if grammar.match(name) and _accepts(part, name, cache)][:1]
 
 
-def witnesses(rule: Rule, stages: list[str], units: list[str], cache: dict[str, object]) -> Iterator[tuple[str, str, str]]:
-    """(path, stage, unit id) of approval files the line names: for each stage, each way its names fit the
-    shape; the unit filled with each loaded unit the line accepts and with a name of its own (a future unit)."""
-    if rule.too_complex:
-        return
-    body = rule.pattern.strip("/")
-    parts = body.split("/")
-    anchored = rule.pattern.startswith("/") or "/" in body
-    folder = rule.pattern.endswith("/")
-    for stage in stages:
-        for bound in _align(parts, anchored, folder, f"{stage}.yaml", cache):
-            unit_part = bound.get(1, "*")
-            candidates = [u for u in units if _accepts(unit_part, u, cache)] if unit_part != "*" else []
-            candidates += list(_names(unit_part, 1, cache))[:1]
-            account = next(_names(bound.get(2, "*"), 2, cache), None)
-            folder_name = next(_names(bound.get(4, "*"), 4, cache), None)
-            if account is None or folder_name is None:
-                continue
-            for uid in dict.fromkeys(candidates):
-                path = f"accounts/{uid}/{account}/requests/{folder_name}/{stage}.yaml"
-                pieces = path.split("/")
-                if rule.matches(path, pieces, set(pieces)):
-                    yield path, stage, uid
+class Witnesses:
+    """The approval files a line can name, for one check: the stages and units are fixed, and what a name of
+    a pattern accepts is worked out once per distinct name."""
+
+    def __init__(self, stages: list[str], units: list[str]) -> None:
+        self.stages = stages
+        self.units = units
+        self.known = set(units)
+        self.globs: dict[str, Glob] = {}
+        self.names: dict[tuple[str, int], list[str]] = {}
+
+    def _first(self, part: str, pos: int) -> list[str]:
+        key = (part, pos)
+        found = self.names.get(key)
+        if found is None:
+            found = self.names[key] = _names(part, pos, self.globs)
+        return found
+
+    def _units(self, part: str) -> list[str]:
+        if part == "*":
+            named: list[str] = []
+        elif not any(ch in part for ch in "*?["):
+            named = [part] if part in self.known else []
+        else:
+            named = [u for u in self.units if _accepts(part, u, self.globs)]
+        return [*named, *self._first(part, 1)]
+
+    def __call__(self, rule: Rule) -> Iterator[tuple[str, str, str]]:
+        """(path, stage, unit id) of approval files the line names: for each stage, each way its names fit the
+        shape; the unit filled with each loaded unit the line accepts and with a name of its own (a future
+        unit)."""
+        if rule.too_complex:
+            return
+        parts_, anchored, folder, _globs = rule.shape
+        parts = list(parts_)
+        for stage in self.stages:
+            for bound in _align(parts, anchored, folder, f"{stage}.yaml", self.globs):
+                account = self._first(bound.get(2, "*"), 2)
+                folder_name = self._first(bound.get(4, "*"), 4)
+                if not account or not folder_name:
+                    continue
+                for uid in dict.fromkeys(self._units(bound.get(1, "*"))):
+                    path = f"accounts/{uid}/{account[0]}/requests/{folder_name[0]}/{stage}.yaml"
+                    pieces = path.split("/")
+                    if rule.matches(path, pieces, set(pieces)):
+                        yield path, stage, uid

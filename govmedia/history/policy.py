@@ -22,9 +22,10 @@ from pathlib import Path
 
 from govmedia.dialect import yamlload
 from govmedia.findings.finding import Finding
-from govmedia.history.gitbase import BaseSnapshot, git, read_blobs
+from govmedia.history.gitbase import git, read_blobs, read_file_at, same_content, worktree_file
 from govmedia.register.loader import Loader
 from govmedia.register.registry import Record, Registry
+from govmedia.register.snapshot import BaseSnapshot
 from govmedia.schemas import Approval, Governance, Request
 
 POLICY_REQUESTS = "policies/requests"
@@ -126,3 +127,37 @@ def commit_time(root: Path, commit: str) -> datetime | None:
         return datetime.fromisoformat(proc.stdout.decode("ascii").strip())
     except ValueError:
         return None
+
+
+def unit_name_holders(root: Path, commit: str, names: set[str]) -> dict[str, list[str]]:
+    """Full unit name -> the unit folders whose unit.yaml at ``commit`` gives exactly that name (``git grep``
+    over the base commit, then each hit parsed: no unit folder is loaded for it)."""
+    if not names:
+        return {}
+    args = ["grep", "-z", "-l", "-F", "-I"]
+    for name in sorted(names):
+        args += ["-e", name]
+    proc = git(root, *args, commit, "--", "accounts/*/unit.yaml", check=False)
+    out: dict[str, list[str]] = {}
+    for hit in proc.stdout.split(b"\0"):
+        path = hit.decode("utf-8", "surrogateescape").removeprefix(f"{commit}:")
+        parts = path.split("/")
+        if len(parts) != 3 or parts[0] != "accounts" or parts[2] != "unit.yaml":
+            continue
+        data = read_file_at(root, commit, path)
+        doc = yamlload.load_bytes(data, path)[0] if data is not None else None
+        held = doc.data.get("name") if doc is not None and isinstance(doc.data, dict) else None
+        if isinstance(held, str) and held in names:
+            out.setdefault(held, []).append(parts[1])
+    return out
+
+
+def file_at(root: Path, commit: str, rel: str) -> bytes | None:
+    """A regular file at ``commit`` (see :func:`govmedia.history.gitbase.read_file_at`)."""
+    return read_file_at(root, commit, rel)
+
+
+def unchanged(root: Path, rel: str, before: bytes) -> bool:
+    """Whether the working tree's ``rel`` holds ``before`` (line endings aside)."""
+    now = worktree_file(root, rel)
+    return now is not None and same_content(now, before)

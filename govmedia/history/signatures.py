@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from govmedia.findings.finding import Finding, make
-from govmedia.history.gitbase import BaseError, BaseSnapshot, git, read_blobs, read_file_at, same_content, worktree_file
+from govmedia.history.gitbase import BaseError, git, read_blobs, read_file_at, same_content, worktree_file
 from govmedia.history.policy import commit_time
+from govmedia.register.snapshot import BaseSnapshot
 
 _SEP, _END = "\x1f", "\x1e"
 

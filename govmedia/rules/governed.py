@@ -21,14 +21,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from typing import Any
 
-from govmedia.dialect import yamlload
 from govmedia.findings.finding import Finding
-from govmedia.history import gitbase, policy
+from govmedia.history import policy
 from govmedia.history.codeowners import GITLAB_LOCATIONS, LOCATIONS
-from govmedia.history.gitbase import BaseSnapshot
 from govmedia.register.context import Context
 from govmedia.register.digest import document_digest, request_digest
 from govmedia.register.registry import Record, Registry
+from govmedia.register.snapshot import BaseSnapshot
 from govmedia.rules import announcements, binding, chains
 from govmedia.rules.codeowners import MAX_BYTES, check_text
 from govmedia.rules.history import added_approvals, seen
@@ -45,7 +44,7 @@ def _data(record: Record[Any] | None) -> Any:
 
 # -- the base's governance judges the merge request ---------------------------------------------
 def gm6xx_base_governed(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None or snap.registry.governance is None or reg.governance is None:
         return []
     if snap.registry.governance.doc.data == reg.governance.doc.data:
@@ -90,7 +89,7 @@ def _complete(req: policy.PolicyRequest, chain: list[str], gov: Governance) -> s
 
 
 def gm605_policy_changes(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     gov = policy.base_governance(reg, snap) if snap is not None else None
     if snap is None or gov is None:
         return []
@@ -137,39 +136,28 @@ def gm605_policy_changes(reg: Registry, ctx: Context) -> Iterable[Finding]:
 
 
 def _unit_name_taken(reg: Registry, snap: BaseSnapshot, ctx: Context) -> Iterator[Finding]:
-    """A unit of the changed folders that takes another unit's full name (here or at the base)."""
+    """A unit of the changed folders that takes another unit's full name (as it is at the base)."""
     names: dict[str, str] = {}
     for uid, unit in _changed_units(reg, snap):
         old = snap.registry.units.get(uid)
         if old is not None and old.record is not None and old.record.model.name == unit.name:
             continue
         names[unit.name] = uid
-    if not names:
-        return
-    hits = gitbase.git(ctx.root, "grep", "-z", "-l", "-F", *(a for n in names for a in ("-e", n)), snap.commit,
-                       "--", "accounts/*/unit.yaml", check=False).stdout.split(b"\0")
-    for hit in hits:
-        path = hit.decode("utf-8", "surrogateescape").removeprefix(f"{snap.commit}:")
-        parts = path.split("/")
-        if len(parts) != 3 or parts[2] != "unit.yaml":
-            continue
-        other = reg.units.get(parts[1]) if reg.in_scope(parts[1]) else None
-        data = gitbase.read_file_at(ctx.root, snap.commit, path)
-        doc = yamlload.load_bytes(data, path)[0] if data is not None else None
-        there = doc.data.get("name") if doc is not None and isinstance(doc.data, dict) else None
-        for name, uid in names.items():
-            if uid == parts[1] or there != name:
-                continue
-            if other is not None and other.record is not None and other.record.model.name != name:
-                continue  # that unit has a new name in this merge request
+    for name, holders in sorted(policy.unit_name_holders(ctx.root, snap.commit, set(names)).items()):
+        uid = names[name]
+        for other_id in holders:
+            other = reg.units.get(other_id)
+            if other_id == uid or (other is not None and other.record is not None and other.record.model.name != name):
+                continue  # itself, or a unit that takes another name in this merge request
             record = reg.units[uid].record
             assert record is not None
             yield finding(
                 "GM605", record, ("name",),
-                f"单位 {uid} 的名称 “{name}” 是另一单位（{parts[1]}）的全称：一个名称只属于一个主办单位，"
+                f"单位 {uid} 的名称 “{name}” 是另一单位（{other_id}）的全称：一个名称只属于一个主办单位，"
                 "冒用他单位名称可使账号认证主体看似合规。请填写本单位的全称。",
-                f"unit {uid} takes the full name '{name}' of another unit ({parts[1]}): a name belongs to one host "
+                f"unit {uid} takes the full name '{name}' of another unit ({other_id}): a name belongs to one host "
                 "unit. Give this unit's own full name.")
+            break
 
 
 def _changed_units(reg: Registry, snap: BaseSnapshot) -> Iterator[tuple[str, Unit]]:
@@ -180,7 +168,7 @@ def _changed_units(reg: Registry, snap: BaseSnapshot) -> Iterator[tuple[str, Uni
 
 # -- GM207 with the base: new approvals bind their request -----------------------------------------
 def gm207_new_approvals_bound(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     out = []
@@ -199,7 +187,7 @@ def gm207_new_approvals_bound(reg: Registry, ctx: Context) -> Iterable[Finding]:
 
 # -- GM606: one 文号, one request -------------------------------------------------------------------
 def gm606_document_no(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     added: list[tuple[Record[Approval], str]] = [(rec, req.folder) for _s, rec, req in added_approvals(reg, snap)
@@ -237,7 +225,7 @@ def gm606_document_no(reg: Registry, ctx: Context) -> Iterable[Finding]:
 
 # -- GM607: announcements are not back-dated --------------------------------------------------------
 def gm607_announcement_date(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     fresh = [a for a in reg.announcements if a.record.path not in snap.files]
@@ -264,28 +252,29 @@ def gm604_base_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
     the base's unit reviewers, must give the approval files of the changed unit folders to their stages'
     reviewers. Read only when the merge request changes CODEOWNERS or what decides who approves (otherwise
     the run without the base has judged the same file against the same rules)."""
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None or snap.registry.governance is None:
         return []
     gov = snap.registry.governance.model
     governed = bool(_governed_changes(reg, snap))
     out: list[Finding] = []
     for locations, gitlab in ((LOCATIONS, False), (GITLAB_LOCATIONS, True)):
-        found = next(((w, d) for w in locations if (d := gitbase.read_file_at(ctx.root, snap.commit, w)) is not None),
-                     None)
+        found = next(((w, d) for w in locations if (d := policy.file_at(ctx.root, snap.commit, w)) is not None), None)
         if found is None:
             continue
         where, data = found
-        now = gitbase.worktree_file(ctx.root, where)
-        if not governed and now is not None and gitbase.same_content(now, data):
+        if not governed and policy.unchanged(ctx.root, where, data):
             continue
         if len(data) > MAX_BYTES:
             continue  # the forge ignores it: the run without the base reports the file
         view = seen(reg, snap)
         units = {uid: replace(old, accounts=reg.units[uid].accounts)
                  for uid, old in snap.registry.units.items() if uid in reg.units}
+        narrowed: dict[str, Any] = {"scope": snap.units} if snap.units is not None else {}
+        # a registry of its own: the base's governance and reviewers, the changed folders' approval files,
+        # and per-unit results that are not this run's GM604 results
         view = replace(view, governance=snap.registry.governance, units=units, carry={}, carried={}, derived={},
-                       scope=snap.units if snap.units is not None else reg.scope)
+                       **narrowed)
         out.extend(check_text(data.decode("utf-8", "replace"), where, view, gov, gitlab))
     return out
 

@@ -1,7 +1,7 @@
 """History rules (GM601–GM603, and signed approvals as GM604): the working tree against ``--base``.
 
 Active only with ``govmedia check --base REF``. The register at REF is read from git objects once
-per run (``govmedia/history/gitbase.py``), for the unit folders that differ from the working tree; these rules
+per run (``govmedia/history/gitbase.py``, handed over as ``ctx.snapshot``), for the unit folders that differ from the working tree; these rules
 compare it with the same unit folders of the working tree (:func:`seen`). Nothing else can differ.
 
 * GM601: request folders are evidence. A file inside a request folder that exists at REF must stay
@@ -29,11 +29,11 @@ from pydantic import TypeAdapter, ValidationError
 
 from govmedia.findings.finding import Finding, make
 from govmedia.history import gitbase, policy, signatures
-from govmedia.history.gitbase import BaseSnapshot
 from govmedia.history.policy import base_governance
 from govmedia.register.context import Context
 from govmedia.register.lifecycle import STATUS_LABELS, TRANSITIONS, request_state, transition_allowed
 from govmedia.register.registry import AccountRec, Record, Registry, RequestRec
+from govmedia.register.snapshot import BaseSnapshot
 from govmedia.schemas import Account, Approval, Governance
 from govmedia.schemas.account import OPEN_STATUSES
 from govmedia.schemas.request import CHANGEABLE_FIELDS
@@ -83,13 +83,13 @@ def pair_accounts(base: Registry, now: Registry) -> Pairing:
     return out
 
 
-_last: list[tuple[Registry, BaseSnapshot, Pairing]] = []  # this run's pairing, shared by the rules
-
-
 def _pairing(reg: Registry, snap: BaseSnapshot) -> Pairing:
-    if not _last or _last[0][0] is not reg or _last[0][1] is not snap:
-        _last[:] = [(reg, snap, pair_accounts(snap.registry, seen(reg, snap)))]
-    return _last[0][2]
+    """This run's pairing, worked out once and shared by the rules (kept with the registry)."""
+    known = reg.derived.get("pairing")
+    if known is None or known[0] is not snap:
+        known = reg.derived["pairing"] = (snap, pair_accounts(snap.registry, seen(reg, snap)))
+    pairing: Pairing = known[1]
+    return pairing
 
 
 def seen(reg: Registry, snap: BaseSnapshot) -> Registry:
@@ -115,7 +115,7 @@ def _first_difference(before: bytes, after: bytes) -> int:
 
 
 def gm601_append_only(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     moved = _pairing(reg, snap).moved
@@ -183,7 +183,7 @@ def arrives_complete(acc: AccountRec, gov: Governance | None) -> bool:
 
 
 def gm602_lifecycle(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     gov = base_governance(reg, snap)
@@ -303,7 +303,7 @@ def _show(value: Any) -> str:
 
 
 def gm603_identity(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     gov = base_governance(reg, snap) if snap is not None else None
     if snap is None or gov is None:
         return []
@@ -360,7 +360,7 @@ def added_approvals(reg: Registry, snap: BaseSnapshot) -> list[tuple[str, Record
 def gm604_signatures(reg: Registry, ctx: Context) -> Iterable[Finding]:
     if not ctx.verify_signatures:
         return []
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     added: dict[str, list[str]] = {}

@@ -58,6 +58,13 @@ _TABLE = [
        "approval at a stage with requires_document has no document_no"),
     _c("GM206", "E", "第七条（二）、第八条", "审核环节不属于该事项的审核链",
        "stage not part of the request's chain"),
+    _c("GM207", "E", "第七条（二）、第八条", "审批未绑定它所批准的申请：request_digest 与申请内容不符（申请在审批后被修改），或新增审批缺少它",
+       "approval does not bind its request: request_digest differs from the request (edited after the decision) or is "
+       "missing in a new approval"),
+    _c("GM208", "E", "第七条（二）", "同一人审批了同一申请的多个环节（职责分离）",
+       "one person decided several stages of one request (separation of duties)"),
+    _c("GM209", "E", "第七条（二）", "开通日期早于开设申请的最终批准日期",
+       "opened_on is before the final approval of the open request"),
     _c("GM301", "E", "第七条（三）", "在用账号缺少开通公告", "active account without an opening announcement"),
     _c("GM302", "E", "第七条（三）", "公告展示时间少于规定天数",
        "announcement displayed for fewer than announcement_min_days days"),
@@ -86,10 +93,16 @@ _TABLE = [
     _c("GM601", "E", "第七条、第八条", "已存在的申请或审批记录被修改或删除（只增不改）",
        "an approval or request that exists at --base was modified or deleted (append-only)"),
     _c("GM602", "E", "第七条、第八条", "账号状态变化不符合生命周期", "status transition not allowed by the lifecycle"),
-    _c("GM603", "E", "第八条（一）", "未经完整的变更申请即修改名称、平台、账号 ID、网址或主办单位",
-       "name, platform, platform_id, url or host unit changed without a complete change request"),
+    _c("GM603", "E", "第八条（一）", "未经完整的变更申请即修改账号字段，或批准的变更未照批准内容写入",
+       "an account field changed without a complete change request, or an approved change not applied exactly"),
     _c("GM604", "E", "第七条（二）", "CODEOWNERS 未把各环节的审批文件交给该环节的审核人",
        "CODEOWNERS does not give each stage's approval files to that stage's reviewers"),
+    _c("GM605", "E", "第七条（二）", "未经完整的治理变更申请即修改 governance.yaml 或单位的审核人、签名人、名称",
+       "governance.yaml or a unit's reviewers, signers or identity changed without a complete policy request"),
+    _c("GM606", "E", "第七条（二）、第八条", "同一文号批准了多个申请",
+       "one document number (文号) approves more than one request"),
+    _c("GM607", "E", "第七条（三）", "合并请求中新增的公告日期早于该合并请求",
+       "an announcement added in a merge request is dated before the merge request"),
 ]
 
 CODES: dict[str, Code] = {c.code: c for c in _TABLE}

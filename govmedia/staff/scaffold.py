@@ -22,6 +22,7 @@ from govmedia.register.lifecycle import PENDING_STATUS
 from govmedia.schemas import MODELS
 from govmedia.staff.demo import dump
 from govmedia.staff.fields import Env, Values
+from govmedia.register.digest import request_digest
 from govmedia.staff.forms import ACTIONS, ANNOUNCEMENT_KINDS, FORMS, find_request
 
 # The importer still imports its own answer checks from here, until it checks its rows through the candidate
@@ -131,8 +132,11 @@ def _request(env: Env, values: Values, docs: dict[str, dict[str, Any]]) -> Files
 
 def _approval(env: Env, values: Values, docs: dict[str, dict[str, Any]]) -> Files:
     out = Files()
-    doc = docs.get("approval", {})
+    doc = dict(docs.get("approval", {}))
     req = find_request(env, values["request"])
+    if req is not None and req.request is not None:
+        # the decision binds the request it approves: a request edited afterwards no longer matches it
+        doc["request_digest"] = request_digest(req.request.doc.data)
     rel = f"{req.folder if req else values['request']}/{values['stage']}.yaml"
     out.add(rel, "approval", render(rel, ordered(doc, MODELS["approval"]), "approval"), doc)
     return out

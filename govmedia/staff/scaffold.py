@@ -18,11 +18,11 @@ import yaml
 from pydantic import BaseModel
 
 from govmedia.findings.message import Msg, text
+from govmedia.register.digest import request_digest
 from govmedia.register.lifecycle import PENDING_STATUS
 from govmedia.schemas import MODELS
 from govmedia.staff.demo import dump
 from govmedia.staff.fields import Env, Values
-from govmedia.register.digest import request_digest
 from govmedia.staff.forms import ACTIONS, ANNOUNCEMENT_KINDS, FORMS, find_request
 
 # The importer still imports its own answer checks from here, until it checks its rows through the candidate

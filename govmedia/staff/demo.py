@@ -142,7 +142,7 @@ def handle(unit_id: str, platform: str) -> tuple[str, str]:
     slug = unit_id.replace("-", "")[:20]
     if platform == "wechat_official":
         pid = "gh_" + h.hex()[:12]
-        return pid, f"https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz={b64[:16]}"
+        return pid, f"https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz={wechat_biz(unit_id)}"
     if platform == "wechat_channels":
         pid = "sph" + b64.replace("-", "a").replace("_", "b")[:12]
         return pid, f"https://channels.weixin.qq.com/profile/{pid}"
@@ -167,6 +167,23 @@ def handle(unit_id: str, platform: str) -> tuple[str, str]:
         return pid, f"https://www.wangyi.gov.cn/app/{unit_id}/"
     pid = "wx" + h.hex()[:16]
     return pid, f"https://www.wangyi.gov.cn/miniprogram/{unit_id}/"
+
+
+def wechat_biz(unit_id: str) -> str:
+    """A fictitious ``__biz``, shaped as WeChat's: base64 of the official account's ten-digit number."""
+    number = 3000000000 + int.from_bytes(_h("biz", unit_id)[:4], "big") % 999999999
+    return base64.b64encode(str(number).encode()).decode()
+
+
+# Platforms whose demo accounts carry other public handles (微信号, 微博个性域名, 抖音号, 快手号).
+ALIASED = ("wechat_official", "weibo", "douyin", "kuaishou")
+
+
+def aliases(unit_id: str, platform: str) -> list[str]:
+    """Fictitious public handles of an account: a letter-led slug of the unit (on some platforms only)."""
+    if platform not in ALIASED:
+        return []
+    return ["wy" + unit_id.replace("-", "")[:10] + _h("alias", unit_id).hex()[:6]]
 
 
 def dump(data: dict[str, Any], schema: str, depth: int) -> str:
@@ -226,6 +243,10 @@ def _account_doc(unit: UnitSpec, platform: str, status: str, opened: date | None
         "url": url,
         "status": status,
     }
+    if aliases(unit.unit_id, platform):
+        doc["aliases"] = aliases(unit.unit_id, platform)
+    if platform == "wechat_official":
+        doc["wechat_biz"] = wechat_biz(unit.unit_id)
     if opened is not None:
         doc["opened_on"] = opened.isoformat()
     doc["positioning"] = (f"发布{unit.short_name}政务信息，解读相关政策，回应群众关切，"

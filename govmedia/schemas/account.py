@@ -82,9 +82,9 @@ class Account(Strict):
     operations: Operations
     aliases: Annotated[
         list[Handle],
-        Field(max_length=16, json_schema_extra=public(),
+        Field(max_length=16, default_factory=list, json_schema_extra=public(),
               description="其他公开账号标识：微信号、抖音号、快手号、B站 UID、微博个性域名等"),
-    ] = []
+    ]
     wechat_biz: Annotated[
         WechatBiz | None,
         Field(json_schema_extra=public(), description="微信公众号的 __biz（每篇文章链接都带有）"),

@@ -70,6 +70,12 @@ def _ext_link(url: str, text: str | None = None) -> str:
     return f'<a class="gm-url" href="{esc(url)}" rel="noopener noreferrer external">{esc(text or url)}</a>'
 
 
+def _url_cell(a: PubAccount) -> str:
+    """The account's profile link, or its platform id where the platform has no stable profile URL."""
+    url = a.values.get("url")
+    return _ext_link(url) if url else f"<code>{esc(a['platform_id'])}</code>"
+
+
 def _table(caption: str, head: Iterable[str], rows: Iterable[str], table_id: str = "") -> str:
     ths = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     tid = f' id="{esc(table_id)}"' if table_id else ""
@@ -121,7 +127,7 @@ def home(pub: Public) -> Page:
 def verify_form(here: str, input_id: str) -> str:
     return f"""<form class="gm-verify-form" role="search" action="{rel(here, "verify/")}" method="get">
 <label for="{input_id}">核验账号：粘贴账号链接、平台账号 ID 或名称</label>
-<div class="gm-row"><input id="{input_id}" name="q" type="search" required autocomplete="off" spellcheck="false"
+<div class="gm-row"><input id="{input_id}" name="account" type="search" required autocomplete="off" spellcheck="false"
  placeholder="例如 https://weibo.com/u/1234567890"><button type="submit">核验</button></div>
 </form>"""
 
@@ -133,12 +139,13 @@ def register(pub: Public) -> Page:
         rows.append(
             f'<tr data-unit="{esc(a.unit_id)}" data-platform="{esc(a["platform"])}" data-status="{esc(a["status"])}"'
             f' data-id="{esc(a["platform_id"])}">'
-            f'<td><a href="{esc(rel(here, f"units/{a.unit_id}/"))}#{esc(a.account_id)}">{esc(a["name"])}</a></td>'
-            f"<td>{esc(a.platform_label)}</td>"
-            f'<td><a href="{esc(rel(here, f"units/{a.unit_id}/"))}">{esc(a.unit_name)}</a></td>'
-            f"<td>{_status_badge(a)}</td>"
-            f"<td>{esc(a['opened_on'] or '')}</td>"
-            f"<td>{_ext_link(a['url'])}</td></tr>")
+            f'<td data-label="账号名称"><a href="{esc(rel(here, f"units/{a.unit_id}/"))}#{esc(a.account_id)}">'
+            f'{esc(a["name"])}</a></td>'
+            f'<td data-label="状态">{_status_badge(a)}</td>'
+            f'<td data-label="平台">{esc(a.platform_label)}</td>'
+            f'<td data-label="主办单位"><a href="{esc(rel(here, f"units/{a.unit_id}/"))}">{esc(a.unit_name)}</a></td>'
+            f'<td data-label="开设日期">{esc(a["opened_on"] or "—")}</td>'
+            f'<td data-label="链接">{_url_cell(a)}</td></tr>')
     units = sorted({(a.unit_id, a.unit_name) for a in pub.accounts}, key=lambda u: (u[1], u[0]))
     unit_opts = "".join(f'<option value="{esc(u)}">{esc(n)}</option>' for u, n in units)
     plat_used = {a["platform"] for a in pub.accounts}
@@ -158,7 +165,7 @@ def register(pub: Public) -> Page:
 </form>
 <p id="gm-count" role="status" aria-live="polite">共 {len(pub.accounts)} 个账号。</p>
 {_table(f"{pub.jurisdiction}政务新媒体名录（共 {len(pub.accounts)} 个账号）",
-        ["账号名称", "平台", "主办单位", "状态", "开设日期", "链接"], rows, "gm-register")}
+        ["账号名称", "状态", "平台", "主办单位", "开设日期", "链接"], rows, "gm-register")}
 <script src="{rel(here, ASSETS + "register.js")}"></script>"""
     return _page(here, "名录", body, search=False, hide=["navigation", "toc"])
 
@@ -184,7 +191,7 @@ def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[s
     the unit list, the register's filter and the verify page find them instead."""
     name = pub.units[unit_id].name
     page = _page(f"units/{unit_id}/", name, f"<h1>{esc(name)}</h1>\n{LATE}", search=False, hide=["toc"])
-    own = None if qrs is None else {a["url"]: qrs[a["url"]] for a in accounts if a["url"] in qrs}
+    own = None if qrs is None else {a["url"]: qrs[a["url"]] for a in accounts if a.values.get("url") in qrs}
     page.late = lambda: _unit_body(pub, unit_id, accounts, own)  # only this unit's QR codes: freed with it
     return page
 
@@ -199,7 +206,7 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
     sections = []
     for a in accounts:
         figure = ""
-        svg = None if qrs is None else qrs.get(a["url"])
+        svg = None if qrs is None or not a.values.get("url") else qrs.get(a["url"])
         if svg:  # official accounts only: a closed account's QR code would send people to it
             label = esc(f"{a['name']}（{a.platform_label}）的二维码")
             svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
@@ -209,7 +216,7 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
 <div class="gm-account-body"><dl>
 <dt>状态</dt><dd>{_status_badge(a)}</dd>
 <dt>平台账号 ID</dt><dd><code>{esc(a["platform_id"])}</code></dd>
-<dt>链接</dt><dd>{_ext_link(a["url"])}</dd>
+{_handles(a)}<dt>链接</dt><dd>{_url_cell(a)}</dd>
 <dt>开设日期</dt><dd>{esc(a["opened_on"] or "—")}</dd>
 <dt>功能定位</dt><dd>{esc(a["positioning"])}</dd>
 </dl>{figure}</div>
@@ -223,6 +230,16 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
 </dl>
 <p><a href="../../register/">返回名录</a></p>
 {accounts_html}"""
+
+
+def _handles(a: PubAccount) -> str:
+    """The account's other public handles (微信号, 抖音号 …) and WeChat ``__biz``, where registered."""
+    out = ""
+    if a.values.get("aliases"):
+        out += f'<dt>其他账号标识</dt><dd>{"、".join(f"<code>{esc(x)}</code>" for x in a["aliases"])}</dd>'
+    if a.values.get("wechat_biz"):
+        out += f'<dt>公众号 __biz</dt><dd><code>{esc(a["wechat_biz"])}</code></dd>'
+    return out
 
 
 def verify(pub: Public) -> Page:
@@ -239,7 +256,7 @@ def verify(pub: Public) -> Page:
 <li>显示「已备案」的账号才是{esc(pub.jurisdiction)}的官方政务新媒体；已注销关停或退出监管的账号也能查到，但会注明{NOT_OFFICIAL}。</li>
 <li>显示「未在本名录中，请勿轻信」时，请不要轻信该账号发布的信息，可向区政府办公室反映。</li>
 </ul>
-<script src="{rel(here, ASSETS + "verify.js")}" data-accounts="{rel(here, "data/accounts.json")}"></script>"""
+<script src="{rel(here, ASSETS + "verify.js")}" data-index="{rel(here, "data/verify.json")}"></script>"""
     return _page(here, "核验账号", body, search=False, hide=["toc"])
 
 
@@ -363,7 +380,7 @@ def open_data(pub: Public) -> Page:
 
 
 def all_pages(pub: Public, qr: bool = True) -> list[Page]:
-    qrs = qr_codes(sorted({a["url"] for a in pub.accounts if a.official})) if qr else None
+    qrs = qr_codes(sorted({a["url"] for a in pub.accounts if a.official and a.values.get("url")})) if qr else None
     by_ref = {acc.ref: acc for acc in pub.accounts}
     pages = [home(pub), register(pub), units_index(pub), verify(pub), announcements_index(pub),
              policies_index(pub), open_data(pub)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +15,7 @@ from govmedia.register.registry import Registry
 from govmedia.site.data import accounts_csv, accounts_json, announcements_json, atom_feed
 from govmedia.site.publish import Part, Public, build_public
 from govmedia.site.render import ASSETS, Page, all_pages
+from govmedia.site.verifydata import verify_index
 
 ASSET_DIR = Path(__file__).parent / "assets"
 TEMPLATE_DIR = Path(__file__).parent / "templates"
@@ -46,6 +48,7 @@ def build_site(registry: Registry, today: date, site_url: str | None = None, qr:
     for page in all_pages(pub, qr=qr):
         site.pages[page.src_uri] = page
     site.files["data/accounts.json"] = accounts_json(pub).encode("utf-8")
+    site.files["data/verify.json"] = json.dumps(verify_index(pub), ensure_ascii=False, separators=(",", ":")).encode()
     site.files["data/accounts.csv"] = accounts_csv(pub)
     site.files["data/announcements.json"] = announcements_json(pub).encode("utf-8")
     site.files["feed.xml"] = atom_feed(pub, site_url).encode("utf-8")

@@ -24,7 +24,17 @@ from govmedia.register.context import Context
 from govmedia.run.engine import check_all
 
 from govmedia.site.publish import public_part
-from govmedia.site.site import NAV, TEMPLATE_DIR, Site, add_csp, build_site
+from govmedia.site.site import (
+    LOGO,
+    NAV,
+    TEMPLATE_DIR,
+    Site,
+    blocks_publishing,
+    build_site,
+    finish_page,
+    footer_info,
+    read_logo,
+)
 
 TODAY_ENV = "GOVMEDIA_TODAY"
 MAX_LISTED = 200  # findings listed in the build error; `govmedia check` lists all
@@ -59,16 +69,29 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
         # A large register is checked in chunks, in worker processes: only its public data comes back.
         done = check_all(Context(root=self.root, today=today, cache=True), extract=public_part)
         registry, findings = done.registry, done.findings
-        errors = [f for f in findings if f.severity == "error"]
+        # Only what would be unsafe to publish stops the site: unreadable or malformed files (GM0xx) and
+        # content safety (GM5xx). Compliance findings (GM1xx-GM4xx) never take the public register offline.
+        errors = [f for f in findings if f.severity == "error" and blocks_publishing(f.code)]
         if errors or registry.governance is None:
             lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.zh}" for f in errors[:MAX_LISTED]]
             if len(errors) > MAX_LISTED:
                 lines.append(f"……另有 {len(errors) - MAX_LISTED} 个错误：运行 govmedia check 查看全部 / and more")
             raise PluginError("govmedia: 名录检查未通过，拒绝发布网站 / the register has errors, refusing to build:\n"
                               + "\n".join(lines or ["policies/governance.yaml: missing or invalid"]))
-        self.site = build_site(registry, today, config.site_url, qr=self.config.qr, parts=done.extracts)
+        info = registry.governance.model.site
+        if not config.site_url and info.url:
+            config.site_url = info.url
+        try:
+            logo = read_logo(self.root, info.logo)
+        except ValueError as e:
+            raise PluginError(f"govmedia: {e}") from None
+        self.site = build_site(registry, today, config.site_url, qr=self.config.qr, parts=done.extracts, logo=logo)
         config.theme.dirs.insert(0, str(TEMPLATE_DIR))
-        config.extra["govmedia"] = {"demo": self.site.public.demo, "today": today.isoformat()}
+        if logo is not None:
+            config.theme["logo"] = config.theme["favicon"] = LOGO
+        config.site_description = info.description or f"{self.site.public.jurisdiction}政务新媒体名录"
+        config.extra["govmedia"] = {"demo": self.site.public.demo, "today": today.isoformat(),
+                                    "site": footer_info(self.site.public)}
         config.use_directory_urls = True
         config.nav = [{title: f"{path}index.md"} for title, path in NAV]
         if "assets/govmedia/site.css" not in config.extra_css:
@@ -103,10 +126,10 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
             # add up to about 1 GB). Nothing of MkDocs reads them afterwards (search indexed the page before).
             generated.html, generated.late = "", None
             page.content = None
-        return add_csp(output, relaxed=self.serving)
+        return finish_page(output, relaxed=self.serving)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        return add_csp(output_content, relaxed=self.serving) if template_name.endswith(".html") else output_content
+        return finish_page(output_content, relaxed=self.serving) if template_name.endswith(".html") else output_content
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in ("accounts", "announcements", "policies"):

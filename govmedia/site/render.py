@@ -29,6 +29,7 @@ from govmedia.site.qr import qr_codes
 
 ASSETS = "assets/govmedia/"
 NOT_OFFICIAL = "已不再是官方账号"
+DEMO_NOTE = "本站为演示，数据均为虚构（演示数据，非真实账号）。"
 DOC_NOTE = '<span class="gm-doc">（须有正式文件及文号）</span>'
 
 
@@ -57,7 +58,7 @@ class Page:
 
 
 def _page(path: str, title: str, body: str, **kw: object) -> Page:
-    return Page(path, safe_title(title), f'<div class="gm">\n{body}\n</div>', **kw)  # type: ignore[arg-type]
+    return Page(path, safe_title(title), f'<div class="gm" id="gm-main">\n{body}\n</div>', **kw)  # type: ignore[arg-type]
 
 
 def _status_badge(acc: PubAccount) -> str:
@@ -186,11 +187,12 @@ LATE = "<!--gm-late-->"
 
 
 def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[str, str] | None = None) -> Page:
-    """A unit's page: its heading now, its accounts and QR codes when it is written (``Page.late``). Unit
-    pages stay out of the search index (thousands of them would make it huge for a phone and slow to build);
-    the unit list, the register's filter and the verify page find them instead."""
-    name = pub.units[unit_id].name
-    page = _page(f"units/{unit_id}/", name, f"<h1>{esc(name)}</h1>\n{LATE}", search=False, hide=["toc"])
+    """A unit's page: its heading and one line naming its accounts now (what site search indexes, so a unit
+    and an account are found by name), the accounts' details and QR codes when it is written (``Page.late``)."""
+    unit = pub.units[unit_id]
+    names = "、".join(dict.fromkeys(f"{a['name']}（{a.platform_label}）" for a in accounts))
+    summary = f'<p class="gm-summary">{esc(unit.short_name)}的政务新媒体账号：{esc(names or "暂无")}</p>'
+    page = _page(f"units/{unit_id}/", unit.name, f"<h1>{esc(unit.name)}</h1>\n{summary}\n{LATE}", hide=["toc"])
     own = None if qrs is None else {a["url"]: qrs[a["url"]] for a in accounts if a.values.get("url") in qrs}
     page.late = lambda: _unit_body(pub, unit_id, accounts, own)  # only this unit's QR codes: freed with it
     return page
@@ -366,11 +368,15 @@ def open_data(pub: Public) -> Page:
     for kind, model in PUBLIC_MODELS.items():
         fields.append(f"<li>{esc(kind)}：{esc('、'.join(public_fields(model)))}</li>")
     body = f"""<h1>开放数据</h1>
-<p>名录数据以开放格式提供，每次更新网站时重新生成（数据日期 {esc(pub.today.isoformat())}）。</p>
+<p>名录数据以开放格式提供，每次更新网站时重新生成（数据日期 {esc(pub.today.isoformat())}）。{
+    f"<strong>{DEMO_NOTE}</strong>" if pub.demo else ""}</p>
 <ul>
 <li><a href="accounts.json">accounts.json</a>：全部已备案账号（JSON）</li>
-<li><a href="accounts.csv">accounts.csv</a>：全部已备案账号（CSV，UTF-8 带 BOM，可直接用 Excel 打开）</li>
+<li><a href="accounts.csv">accounts.csv</a>：全部已备案账号（CSV，UTF-8 带 BOM，中文表头，可直接用 Excel、WPS 打开；
+超过 11 位或以 0 开头的数字账号 ID 前加了一个制表符，电子表格因此按文本显示、不会丢失末尾数字）</li>
+<li><a href="accounts.xlsx">accounts.xlsx</a>：同一张表的 Excel 工作簿（每个单元格都是文本）</li>
 <li><a href="announcements.json">announcements.json</a>：全部已发布公告（JSON）</li>
+<li><a href="verify.json">verify.json</a>：核验页面使用的索引（账号名称的比对形式、各平台链接格式）</li>
 <li><a href="../feed.xml">feed.xml</a>：公告订阅（Atom）</li>
 </ul>
 <h2>公开字段</h2>

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -119,6 +120,18 @@ def accounts_xlsx(pub: Public) -> bytes:
     ws.freeze_panes = "A2"
     out = io.BytesIO()
     wb.save(out)
+    return _stable_zip(out.getvalue(), (stamp.year, stamp.month, stamp.day, 0, 0, 0))
+
+
+def _stable_zip(data: bytes, when: tuple[int, int, int, int, int, int]) -> bytes:
+    """The workbook with every member dated ``when``: the same register gives the same bytes on every build."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=when)
+            member.compress_type = zipfile.ZIP_DEFLATED
+            member.external_attr = info.external_attr
+            dst.writestr(member, src.read(info.filename))
     return out.getvalue()
 
 

@@ -80,7 +80,8 @@ def _url_cell(a: PubAccount) -> str:
 def _table(caption: str, head: Iterable[str], rows: Iterable[str], table_id: str = "") -> str:
     ths = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     tid = f' id="{esc(table_id)}"' if table_id else ""
-    return (f'<div class="gm-scroll"><table{tid}><caption>{esc(caption)}</caption>'
+    return (f'<div class="gm-scroll" tabindex="0" role="region" aria-label="{esc(caption)}">'
+            f"<table{tid}><caption>{esc(caption)}</caption>"
             f"<thead><tr>{ths}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>")
 
 

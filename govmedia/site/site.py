@@ -142,5 +142,7 @@ _SKIP = re.compile(r'<div data-md-component="skip">.*?</div>', re.DOTALL)
 def finish_page(html: str, relaxed: bool = False) -> str:
     """Every page as it is written: lang="zh-CN", a skip link to the content, the CSP."""
     html = html.replace('<html lang="zh"', '<html lang="zh-CN"', 1)
+    html = html.replace('<div class="md-search" data-md-component="search" role="dialog">',
+                        '<div class="md-search" data-md-component="search" role="dialog" aria-label="站内搜索">', 1)
     html = _SKIP.sub('<div data-md-component="skip"><a href="#gm-main" class="md-skip">跳到正文</a></div>', html, 1)
     return add_csp(html, relaxed)

@@ -134,6 +134,10 @@ def _company_uscc(seed: str) -> str:
     return first + uscc_check_char(first)
 
 
+# Demo apps and mini programs live on a reserved domain (RFC 2606), never on a real government one.
+DEMO_HOST = "wangyi-demo.example.org"
+
+
 def handle(unit_id: str, platform: str) -> tuple[str, str]:
     """A fictitious (platform_id, url) that fits the platform's pattern and hosts."""
     h = _h("id", unit_id, platform)
@@ -164,9 +168,9 @@ def handle(unit_id: str, platform: str) -> tuple[str, str]:
         return pid, f"https://www.xiaohongshu.com/user/profile/{pid}"
     if platform == "app":
         pid = f"cn.gov.wangyi.{slug}"
-        return pid, f"https://www.wangyi.gov.cn/app/{unit_id}/"
+        return pid, f"https://{DEMO_HOST}/app/{unit_id}/"
     pid = "wx" + h.hex()[:16]
-    return pid, f"https://www.wangyi.gov.cn/miniprogram/{unit_id}/"
+    return pid, f"https://{DEMO_HOST}/miniprogram/{unit_id}/"
 
 
 def wechat_biz(unit_id: str) -> str:

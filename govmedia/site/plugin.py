@@ -20,24 +20,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from govmedia.register.context import Context
-from govmedia.run.engine import check_all
-
-from govmedia.site.publish import public_part
-from govmedia.site.site import (
-    LOGO,
-    NAV,
-    TEMPLATE_DIR,
-    Site,
-    blocks_publishing,
-    build_site,
-    finish_page,
-    footer_info,
-    read_logo,
-)
+from govmedia.site.site import LOGO, NAV, TEMPLATE_DIR, RefusedError, Site, checked_site, finish_page
 
 TODAY_ENV = "GOVMEDIA_TODAY"
-MAX_LISTED = 200  # findings listed in the build error; `govmedia check` lists all
 
 
 class GovmediaConfig(Config):  # type: ignore[no-untyped-call]
@@ -66,32 +51,16 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / (self.config.root or ".")).resolve()
         today = build_date(self.config.today)
-        # A large register is checked in chunks, in worker processes: only its public data comes back.
-        done = check_all(Context(root=self.root, today=today, cache=True), extract=public_part)
-        registry, findings = done.registry, done.findings
-        # Only what would be unsafe to publish stops the site: unreadable or malformed files (GM0xx) and
-        # content safety (GM5xx). Compliance findings (GM1xx-GM4xx) never take the public register offline.
-        errors = [f for f in findings if f.severity == "error" and blocks_publishing(f.code)]
-        if errors or registry.governance is None:
-            lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.zh}" for f in errors[:MAX_LISTED]]
-            if len(errors) > MAX_LISTED:
-                lines.append(f"……另有 {len(errors) - MAX_LISTED} 个错误：运行 govmedia check 查看全部 / and more")
-            raise PluginError("govmedia: 名录检查未通过，拒绝发布网站 / the register has errors, refusing to build:\n"
-                              + "\n".join(lines or ["policies/governance.yaml: missing or invalid"]))
-        info = registry.governance.model.site
-        if not config.site_url and info.url:
-            config.site_url = info.url
         try:
-            logo = read_logo(self.root, info.logo)
-        except ValueError as e:
-            raise PluginError(f"govmedia: {e}") from None
-        self.site = build_site(registry, today, config.site_url, qr=self.config.qr, parts=done.extracts, logo=logo)
+            self.site = checked_site(self.root, today, config.site_url, qr=self.config.qr)
+        except RefusedError as e:
+            raise PluginError(str(e)) from None
+        config.site_url = self.site.site_url
         config.theme.dirs.insert(0, str(TEMPLATE_DIR))
-        if logo is not None:
+        if LOGO in self.site.files:
             config.theme["logo"] = config.theme["favicon"] = LOGO
-        config.site_description = info.description or f"{self.site.public.jurisdiction}政务新媒体名录"
-        config.extra["govmedia"] = {"demo": self.site.public.demo, "today": today.isoformat(),
-                                    "site": footer_info(self.site.public)}
+        config.site_description = self.site.description
+        config.extra["govmedia"] = self.site.extra(today)
         config.use_directory_urls = True
         config.nav = [{title: f"{path}index.md"} for title, path in NAV]
         if "assets/govmedia/site.css" not in config.extra_css:

@@ -11,11 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from govmedia.register.context import Context
 from govmedia.register.registry import Registry
+from govmedia.run.engine import check_all
 
 from govmedia.site.data import accounts_csv, accounts_json, accounts_xlsx, announcements_json, atom_feed
-from govmedia.site.publish import Part, Public, build_public
+from govmedia.site.publish import Part, Public, build_public, public_part
 from govmedia.site.render import ASSETS, Page, all_pages
 from govmedia.site.verifydata import verify_index
 
@@ -43,6 +46,47 @@ class Site:
     public: Public
     pages: dict[str, Page] = field(default_factory=dict)  # src_uri ("register/index.md") -> page
     files: dict[str, bytes] = field(default_factory=dict)  # output path -> content
+    site_url: str | None = None
+
+    @property
+    def description(self) -> str:
+        return str(self.public.site_info.get("description") or f"{self.public.jurisdiction}政务新媒体名录")
+
+    def extra(self, today: date) -> dict[str, Any]:
+        """What the theme override reads (``config.extra.govmedia``): the demo banner and the footer."""
+        return {"demo": self.public.demo, "today": today.isoformat(), "site": footer_info(self.public)}
+
+
+class RefusedError(Exception):
+    """The register may not be published: the message lists why (Chinese and English)."""
+
+
+MAX_LISTED = 200  # findings listed in the refusal; `govmedia check` lists all
+
+
+def checked_site(root: Path, today: date, site_url: str | None, qr: bool = True) -> Site:
+    """Check the register at ``root`` and build its site, or raise RefusedError. A large register is checked
+    in chunks, in worker processes: only its public data comes back."""
+    done = check_all(Context(root=root, today=today, cache=True), extract=public_part)
+    registry, findings = done.registry, done.findings
+    # Only what would be unsafe to publish stops the site: unreadable or malformed files (GM0xx) and
+    # content safety (GM5xx). Compliance findings (GM1xx-GM4xx) never take the public register offline.
+    errors = [f for f in findings if f.severity == "error" and blocks_publishing(f.code)]
+    if errors or registry.governance is None:
+        lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.zh}" for f in errors[:MAX_LISTED]]
+        if len(errors) > MAX_LISTED:
+            lines.append(f"……另有 {len(errors) - MAX_LISTED} 个错误：运行 govmedia check 查看全部 / and more")
+        raise RefusedError("govmedia: 名录检查未通过，拒绝发布网站 / the register has errors, refusing to build:\n"
+                           + "\n".join(lines or ["policies/governance.yaml: missing or invalid"]))
+    info = registry.governance.model.site
+    site_url = site_url or info.url
+    try:
+        logo = read_logo(root, info.logo)
+    except ValueError as e:
+        raise RefusedError(f"govmedia: {e}") from None
+    site = build_site(registry, today, site_url, qr=qr, parts=done.extracts, logo=logo)
+    site.site_url = site_url
+    return site
 
 
 def build_site(registry: Registry, today: date, site_url: str | None = None, qr: bool = True,

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.test_browser import CHROMIUM_ARGS, browser, served  # noqa: F401 - the module's fixtures
+from tests.test_browser import browser, served  # noqa: F401 - the module's fixtures
 
 pytestmark = pytest.mark.browser
 
@@ -113,7 +113,7 @@ def test_every_input_from_the_home_form_and_a_shared_link(viewed: tuple[str, Any
 
 
 def test_pages_fit_a_phone(browser: Any, served: tuple[str, Path]) -> None:  # noqa: F811
-    base, out = served
+    base, _ = served
     context = browser.new_context(viewport=VIEWPORTS["phone"], locale="zh-CN")
     try:
         page = context.new_page()
@@ -187,7 +187,7 @@ def test_no_serious_accessibility_violation(browser: Any, served: tuple[str, Pat
         context.close()
 
 
-def test_no_page_speaks_for_the_theme(served: tuple[str, Path]) -> None:
+def test_no_page_speaks_for_the_theme(served: tuple[str, Path]) -> None:  # noqa: F811
     _, out = served
     pages = sorted(out.rglob("*.html"))
     assert len(pages) > 10 and (out / "404.html").is_file()

@@ -251,12 +251,16 @@ def verify(pub: Public) -> Page:
 <p>收到自称“官方”的账号或链接时，请在这里核验。核验在您的浏览器内完成，不会上传您输入的内容。</p>
 {verify_form(here, "gm-q")}
 <div id="gm-result" role="status" aria-live="polite"></div>
-<noscript><p>核验需要启用 JavaScript。也可以在<a href="../register/">名录</a>中查找账号名称或平台账号 ID。</p></noscript>
+<noscript><p>核验需要启用 JavaScript。也可以在<a href="../register/">名录</a>中查找账号名称或平台账号 ID，
+或下载<a href="../data/">开放数据</a>。</p></noscript>
 <h2>如何核验</h2>
 <ul>
-<li>可粘贴账号主页链接（如 https://weibo.com/u/…、https://www.douyin.com/user/…）、平台账号 ID（如 gh_…）或账号名称。</li>
+<li>可粘贴账号主页链接（如 https://weibo.com/u/…、https://www.douyin.com/user/…）、公众号文章链接（带 __biz= 的长链接）、
+平台账号 ID（如 gh_…）、微信号、抖音号、快手号、B站 UID，或抖音、快手的分享口令。</li>
 <li>链接中的 http/https、www. 与 m. 前缀、末尾的斜杠、跟踪参数和大小写差异会被自动忽略。</li>
-<li>显示「已备案」的账号才是{esc(pub.jurisdiction)}的官方政务新媒体；已注销关停或退出监管的账号也能查到，但会注明{NOT_OFFICIAL}。</li>
+<li>显示「已备案：官方账号」的才是{esc(pub.jurisdiction)}的官方政务新媒体；已注销关停或退出监管的账号也能查到，但会注明{NOT_OFFICIAL}。</li>
+<li>只输入名称时只能提示：冒充者常常照抄名称，请再核对账号 ID 或主页链接。与官方名称相似但不相同的（繁体、形近字、拼音、加字）会标明「疑似仿冒」。</li>
+<li>短链接和分享口令不含账号信息，本页无法判断，会告诉您如何在平台上找到账号 ID。</li>
 <li>显示「未在本名录中，请勿轻信」时，请不要轻信该账号发布的信息，可向区政府办公室反映。</li>
 </ul>
 <script src="{rel(here, ASSETS + "verify.js")}" data-index="{rel(here, "data/verify.json")}"></script>"""

@@ -13,7 +13,9 @@ from openpyxl import load_workbook
 
 from govmedia.site.data import accounts_csv, accounts_xlsx, atom_feed
 from govmedia.site.publish import PubAccount, Public
+from govmedia.site.render import all_pages
 from govmedia.site.site import blocks_publishing
+from govmedia.site.verifydata import verify_index
 from tests.conftest import BASE_TODAY
 from tests.test_site_build import mkdocs_build
 from tests.test_site_render import hostile_public
@@ -104,3 +106,20 @@ def test_logo_must_be_a_png_inside_the_register(make_register: Callable[..., Pat
     done = mkdocs_build(root, tmp_path / "out", BASE_TODAY)
     assert done.returncode != 0 and "PNG" in done.stderr and "Traceback" not in done.stderr
     assert re.search(r"site\.logo", done.stderr)
+
+
+def test_an_account_without_url_is_published_with_its_id() -> None:
+    """Platforms without a stable profile URL (a mini program, a channel) may register no url."""
+    pub = hostile_public()
+    pub.accounts.append(PubAccount(
+        unit_id="evil", account_id="channels",
+        values={"name": "无链接账号", "platform": "weibo", "platform_id": "sphABCDEF12", "url": None,
+                "status": "active", "opened_on": "2025-01-01", "positioning": "视频号", "aliases": [],
+                "wechat_biz": None},
+        unit_name="单位", unit_short_name="单位", platform_label="微信视频号", status_label="正常运行", official=True))
+    pages = {p.path: p for p in all_pages(pub)}
+    for path in ("register/", "units/evil/"):
+        html = pages[path].final_html()
+        assert "sphABCDEF12" in html and "None" not in html, path
+    assert verify_index(pub)["accounts"][-1]["url"] is None
+    assert "None" not in accounts_csv(pub).decode("utf-8-sig").splitlines()[-1]

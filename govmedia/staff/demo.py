@@ -135,7 +135,7 @@ def _company_uscc(seed: str) -> str:
 
 
 # Demo apps and mini programs live on a reserved domain (RFC 2606), never on a real government one.
-DEMO_HOST = "wangyi-demo.example.org"
+DEMO_HOST = "wangyi.example"
 
 
 def handle(unit_id: str, platform: str) -> tuple[str, str]:

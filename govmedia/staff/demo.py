@@ -247,10 +247,6 @@ def _account_doc(unit: UnitSpec, platform: str, status: str, opened: date | None
         "url": url,
         "status": status,
     }
-    if aliases(unit.unit_id, platform):
-        doc["aliases"] = aliases(unit.unit_id, platform)
-    if platform == "wechat_official":
-        doc["wechat_biz"] = wechat_biz(unit.unit_id)
     if opened is not None:
         doc["opened_on"] = opened.isoformat()
     doc["positioning"] = (f"发布{unit.short_name}政务信息，解读相关政策，回应群众关切，"
@@ -280,6 +276,10 @@ def _account_doc(unit: UnitSpec, platform: str, status: str, opened: date | None
     }
     if platform in ("app", "mini_program"):
         doc["app"] = {"icp_filing": "陕ICP备00000000号-1A", "mlps_level": 2}
+    if aliases(unit.unit_id, platform):  # last, so that the lines above keep their numbers
+        doc["aliases"] = aliases(unit.unit_id, platform)
+    if platform == "wechat_official":
+        doc["wechat_biz"] = wechat_biz(unit.unit_id)
     return doc
 
 

@@ -19,6 +19,9 @@ from typing import Any
 import yaml
 
 from govmedia.dialect.identifiers import uscc_check_char
+from govmedia.register.digest import request_digest
+from govmedia.schemas import MODELS
+from govmedia.schemas.json_schema import render
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -233,6 +236,7 @@ class _Writer:
                 approval["document_no"] = f"{prefix}〔{day.year}〕{self.seq % 97 + 1}号"
             if stage == reject_at:
                 approval["comment"] = "同一平台已有本单位账号，请整合后再申请（第七条（一））。"
+            approval["request_digest"] = request_digest(request)
             self.add(f"{folder}/{stage}.yaml", dump(approval, "approval", 5))
         return day
 
@@ -408,9 +412,6 @@ def write(files: dict[str, str], out: Path) -> None:
         if src.is_file() and rel != "governance.yaml":  # governance is in ``files``
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, out / rel)
-    from govmedia.commands.schema import render
-    from govmedia.schemas import MODELS
-
     (out / "schemas" / "json").mkdir(parents=True, exist_ok=True)
     for kind in MODELS:
         (out / "schemas" / "json" / f"{kind}.schema.json").write_text(render(kind), encoding="utf-8")

@@ -20,8 +20,6 @@ import yaml
 from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common, say
 from govmedia.dialect.files import read_regular
 from govmedia.findings.message import msg
-from govmedia.site.export import ENGINES, EngineError, build_with
-from govmedia.site.site import RefusedError, checked_site
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,7 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--site-dir", default=None, help="build 的输出目录（默认：根目录下的 site/）")
     p.add_argument("--dev-addr", default="127.0.0.1:8000", help="serve 的地址（默认 127.0.0.1:8000）")
     p.add_argument("--strict", action="store_true", help="build：把 MkDocs 的警告也当作错误")
-    p.add_argument("--engine", choices=ENGINES, default=None,
+    p.add_argument("--engine", choices=("mkdocs", "zensical"), default=None,
                    help="build：先把页面和数据生成为文件，再用 mkdocs 或 zensical 构建（两者得到同样的网站）；"
                         "不指定时由 MkDocs 插件直接生成")
     p.set_defaults(func=run)
@@ -129,6 +127,11 @@ def run(args: argparse.Namespace) -> int:
 
 def build_files(args: argparse.Namespace) -> int:
     """``site build --engine``: check, generate the pages and data as files, build them with the engine."""
+    # Imported here: the site's modules need the `site` extra (segno, nh3 …), which a light install (the
+    # pre-commit hook) lacks, and `govmedia --help` imports every command module.
+    from govmedia.site.export import EngineError, build_with
+    from govmedia.site.site import RefusedError, checked_site
+
     root = Path(args.root).resolve()
     out = Path(args.site_dir).resolve() if args.site_dir else root / "site"
     today = args.today or date.today()

@@ -19,66 +19,12 @@ import subprocess
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from govmedia.history.gitcmd import GIT_TIMEOUT, BaseError, git, git_env, resolve
 from govmedia.register.loader import load
 from govmedia.register.snapshot import BaseSnapshot
 
 TREES = ("accounts", "announcements", "policies")
-_TIMEOUT = 300  # seconds for one git command: a hang is worse than an error
-
-
-class BaseError(Exception):
-    """REF cannot be used as a base: a usage error (exit 2), reported in Chinese and English."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-def _git_env() -> dict[str, str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
-    env.pop("GIT_DIR", None)
-    env.pop("GIT_WORK_TREE", None)
-    return env
-
-
-def git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    """Run git in ``root`` with a predictable environment; a missing git is a :class:`BaseError`."""
-    try:
-        proc = subprocess.run(["git", "-C", str(root), "-c", "core.quotepath=off", *args], input=stdin,
-                              capture_output=True, env=_git_env(), timeout=_TIMEOUT, check=False)
-    except FileNotFoundError:
-        raise BaseError("找不到 git 命令：使用 --base 需要安装 git。",
-                        "git is not installed: --base needs git.") from None
-    except subprocess.TimeoutExpired:
-        raise BaseError(f"git {args[0]} 超时（{_TIMEOUT} 秒）。", f"git {args[0]} timed out.") from None
-    if check and proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        last = detail[-1] if detail else f"exit {proc.returncode}"
-        raise BaseError(f"git {args[0]} 失败：{last}", f"git {args[0]} failed: {last}")
-    return proc
-
-
-def resolve(root: Path, ref: str) -> str:
-    """The commit id that ``ref`` names, or a :class:`BaseError` saying what to do."""
-    if not ref or ref.startswith("-") or any(ch in ref for ch in "\0\n\r"):
-        raise BaseError(f"--base 的值 “{ref}” 不是 git 版本名：请写分支名、标签或提交号，如 origin/main。",
-                        f"--base '{ref}' is not a git revision: give a branch, tag or commit, e.g. origin/main.")
-    inside = git(root, "rev-parse", "--is-inside-work-tree", check=False)
-    if inside.returncode != 0 or inside.stdout.strip() != b"true":
-        raise BaseError(f"{root} 不在 git 仓库中：--base 只能在名录的 git 仓库里使用。",
-                        f"{root} is not inside a git work tree: --base needs the register's git repository.")
-    proc = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
-    if proc.returncode != 0:
-        raise BaseError(
-            f"找不到 git 版本 “{ref}”：请确认名称正确并已获取（CI 中先运行 git fetch origin <目标分支>）。",
-            f"git revision '{ref}' not found: check the name and fetch it first (in CI: git fetch origin <base>).")
-    return proc.stdout.decode("ascii").strip()
-
-
+__all__ = ["BaseError", "BaseSnapshot", "git", "resolve"]
 def _safe_rel(rel: str) -> PurePosixPath | None:
     """``rel`` as a relative path that cannot leave its directory, or None."""
     p = PurePosixPath(rel)
@@ -167,13 +113,13 @@ def changed_units(root: Path, commit: str) -> frozenset[str] | None:
     try:  # both walk the working tree: side by side
         listing = subprocess.Popen(["git", "-C", str(root), "--literal-pathspecs", "ls-files", "-z", "--others",
                                     "--", "accounts", ".gitattributes"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_git_env())
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
     except OSError:
         return None
     try:
         # no pathspec: with one, git 2.39 spends 44 s instead of 1 s on 666,000 files
         diff = git(root, "diff", "--name-only", "-z", "--no-renames", "--relative", commit, check=False)
-        others, _ = listing.communicate(timeout=_TIMEOUT)
+        others, _ = listing.communicate(timeout=GIT_TIMEOUT)
     except (BaseError, subprocess.TimeoutExpired):
         listing.kill()
         listing.wait()

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from govmedia.findings.finding import Finding
-from govmedia.history.gitbase import git, resolve
+from govmedia.history.gitcmd import git, resolve
 from govmedia.register.context import Context
 from govmedia.run.engine import check_findings
 

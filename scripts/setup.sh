@@ -31,7 +31,8 @@ apt_install() {
 apt_need() {
   local missing=() item
   for item in "$@"; do
-    command -v "${item#*:}" >/dev/null 2>&1 || missing+=("${item%%:*}")
+    # a command, or a file path (a font has no command)
+    { command -v "${item#*:}" || [ -e "${item#*:}" ]; } >/dev/null 2>&1 || missing+=("${item%%:*}")
   done
   apt_install "${missing[@]}"
 }

@@ -32,6 +32,10 @@ MAX_MODULE_LINES = 600
 DEFERRED = {
     ("govmedia.run.engine", "govmedia.run.modes"):
         "start-up: a run answered from the result cache never imports the loader, models and rules",
+    ("govmedia.commands.site", "govmedia.site.export"):
+        "light install: the site's modules need the site extra, and `govmedia --help` imports every command",
+    ("govmedia.commands.site", "govmedia.site.site"):
+        "light install: the site's modules need the site extra, and `govmedia --help` imports every command",
 }
 
 # PENDING: the staff tools (engineer "staff": forms, scaffold, new) and the ledger importer (engineer

@@ -57,7 +57,7 @@ def link_keys(model: Account) -> list[str]:
     skeletons contain one another, must be checked together (``LINKS``, read by govmedia/run/links.py)."""
     keys = []
     if model.status in HOLDING_STATUSES:
-        keys += [f"id\0{model.platform}\0{model.platform_id}", f"url\0{model.platform}\0{_url_key(model.url)}"]
+        keys += [key for key, *_ in _handles(model)]
     if model.status in LIVE_STATUSES:
         skel = name_skeleton(model.name)
         if skel:
@@ -65,38 +65,47 @@ def link_keys(model: Account) -> list[str]:
     return keys
 
 
+def _handles(model: Account) -> Iterator[tuple[str, tuple[str | int, ...], str, str]]:
+    """Every handle that identifies ``model`` to a citizen: (group key, field path, value, what) — the
+    platform id, the url, each alias (one namespace with the platform ids of the same platform: a 抖音号
+    is typed where a Douyin id is) and the WeChat ``__biz`` (one namespace for the whole register)."""
+    yield f"id\0{model.platform}\0{model.platform_id}", ("platform_id",), model.platform_id, "账号 ID"
+    if model.url is not None:
+        yield f"url\0{model.platform}\0{_url_key(model.url)}", ("url",), model.url, "网址"
+    for i, alias in enumerate(model.aliases):
+        if alias != model.platform_id and alias not in model.aliases[:i]:
+            yield f"id\0{model.platform}\0{alias}", ("aliases", i), alias, "别名（其他账号标识）"
+    if model.wechat_biz is not None:
+        yield f"biz\0{model.wechat_biz}", ("wechat_biz",), model.wechat_biz, "__biz"
+
+
 def gm101_duplicate_handle(reg: Registry, ctx: Context) -> Iterator[Finding]:
-    """GM101: one platform_id or url registered twice on a platform (every holding account)."""
-    by_id: dict[tuple[str, str], list[AccountRec]] = defaultdict(list)
-    by_url: dict[tuple[str, str], list[AccountRec]] = defaultdict(list)
+    """GM101: a platform_id, url or alias registered twice on a platform, or a WeChat __biz registered
+    twice (every holding account): each identifies exactly one account."""
+    groups: dict[str, list[tuple[AccountRec, tuple[str | int, ...], str, str]]] = defaultdict(list)
     for acc, rec in reg.valid_accounts():
-        m = rec.model
-        if m.status not in HOLDING_STATUSES:
+        if rec.model.status in HOLDING_STATUSES:
+            for key, path, value, what in _handles(rec.model):
+                groups[key].append((acc, path, value, what))
+    flagged: set[str] = set()  # one finding per account: its first duplicated handle
+    for entries in groups.values():
+        if len({acc.ref for acc, *_ in entries}) < 2:
             continue
-        by_id[(m.platform, m.platform_id)].append(acc)
-        by_url[(m.platform, _url_key(m.url))].append(acc)
-    flagged: set[tuple[str, str]] = set()
-    for field, groups in (("platform_id", by_id), ("url", by_url)):
-        for (platform, _), accs in groups.items():
-            if len(accs) < 2:
+        for acc, path, value, what in entries:
+            if acc.ref in flagged or acc.record is None:
                 continue
-            for acc in accs:
-                if (acc.ref, field) in flagged or (field == "url" and (acc.ref, "platform_id") in flagged):
-                    continue
-                flagged.add((acc.ref, field))
-                others = "、".join(_label(o) for o in accs if o is not acc)
-                others_en = ", ".join(o.ref for o in accs if o is not acc)
-                assert acc.record is not None
-                what = "账号 ID" if field == "platform_id" else "网址"
-                value = acc.record.model.platform_id if field == "platform_id" else acc.record.model.url
-                yield finding(
-                    "GM101", acc.record, (field,),
-                    f"账号 {_label(acc)} 在平台 {platform} 上的{what} “{value}” 与 {others} 重复登记：同一"
-                    "账号只能登记一次，"
-                    "请核实哪一条是真实的主办单位账号，删除或更正另一条。",
-                    f"account {acc.ref}: {field} '{value}' on {platform} is also registered as {others_en}: "
-                    "one account is registered once; find the real host unit and remove or correct the othe"
-                    "r.")
+            flagged.add(acc.ref)
+            others = [o for o, *_ in entries if o.ref != acc.ref]
+            platform = acc.record.model.platform
+            yield finding(
+                "GM101", acc.record, path,
+                f"账号 {_label(acc)} 在平台 {platform} 上的{what} “{value}” 与 {'、'.join(_label(o) for o in others)} "
+                "重复登记：同一账号只能登记一次，"
+                "请核实哪一条是真实的主办单位账号，删除或更正另一条。",
+                f"account {acc.ref}: {'.'.join(map(str, path))} '{value}' on {platform} is also registered as "
+                f"{', '.join(o.ref for o in others)}: "
+                "one account is registered once; find the real host unit and remove or correct the othe"
+                "r.")
 
 
 def gm102_one_per_platform(reg: Registry, ctx: Context) -> Iterator[Finding]:

@@ -66,6 +66,19 @@ class Content(Strict):
     allowed_link_domains: list[Host] = Field(default_factory=list)
 
 
+class SiteInfo(Strict):
+    """How the public site presents itself: who runs it and the numbers a Chinese government site shows."""
+
+    url: HttpsUrl | None = None  # the public address: absolute sitemap, canonical and feed links
+    organiser: ShortLine | None = None  # 主办单位 of the site, in the footer
+    phone: ShortLine | None = None  # the office's contact phone
+    email: Annotated[str, Field(pattern=r"^[^@\s<>\"'`]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", max_length=120)] | None = None
+    icp: ShortLine | None = None  # ICP 备案号, e.g. 陕ICP备12345678号
+    police: ShortLine | None = None  # 公网安备号, e.g. 陕公网安备 61020202000001号
+    logo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.png$", max_length=200)] | None = None  # PNG, from the root
+    description: Line | None = None  # the pages' meta description
+
+
 class Governance(Strict):
     jurisdiction: Jurisdiction
     demo: bool = False
@@ -76,6 +89,7 @@ class Governance(Strict):
     agreement_warning_days: int = Field(default=30, ge=0, le=3650)
     platforms: dict[Key, Platform] = Field(min_length=1)
     content: Content = Field(default_factory=Content)
+    site: SiteInfo = Field(default_factory=SiteInfo)
     unit_head_stage: Key = "unit_head"
     # Separation of duties: one person decides at most one stage of a request, except for the stages
     # listed together here (e.g. [[unit_head, district_office]] when the unit is the district office).

@@ -7,7 +7,18 @@ from typing import Annotated, Any
 import re2
 from pydantic import AfterValidator, Field, model_validator
 
-from govmedia.schemas.common import HttpsUrl, Key, Line, Reviewer, ShortLine, Strict, linear_regex, problem
+from govmedia.schemas.common import (
+    HttpsUrl,
+    Key,
+    Line,
+    Login,
+    Person,
+    Reviewer,
+    ShortLine,
+    Strict,
+    linear_regex,
+    problem,
+)
 
 
 def id_regex(pattern: str) -> Any:
@@ -74,6 +85,9 @@ class Governance(Strict):
     platforms: dict[Key, Platform] = Field(min_length=1)
     content: Content = Field(default_factory=Content)
     unit_head_stage: Key = "unit_head"
+    # login on the code host -> the name and title written into the approval files that `govmedia bot`
+    # records from a web review (a login without an entry cannot approve by clicking).
+    people: dict[Login, Person] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _chains_name_stages(self) -> Governance:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
-from govmedia.schemas.common import IsoDate, Line, Person, ShortLine, Strict, Text, problem
+from govmedia.schemas.common import IsoDate, Line, Login, Person, ShortLine, Strict, Text, problem
 
 Action = Literal["open", "change", "exit", "close"]
 # Fields of account.yaml that a change request may set.
@@ -60,11 +60,21 @@ class Request(Strict):
         return self
 
 
+class ReviewRef(Strict):
+    """The web review a decision was recorded from (``govmedia bot``): which platform, the review's id
+    (GitHub; GitLab approvals have none) and the login of the person the platform says gave it."""
+
+    platform: Literal["github", "gitlab"]
+    id: int | None = Field(default=None, ge=1)
+    login: Login
+
+
 class Approval(Strict):
     decision: Literal["approved", "rejected"]
     decided_on: IsoDate
     approver: Person
     document_no: ShortLine | None = None
     comment: Text | None = None
+    review: ReviewRef | None = None
 
 

@@ -4,10 +4,9 @@ member would after ``govmedia new approval`` says "this was the last stage"): th
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 from typing import Any
-
-import yaml
 
 from govmedia.bots.answers import fill
 from govmedia.register.lifecycle import APPROVED_STATUS
@@ -25,7 +24,7 @@ def settled(env: sc.Env, acc: AccountRec, req: RequestRec, decision: str, day: d
     """The files to change with the final decision ``decision`` (made on ``day``) of ``req``."""
     if acc.record is None or req.request is None:
         return {}
-    data: dict[str, Any] = yaml.safe_load(yaml.safe_dump(acc.record.doc.data))
+    data: dict[str, Any] = copy.deepcopy(dict(acc.record.doc.data))
     if decision == "rejected":
         data["status"] = "rejected" if req.action == "open" else "active"
         return {acc.path: _account_text(acc, data)}

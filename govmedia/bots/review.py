@@ -167,6 +167,11 @@ def _not_owner(gov: Governance, base: Registry, pending: list[tuple[AccountRec, 
                            f"@{review.login} owns {later}, but {req.folder} waits for {stage} first: approvals follow "
                            "the chain's order; submit your review again after that. Nothing was written.")
     titles = "、".join(f"「{gov.stages[s].title}」" for _, _, s in pending)
+    if any(owns(review.login, _owners(gov, base, s, a.unit_id), member) is None for a, _, s in pending):
+        return Msg(f"无法确认 @{review.login} 是否属于待审环节（{titles}）的审核团队（读取团队成员的令牌未配置或无权限）："
+                   "本次审核不写入审批文件。请管理员按 docs/reviewers.md 配置 GOVMEDIA_MEMBERS_TOKEN。",
+                   f"cannot tell whether @{review.login} is in the team owning the pending stage (no token may read "
+                   "team membership): nothing was written; see docs/reviewers.md.")
     return Msg(f"@{review.login} 不是本合并请求中待审环节（{titles}）的审核人：本次审核不写入审批文件。"
                "审核人名单见 policies/governance.yaml 与各单位的 unit.yaml。",
                f"@{review.login} owns none of the pending stages of this merge request: nothing was written.")

@@ -172,3 +172,28 @@ def github_stub() -> Stub:
     stub.on("PATCH", r"/repos/wangyi-gov/govmedia-register/pulls/(\d+)", lambda m, _: (200, {"number": int(m.group(1))}))
     stub.on("POST", r"/repos/wangyi-gov/govmedia-register/issues/(\d+)/comments", lambda m, b: (201, {"id": 1, **b}))
     return stub
+
+
+def form_body(form_file: str, answers: dict[str, str]) -> str:
+    """The Markdown GitHub renders from the issue form ``form_file`` answered with ``answers`` (by id):
+    ``### label`` then the answer, ``_No response_`` when empty, ``- [X] option`` for ticked boxes."""
+    import yaml
+
+    form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE" / form_file).read_text(encoding="utf-8"))
+    parts = []
+    for item in form["body"]:
+        if item["type"] == "markdown":
+            continue
+        answer = answers.get(item["id"], "")
+        if item["type"] == "checkboxes":
+            answer = "\n".join(f"- [{'X' if answer == '是' else ' '}] {o['label']}" for o in item["attributes"]["options"])
+        parts.append(f"### {item['attributes']['label']}\n\n{answer or '_No response_'}")
+    return "\n\n".join(parts)
+
+
+def issue_event(form_file: str, label: str, answers: dict[str, str], number: int = 51) -> dict[str, Any]:
+    """The recorded 开设 event re-filled: another form, its label, these answers."""
+    data = copy.deepcopy(event("issues-opened-open.json"))
+    data["issue"].update(number=number, body=form_body(form_file, answers), title=f"[{label}]")
+    data["issue"]["labels"][0]["name"] = label
+    return data

@@ -139,7 +139,7 @@ def gitlab_template(form: IssueForm) -> str:
     for f in form.fields:
         out.append(f"### {f.label}")
         out.append("")
-        hints = [h for h in (f.description.strip(), ("必填" if f.required else "可不填")) if h]
+        hints = [h for h in (f.description.strip().rstrip("。"), ("必填" if f.required else "可不填")) if h]
         if f.kind == "dropdown":
             hints.append("从中选一项照抄：" + "、".join(f.options))
         out.append(f"<!-- {'；'.join(hints)} -->")

@@ -17,6 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests/fixtures/bots"
 TODAY = "2026-12-07"
@@ -177,8 +179,6 @@ def github_stub() -> Stub:
 def form_body(form_file: str, answers: dict[str, str]) -> str:
     """The Markdown GitHub renders from the issue form ``form_file`` answered with ``answers`` (by id):
     ``### label`` then the answer, ``_No response_`` when empty, ``- [X] option`` for ticked boxes."""
-    import yaml
-
     form = yaml.safe_load((REPO / ".github/ISSUE_TEMPLATE" / form_file).read_text(encoding="utf-8"))
     parts = []
     for item in form["body"]:

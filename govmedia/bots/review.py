@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from govmedia.bots import gitwork, payload, report, settle
+from govmedia.bots.forge import ApiError
 from govmedia.bots.payload import Outcome
 from govmedia.cli import Msg
 from govmedia.register.lifecycle import request_state
@@ -246,9 +247,13 @@ def run(repo: Path, review: Review, member: Member, today: date, forge: Any | No
     request (``forge`` None: no comment, for tests and dry runs)."""
     refused = refusal(review)
     if refused is not None:
+        said = Msg(f"{report.SIGNATURE}：{refused.zh}", refused.en) if refused.zh else refused
         if forge is not None and refused.zh:
-            forge.comment(review.number, f"{report.SIGNATURE}：{refused.zh}")
-        return Outcome(refused)
+            try:
+                forge.comment(review.number, said.zh)
+            except ApiError:
+                pass  # a fork's event carries a read-only token: the refusal stays in the job's log and summary
+        return Outcome(said)
     if not (gitwork.valid_branch(review.head_ref) and gitwork.valid_branch(review.base_ref)):
         return Outcome(Msg("分支名不合规范：未写入任何文件。", "unexpected branch name: nothing was written."))
     gitwork.fetch(repo, review.base_ref, review.head_ref)

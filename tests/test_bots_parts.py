@@ -1,0 +1,254 @@
+"""govmedia bot, part by part: the change, exit and close forms, the 存量登记 form, hostile issue bodies,
+hostile branches (symlinks), the GitLab schedule against a local API stub, and the daily check."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from govmedia.bots import issueform
+from govmedia.bots.gitwork import GitError, write_files
+from govmedia.cli import main
+
+from . import botkit
+from .botkit import REPO, TODAY, Remote, Stub
+
+WEIBO = "accounts/wangyi-education/weibo"
+STAFF = {"applicant-name": "李红梅", "applicant-title": "局长"}
+
+
+@pytest.fixture
+def remote(tmp_path: Path) -> Remote:
+    return botkit.make_remote(tmp_path)
+
+
+def run_issue(remote: Remote, tmp: Path, data: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> str:
+    path = botkit.write_event(tmp, data)
+    assert main(["bot", "issue", str(path), "--repo", str(remote.clone), "--today", TODAY]) == 0
+    return capsys.readouterr().out
+
+
+def check_ok(remote: Remote, tmp: Path, ref: str) -> None:
+    tree = remote.checkout(ref, tmp / "check")
+    done = subprocess.run([sys.executable, "-m", "govmedia", "check", "--no-cache", "--today", TODAY, "--base",
+                           "origin/main"], cwd=tree, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("form", "label", "answers", "status"), [
+    ("2-change.yml", "变更", {"account": f"{WEIBO[9:]}", "changes": "功能定位：发布教育政策解读和招生信息。\n",
+                            "reason": "栏目调整"}, "changing"),
+    ("3-exit.yml", "退出监管", {"account": WEIBO[9:], "reason": "机构改革，职能划转", "basis-title": "关于教育局职能调整的批复",
+                             "basis-no": "王编发〔2026〕3号", "basis-date": "2026-11-20"}, "exiting"),
+    ("4-close.yml", "注销关停", {"account": WEIBO[9:], "reason": "账号整合，由微信公众号承接"}, "closing"),
+])
+def test_request_forms_become_requests(remote: Remote, tmp_path: Path, capsys: pytest.CaptureFixture[str], form: str,
+                                       label: str, answers: dict[str, str], status: str) -> None:
+    said = run_issue(remote, tmp_path, botkit.issue_event(form, label, {**answers, **STAFF}), capsys)
+    branch = "govmedia-bot/issue-51"
+    added = remote.files(branch) - remote.files("main")
+    action = {"changing": "change", "exiting": "exit", "closing": "close"}[status]
+    (request,) = added
+    assert re.fullmatch(rf"{WEIBO}/requests/2026-12-05-{action}/request\.yaml", request)
+    doc = yaml.safe_load(remote.show(branch, request))
+    assert doc["action"] == action and doc["applicant"] == {"name": "李红梅", "title": "局长"}
+    assert yaml.safe_load(remote.show(branch, f"{WEIBO}/account.yaml"))["status"] == status
+    if action == "change":
+        assert doc["changes"] == {"positioning": "发布教育政策解读和招生信息。"}
+    assert "检查通过" in said
+    check_ok(remote, tmp_path, branch)
+
+
+def test_register_form_waits_for_the_register_action(remote: Remote, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The 存量登记 form is parsed like the others; until the request model knows `register` the bot says
+    so and writes nothing (once it does, the form's answers go through the account form)."""
+    forms = issueform.load_forms(REPO)
+    assert {f.action for f in forms} == {"open", "change", "exit", "close", "register"}
+    answers = {"unit": "铜川市王益区教育局", "platform": "抖音", "opened-on": "2021-03-01"}
+    said = run_issue(remote, tmp_path, botkit.issue_event("5-register.yml", "存量登记", answers), capsys)
+    from govmedia.schemas.request import Request
+
+    if "register" not in str(Request.model_fields["action"].annotation):
+        assert "还不能办理存量登记" in said and remote.branches() == {"main"}
+
+
+def test_unknown_account_and_bad_change_lines_are_explained(remote: Remote, tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    said = run_issue(remote, tmp_path, botkit.issue_event("2-change.yml", "变更", {
+        "account": "wangyi-education/nothing", "changes": "x", "reason": "r"}), capsys)
+    assert "账号 wangyi-education/nothing 不在名录中" in said
+    said = run_issue(remote, tmp_path, botkit.issue_event("2-change.yml", "变更", {
+        "account": WEIBO[9:], "changes": "随便改改\n状态：closed", "reason": "r"}), capsys)
+    assert "请写成 字段：新值" in said and "不能通过变更申请修改" in said
+    assert remote.branches() == {"main"}
+
+
+# ---------------------------------------------------------------- hostile issue bodies
+
+
+def _open_form() -> issueform.IssueForm:
+    (form,) = [f for f in issueform.load_forms(REPO) if f.action == "open"]
+    return form
+
+
+def test_answers_are_data_and_cannot_open_an_earlier_field() -> None:
+    form = _open_form()
+    body = botkit.form_body("1-open.yml", {"unit": "铜川市王益区教育局", "name": "$(touch /tmp/pwned) `id`",
+                                            "positioning": "正文\n### 主办单位全称\n\n铜川市王益区卫生健康局",
+                                            "comments": "是"})
+    answers = issueform.parse_body(form, body)
+    assert answers["unit"] == "铜川市王益区教育局"  # the heading inside an answer opened nothing earlier
+    assert answers["name"] == "$(touch /tmp/pwned) `id`"
+    assert answers["platform-id"] == "" and answers["comments"] == "是" and answers["messages"] == "否"
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_body_limits_and_comments() -> None:
+    form = _open_form()
+    huge = "### 账号名称\n\n" + "长" * 200_000
+    assert len(issueform.parse_body(form, huge).get("name", "")) < issueform.MAX_BODY
+    gitlab = "### 账号名称\n\n<!-- 例：王益教育 -->\n王益教育\r\n\r\n### 平台\n<!-- 从中选一项 -->\n抖音\n"
+    # 平台 comes before 账号名称 in the form: headings are taken in the form's order only
+    assert issueform.parse_body(form, gitlab) == {"platform": "抖音"}
+    in_order = "### 平台\n<!-- 从中选一项 -->\n抖音\n### 账号名称\n\n<!-- 例：王益教育 -->\n王益教育\r\n"
+    assert issueform.parse_body(form, in_order) == {"platform": "抖音", "name": "王益教育"}
+    assert issueform.form_for(issueform.load_forms(REPO), ["开设", "变更"]) is None
+
+
+def test_gitlab_templates_are_generated_from_the_forms() -> None:
+    expected = issueform.gitlab_templates(REPO)
+    assert len(expected) == 5
+    for rel, text in expected.items():
+        assert (REPO / rel).read_text(encoding="utf-8") == text, f"run govmedia bot templates ({rel})"
+    form = _open_form()
+    filled = expected[".gitlab/issue_templates/1-open.md"].replace("### 账号名称\n\n", "### 账号名称\n\n王益教育\n")
+    assert issueform.parse_body(form, filled)["name"] == "王益教育"
+
+
+# ---------------------------------------------------------------- hostile branches
+
+
+def test_never_writes_through_a_symlink(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (tree / "accounts/u/a").mkdir(parents=True)
+    os.symlink(outside, tree / "accounts/u/a/requests")
+    with pytest.raises(GitError):
+        write_files(tree, {"accounts/u/a/requests/2026-01-01-open/unit_head.yaml": "x"})
+    os.symlink(outside / "f", tree / "accounts/u/a/account.yaml")
+    with pytest.raises(GitError):
+        write_files(tree, {"accounts/u/a/account.yaml": "x"})
+    for bad in ("../x", "accounts/../../x", ".git/hooks/pre-commit", "accounts//x"):
+        with pytest.raises(GitError):
+            write_files(tree, {bad: "x"})
+    assert list(outside.iterdir()) == []
+
+
+def test_review_on_a_branch_with_a_symlinked_request_writes_nothing(remote: Remote, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    work = tmp_path / "attacker"
+    botkit.git(tmp_path, "clone", "-q", str(remote.bare), str(work))
+    botkit.git(work, "switch", "-q", "-c", "evil")
+    folder = work / "accounts/wangyi-education/kuaishou/requests"
+    target = folder / "2026-11-10-open"
+    os.rename(target, work / "moved")
+    os.symlink("../../../../moved", target)
+    botkit.git(work, "add", "-A")
+    botkit.git(work, "commit", "-q", "-m", "evil")
+    botkit.git(work, "push", "-q", "origin", "evil")
+    stub = botkit.github_stub()
+    before = remote.head("evil")
+    with botkit.serve(stub):
+        data = botkit.review_event("chen-jianguo", body="文号：铜政办函〔2026〕2号", branch="evil")
+        code = main(["bot", "review", str(botkit.write_event(tmp_path, data)), "--repo", str(remote.clone),
+                     "--api-url", stub.url, "--today", TODAY])
+    said = capsys.readouterr().out
+    assert code == 0 and remote.head("evil") == before, said
+    assert "不写入审批文件" in said
+
+
+# ---------------------------------------------------------------- GitLab
+
+
+def gitlab_stub(remote: Remote, approvers: list[dict[str, Any]], notes: list[dict[str, Any]]) -> Stub:
+    stub = Stub()
+    project = r"/projects/42"
+    stub.on("GET", project + r"/issues", lambda m, _: (200, []))
+    stub.on("GET", project + r"/merge_requests", lambda m, _: (200, [{
+        "iid": 7, "source_branch": "govmedia-bot/issue-41", "target_branch": "main", "source_project_id": 42,
+        "target_project_id": 42, "state": "opened"}]))
+    stub.on("GET", project + r"/merge_requests/7/approvals", lambda m, _: (200, {
+        "id": 5, "iid": 7, "project_id": 42, "approved": bool(approvers),
+        "approved_by": [{"user": a} for a in approvers]}))
+    stub.on("GET", project + r"/merge_requests/7/notes", lambda m, _: (200, notes))
+    stub.on("POST", project + r"/merge_requests/7/notes", lambda m, b: (201, {"id": 9, **b}))
+    members = {"wangyi-gov/wangyi-education": {11}, "wangyi-gov/district-office": {12}}
+    stub.on("GET", r"/groups/([^/]+)/members/all/(\d+)", lambda m, _: (200, {"id": int(m.group(2)), "access_level": 30})
+            if int(m.group(2)) in members.get(m.group(1).replace("%2F", "/"), ()) else (404, {}))
+    return stub
+
+
+def test_gitlab_sync_records_approvals_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """GitLab approvals (GET /projects/:id/merge_requests/:iid/approvals, the free tier's approved_by, as in
+    https://docs.gitlab.com/api/merge_request_approvals/) become approval files on the next schedule."""
+    remote = botkit.make_remote(tmp_path)
+    event = botkit.write_event(tmp_path, botkit.event("issues-opened-open.json"))
+    assert main(["bot", "issue", str(event), "--repo", str(remote.clone), "--today", TODAY]) == 0
+    approvers = [
+        {"id": 11, "username": "li-hongmei", "name": "李红梅", "state": "active"},
+        {"id": 12, "username": "liu-xiaoming", "name": "刘晓明", "state": "active"},
+        {"id": 13, "username": "stranger", "name": "?", "state": "active"},
+    ]
+    stub = gitlab_stub(remote, approvers, [])
+    args = ["bot", "gitlab-sync", "--repo", str(remote.clone), "--project", "42", "--today", TODAY]
+    with botkit.serve(stub):
+        assert main([*args, "--api-url", stub.url]) == 0
+        first = remote.head("govmedia-bot/issue-41")
+        assert main([*args, "--api-url", stub.url]) == 0
+    folder = "accounts/wangyi-education/douyin/requests/2026-12-05-open"
+    for stage, login in (("unit_head", "li-hongmei"), ("district_office", "liu-xiaoming")):
+        doc = yaml.safe_load(remote.show("govmedia-bot/issue-41", f"{folder}/{stage}.yaml"))
+        assert doc["review"] == {"platform": "gitlab", "login": login} and doc["decided_on"] == TODAY
+    assert remote.head("govmedia-bot/issue-41") == first  # the second pass wrote nothing
+    notes = [b["body"] for b in stub.posted("/merge_requests/7/notes")]
+    assert any("@stranger 不是" in n for n in notes)
+    capsys.readouterr()
+
+
+# ---------------------------------------------------------------- daily check
+
+
+def test_daily_check_opens_updates_and_closes_one_issue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stub = Stub()
+    issues: list[dict[str, Any]] = []
+
+    def create(_: Any, body: dict[str, Any]) -> tuple[int, Any]:
+        issues.append({"number": 90, "state": "open", **body})
+        return 201, issues[-1]
+
+    def patch(_: Any, body: dict[str, Any]) -> tuple[int, Any]:
+        issues[-1].update(body)
+        return 200, issues[-1]
+
+    stub.on("GET", r"/repos/wangyi-gov/govmedia-register/issues",
+            lambda m, _: (200, [i for i in issues if i["state"] == "open"]))
+    stub.on("POST", r"/repos/wangyi-gov/govmedia-register/issues", create)
+    stub.on("PATCH", r"/repos/wangyi-gov/govmedia-register/issues/90", patch)
+    args = ["bot", "daily", "--repo", str(REPO), "--github-repo", "wangyi-gov/govmedia-register"]
+    with botkit.serve(stub):
+        assert main([*args, "--api-url", stub.url, "--today", "2027-11-01"]) == 0
+        assert main([*args, "--api-url", stub.url, "--today", "2027-11-02"]) == 0
+        assert len(issues) == 1 and "2027-11-02" in issues[0]["body"]
+        assert main([*args, "--api-url", stub.url, "--today", TODAY]) == 0
+    assert issues[0]["state"] == "closed" and "全部通过" in issues[0]["body"]
+    first = capsys.readouterr().out
+    assert "### " in first and "GM401" in first  # an agreement expired by then, listed under its unit

@@ -11,6 +11,7 @@ commit that the check and CODEOWNERS judge like any other.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -249,10 +250,9 @@ def run(repo: Path, review: Review, member: Member, today: date, forge: Any | No
     if refused is not None:
         said = Msg(f"{report.SIGNATURE}：{refused.zh}", refused.en) if refused.zh else refused
         if forge is not None and refused.zh:
-            try:
+            # a fork's event carries a read-only token: then the refusal stays in the job's log and summary
+            with contextlib.suppress(ApiError):
                 forge.comment(review.number, said.zh)
-            except ApiError:
-                pass  # a fork's event carries a read-only token: the refusal stays in the job's log and summary
         return Outcome(said)
     if not (gitwork.valid_branch(review.head_ref) and gitwork.valid_branch(review.base_ref)):
         return Outcome(Msg("分支名不合规范：未写入任何文件。", "unexpected branch name: nothing was written."))

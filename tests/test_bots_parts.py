@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,10 @@ import yaml
 from govmedia.bots import issueform
 from govmedia.bots.gitwork import GitError, write_files
 from govmedia.cli import main
+from govmedia.register.loader import load
+from govmedia.schemas.request import Request
+from govmedia.staff import forms
+from govmedia.staff.scaffold import Env
 
 from . import botkit
 from .botkit import REPO, TODAY, Remote, Stub
@@ -74,8 +79,6 @@ def test_register_form_waits_for_the_register_action(remote: Remote, tmp_path: P
     assert {f.action for f in forms} == {"open", "change", "exit", "close", "register"}
     answers = {"unit": "铜川市王益区教育局", "platform": "抖音", "opened-on": "2021-03-01"}
     said = run_issue(remote, tmp_path, botkit.issue_event("5-register.yml", "存量登记", answers), capsys)
-    from govmedia.schemas.request import Request
-
     if "register" not in str(Request.model_fields["action"].annotation):
         assert "还不能办理存量登记" in said and remote.branches() == {"main"}
 
@@ -89,6 +92,21 @@ def test_unknown_account_and_bad_change_lines_are_explained(remote: Remote, tmp_
         "account": WEIBO[9:], "changes": "随便改改\n状态：closed", "reason": "r"}), capsys)
     assert "请写成 字段：新值" in said and "不能通过变更申请修改" in said
     assert remote.branches() == {"main"}
+
+
+def test_form_ids_are_the_flags_of_govmedia_new() -> None:
+    """One code path: every issue-form field is a question of the matching `govmedia new` form."""
+    registry = load(REPO)
+    assert registry.governance is not None
+    env = Env(registry, registry.governance.model, date(2026, 12, 7))
+    flags = {
+        "open": {a.flag[2:] for a in forms.account_form(env).asks},
+        "request": {a.flag[2:] for a in forms.request_form(env).asks} | {"changes"},
+    }
+    for form in issueform.load_forms(REPO):
+        ids = {f.id for f in form.fields}
+        expected = flags["open"] | {"opened-on"} if form.action in ("open", "register") else flags["request"]
+        assert ids <= expected, (form.path, ids - expected)
 
 
 # ---------------------------------------------------------------- hostile issue bodies

@@ -270,3 +270,30 @@ def test_daily_check_opens_updates_and_closes_one_issue(tmp_path: Path, capsys: 
     assert issues[0]["state"] == "closed" and "全部通过" in issues[0]["body"]
     first = capsys.readouterr().out
     assert "### " in first and "GM401" in first  # an agreement expired by then, listed under its unit
+
+
+# ---------------------------------------------------------------- hostile events and API answers
+
+
+@pytest.mark.parametrize("content", [b"not json", b"[1, 2]", b"\xff\xfe", b"{}", b'{"action": "opened"}',
+                                     b'{"action": "opened", "issue": {"number": "41"}}',
+                                     b'{"action": "submitted", "review": [], "pull_request": 3}'])
+@pytest.mark.parametrize("verb", ["issue", "review"])
+def test_malformed_events_are_refused_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                           verb: str, content: bytes) -> None:
+    event = tmp_path / "event.json"
+    event.write_bytes(content)
+    assert main(["bot", verb, str(event), "--repo", str(tmp_path), "--today", TODAY]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("govmedia bot：") and "Traceback" not in err
+
+
+def test_a_broken_api_answer_is_refused_without_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    remote = botkit.make_remote(tmp_path)
+    stub = Stub()
+    stub.on("GET", r"/repos/wangyi-gov/govmedia-register/pulls", lambda m, _: (200, []))
+    stub.on("POST", r"/repos/wangyi-gov/govmedia-register/pulls", lambda m, _: (201, {"no": "number"}))
+    event = botkit.write_event(tmp_path, botkit.event("issues-opened-open.json"))
+    with botkit.serve(stub):
+        code = main(["bot", "issue", str(event), "--repo", str(remote.clone), "--api-url", stub.url, "--today", TODAY])
+    assert code == 2 and "接口的回答缺少预期的字段" in capsys.readouterr().err

@@ -53,7 +53,10 @@ class Api:
             raise ApiError(Msg(f"无法连接接口 {self.base}：{exc}", f"cannot reach the API at {self.base}: {exc}")) from exc
         if len(raw) > MAX_RESPONSE:
             raise ApiError(Msg(f"接口 {path} 的回应过大。", f"the API's answer to {path} is too large."))
-        return json.loads(raw.decode("utf-8")) if raw.strip() else None
+        try:
+            return json.loads(raw.decode("utf-8")) if raw.strip() else None
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ApiError(Msg(f"接口 {method} {path} 的回答不是 JSON。", f"API {method} {path} did not answer JSON.")) from exc
 
 
 def quote(value: str | int) -> str:

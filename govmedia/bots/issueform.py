@@ -72,7 +72,10 @@ def load_forms(root: Path) -> list[IssueForm]:
     for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
         if path.is_symlink() or not path.is_file() or path.stat().st_size > MAX_FORM_BYTES:
             continue
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue  # a broken form is the check's and the platform's business; the bot ignores it
         if not isinstance(data, dict) or "body" not in data:
             continue
         label = next((lab for lab in data.get("labels") or [] if lab in LABEL_ACTIONS), None)

@@ -133,6 +133,10 @@ def run(args: argparse.Namespace) -> int:
     except (PayloadError, GitError, ApiError) as exc:
         say("bot", args.lang, exc.message.get(args.lang))
         return EXIT_USAGE
+    except (KeyError, TypeError) as exc:  # an API answer without the fields its documentation promises
+        say("bot", args.lang, Msg(f"接口的回答缺少预期的字段（{exc}）：未完成。",
+                                  f"an API answer lacks an expected field ({exc}): not done.").get(args.lang))
+        return EXIT_USAGE
     if said:
         sys.stdout.write(said.rstrip("\n") + "\n")
     return EXIT_OK

@@ -27,6 +27,7 @@ class Notes:
 
     gl: GitLab
     on: str
+    mark: str = "!"  # GitLab writes a merge request's number !42
 
     def comment(self, number: int, body: str) -> None:
         path = f"{self.gl._p}/{self.on}/{number}/notes"

@@ -143,7 +143,8 @@ def run(repo: Path, event: IssueEvent, base: str, today: date, forge: Any | None
     if forge is not None:
         title, body = mr_text(event, form, made)
         number = forge.open_or_update_pr(branch, base, title, body)
-    result.comment = report.issue_comment(findings, sorted(made.files), number, made.account)
+    mark = str(getattr(forge, "mark", "#"))
+    result.comment = report.issue_comment(findings, sorted(made.files), number, made.account, mark)
     if forge is not None:
         forge.comment(event.number, result.comment.zh)
     return result

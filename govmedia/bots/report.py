@@ -56,8 +56,10 @@ def problems_comment(problems: list[Msg]) -> Msg:
     return Msg(zh, en)
 
 
-def issue_comment(findings: list[Finding], files: list[str], number: int | None, account: str) -> Msg:
-    where = f"合并请求 #{number}" if number is not None else "分支"
+def issue_comment(findings: list[Finding], files: list[str], number: int | None, account: str,
+                  mark: str = "#") -> Msg:
+    """``mark``: how the platform writes a merge request's number (GitHub #42, GitLab !42)."""
+    where = f"合并请求 {mark}{number}" if number is not None else "分支"
     zh = [f"{SIGNATURE}：已根据表单为 {account} 生成名录文件，见{where}：", "",
           *[f"- `{rel}`" for rel in files], "", verdict(findings)]
     if findings:

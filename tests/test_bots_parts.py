@@ -297,3 +297,45 @@ def test_a_broken_api_answer_is_refused_without_a_traceback(tmp_path: Path, caps
     with botkit.serve(stub):
         code = main(["bot", "issue", str(event), "--repo", str(remote.clone), "--api-url", stub.url, "--today", TODAY])
     assert code == 2 and "接口的回答缺少预期的字段" in capsys.readouterr().err
+
+
+def _gitlab_issue_body() -> str:
+    """The GitLab template of the 开设 form, filled in as a staff member would (answers under headings)."""
+    form = _open_form()
+    recorded = botkit.event("issues-opened-open.json")["issue"]["body"]
+    answers = issueform.parse_body(form, recorded)
+    text = (REPO / ".gitlab/issue_templates/1-open.md").read_text(encoding="utf-8")
+    for f in form.fields:
+        value = answers.get(f.id, "")
+        if f.kind == "checkboxes":
+            if value == "是":
+                text = text.replace(f"- [ ] {f.options[0]}", f"- [x] {f.options[0]}", 1)
+        elif value:
+            text = text.replace(f"### {f.label}\n\n", f"### {f.label}\n\n{value}\n", 1)
+    return text
+
+
+def test_gitlab_sync_turns_a_template_issue_into_a_merge_request(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    remote = botkit.make_remote(tmp_path)
+    stub = Stub()
+    issue = {"iid": 3, "title": "[开设] 区教育局 - 抖音 - 王益教育", "description": _gitlab_issue_body(),
+             "labels": ["开设"], "state": "opened", "created_at": "2026-12-05T09:12:09.000+08:00",
+             "author": {"id": 21, "username": "wangyi-edu-staff"}}
+    stub.on("GET", r"/projects/42/issues", lambda m, _: (200, [issue]))
+    stub.on("GET", r"/projects/42/members/all/21", lambda m, _: (200, {"id": 21, "access_level": 30}))
+    stub.on("GET", r"/projects/42/merge_requests", lambda m, _: (200, []))
+    stub.on("POST", r"/projects/42/merge_requests", lambda m, b: (201, {"iid": 7, **b}))
+    stub.on("GET", r"/projects/42/issues/3/notes", lambda m, _: (200, []))
+    stub.on("POST", r"/projects/42/issues/3/notes", lambda m, b: (201, {"id": 5, **b}))
+    args = ["bot", "gitlab-sync", "--repo", str(remote.clone), "--project", "42", "--today", TODAY]
+    with botkit.serve(stub):
+        assert main([*args, "--api-url", stub.url]) == 0
+    (mr,) = stub.posted("/projects/42/merge_requests")
+    assert mr["source_branch"] == "govmedia-bot/issue-3" and mr["description"].startswith("Closes #3")
+    (note,) = stub.posted("/issues/3/notes")
+    assert "合并请求 !7" in note["body"] and "检查通过" in note["body"]
+    added = remote.files("govmedia-bot/issue-3") - remote.files("main")
+    assert "accounts/wangyi-education/douyin/account.yaml" in added
+    check_ok(remote, tmp_path, "govmedia-bot/issue-3")
+    capsys.readouterr()

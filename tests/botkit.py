@@ -22,6 +22,8 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "tests/fixtures/bots"
 TODAY = "2026-12-07"
+# The base commit is of the day before the recorded issue (an announcement may not predate its merge request).
+GIT_DATES = {"GIT_AUTHOR_DATE": "2026-12-04T10:00:00+08:00", "GIT_COMMITTER_DATE": "2026-12-04T10:00:00+08:00"}
 SHIPPED = ("accounts", "announcements", "policies", "schemas", ".github")
 
 

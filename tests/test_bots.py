@@ -45,6 +45,13 @@ def check(remote: Remote, tmp: Path, ref: str, *extra: str) -> subprocess.Comple
                           cwd=tree, capture_output=True, text=True, check=False)
 
 
+@pytest.fixture(autouse=True)
+def pinned_git_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every commit (the register's and the bot's) is dated, so no rule sees the machine's clock."""
+    for key, value in botkit.GIT_DATES.items():
+        monkeypatch.setenv(key, value)
+
+
 @pytest.fixture
 def remote(tmp_path: Path) -> Remote:
     return botkit.make_remote(tmp_path)

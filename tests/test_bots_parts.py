@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from govmedia.bots import issueform
+from govmedia.bots import answers, issueform
 from govmedia.bots.gitwork import GitError, write_files
 from govmedia.cli import main
 from govmedia.register.loader import load
@@ -27,6 +27,13 @@ from .botkit import REPO, TODAY, Remote, Stub
 
 WEIBO = "accounts/wangyi-education/weibo"
 STAFF = {"applicant-name": "李红梅", "applicant-title": "局长"}
+
+
+@pytest.fixture(autouse=True)
+def pinned_git_dates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every commit (the register's and the bot's) is dated, so no rule sees the machine's clock."""
+    for key, value in botkit.GIT_DATES.items():
+        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture
@@ -83,6 +90,18 @@ def test_register_form_waits_for_the_register_action(remote: Remote, tmp_path: P
         assert "还不能办理存量登记" in said and remote.branches() == {"main"}
 
 
+def test_register_files_from_the_opening_files() -> None:
+    """What a 存量登记 adds to the opening files: the register folder and action, the recorded state."""
+    files = {"accounts/u/a/account.yaml": "name: x\nstatus: applying\n",
+             "accounts/u/a/requests/2026-12-05-open/request.yaml": "action: open\nsubmitted_on: '2026-12-05'\n"}
+    out = answers._as_register(files, {"opened-on": "2021-03-01", "recorded-status": "已注销关停",
+                                       "ended-on": "2024-01-31"})
+    request = yaml.safe_load(out["accounts/u/a/requests/2026-12-05-register/request.yaml"])
+    assert request == {"action": "register", "submitted_on": "2026-12-05", "recorded_status": "closed",
+                       "ended_on": "2024-01-31"}
+    assert yaml.safe_load(out["accounts/u/a/account.yaml"])["opened_on"] == "2021-03-01"
+
+
 def test_unknown_account_and_bad_change_lines_are_explained(remote: Remote, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     said = run_issue(remote, tmp_path, botkit.issue_event("2-change.yml", "变更", {
@@ -105,7 +124,8 @@ def test_form_ids_are_the_flags_of_govmedia_new() -> None:
     }
     for form in issueform.load_forms(REPO):
         ids = {f.id for f in form.fields}
-        expected = flags["open"] | {"opened-on"} if form.action in ("open", "register") else flags["request"]
+        register = {"opened-on", "recorded-status", "ended-on"}
+        expected = flags["open"] | register if form.action in ("open", "register") else flags["request"]
         assert ids <= expected, (form.path, ids - expected)
 
 

@@ -16,6 +16,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from govmedia.cli import Msg
 from govmedia.register.lifecycle import PENDING_STATUS
 from govmedia.schemas import Account, Request
@@ -23,6 +25,9 @@ from govmedia.schemas.request import Action
 from govmedia.staff import forms
 from govmedia.staff import scaffold as sc
 
+# The register form's choice of the state an existing account is in -> recorded_status.
+RECORDED_STATUS = {"正常运行": "active", "已注销关停": "closed", "已退出监管": "exited",
+                   "active": "active", "closed": "closed", "exited": "exited"}
 # The words a staff member writes before "：" in a change form -> the account.yaml field.
 CHANGE_WORDS = {
     "账号名称": "name",
@@ -112,23 +117,37 @@ def _open(env: sc.Env, answers: dict[str, str], names: dict[str, str], action: s
         return out
     out.files = sc.account_files(values)
     if action == "register":
-        out.files = _as_register(out.files, answers.get("opened-on", "").strip())
+        out.files = _as_register(out.files, answers)
+        request_rel = next(rel for rel in out.files if rel.endswith("/request.yaml"))
+        out.problems += _documents(Request, yaml.safe_load(out.files[request_rel]), "request.yaml")
+        if out.problems:
+            out.files = {}
     return out
 
 
-def _as_register(files: dict[str, str], opened_on: str) -> dict[str, str]:
+def _as_register(files: dict[str, str], answers: dict[str, str]) -> dict[str, str]:
     """The opening files of :func:`_open` turned into a 存量登记: the request folder and action say
-    ``register``, and the account carries the date it was opened on its platform."""
+    ``register`` with the state the account is in (and the day it ended), and the account carries the date
+    it was opened on its platform."""
     out = {}
     status = PENDING_STATUS.get("register", "applying")
+    opened_on, ended_on = answers.get("opened-on", "").strip(), answers.get("ended-on", "").strip()
+    recorded = RECORDED_STATUS.get(answers.get("recorded-status", "").strip(), "")
     for rel, text in files.items():
         if rel.endswith("/account.yaml"):
-            text = sc.set_status(text, status) + (f"opened_on: '{opened_on}'\n" if opened_on else "")
+            text = sc.set_status(text, status) + (f"opened_on: {_quoted(opened_on)}\n" if opened_on else "")
         elif rel.endswith("/request.yaml"):
             rel = re.sub(r"-open/request\.yaml$", "-register/request.yaml", rel)
             text = text.replace("action: open", "action: register", 1)
+            text += f"recorded_status: {recorded}\n" if recorded else ""
+            text += f"ended_on: {_quoted(ended_on)}\n" if ended_on else ""
         out[rel] = text
     return out
+
+
+def _quoted(value: str) -> str:
+    """A form's answer as one YAML scalar (a string, whatever it holds)."""
+    return yaml.safe_dump(value, allow_unicode=True, default_style="'", width=1000).strip().removesuffix("...").strip()
 
 
 def _change_sets(text: str) -> tuple[list[str], list[Msg]]:

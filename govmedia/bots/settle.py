@@ -28,7 +28,8 @@ def settled(env: sc.Env, acc: AccountRec, req: RequestRec, decision: str, day: d
     if decision == "rejected":
         data["status"] = "rejected" if req.action == "open" else "active"
         return {acc.path: _account_text(acc, data)}
-    data["status"] = APPROVED_STATUS.get(req.action, data.get("status"))
+    recorded = getattr(req.request.model, "recorded_status", None)  # a 存量登记 ends in the state it records
+    data["status"] = recorded or APPROVED_STATUS.get(req.action, data.get("status"))
     files: dict[str, str] = {}
     if req.action == "open":
         data["opened_on"] = day.isoformat()

@@ -359,3 +359,33 @@ def test_gitlab_sync_turns_a_template_issue_into_a_merge_request(tmp_path: Path,
     assert "accounts/wangyi-education/douyin/account.yaml" in added
     check_ok(remote, tmp_path, "govmedia-bot/issue-3")
     capsys.readouterr()
+
+
+def test_the_branch_code_never_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A same-repository branch that ships its own govmedia package, hooks and git attributes: the bot records
+    the review with its own code and never runs any of them."""
+    remote = botkit.make_remote(tmp_path)
+    event = botkit.write_event(tmp_path, botkit.event("issues-opened-open.json"))
+    assert main(["bot", "issue", str(event), "--repo", str(remote.clone), "--today", TODAY]) == 0
+    marker = tmp_path / "ran"
+    payload = f"open({str(marker)!r}, 'w').write('pwned')\n"
+    work = tmp_path / "attacker"
+    botkit.git(tmp_path, "clone", "-q", "--branch", "govmedia-bot/issue-41", str(remote.bare), str(work))
+    for rel, text in {"govmedia/__init__.py": payload, "govmedia/bots/review.py": payload, "conftest.py": payload,
+                      "setup.py": payload, ".gitattributes": "* filter=evil diff=evil\n",
+                      ".pre-commit-config.yaml": "repos:\n- repo: local\n  hooks:\n  - id: x\n    name: x\n"
+                      f"    entry: touch {marker}\n    language: system\n"}.items():
+        (work / rel).parent.mkdir(parents=True, exist_ok=True)
+        (work / rel).write_text(text, encoding="utf-8")
+    botkit.git(work, "add", "-A")
+    botkit.git(work, "commit", "-q", "-m", "code")
+    botkit.git(work, "push", "-q", "origin", "HEAD:govmedia-bot/issue-41")
+    stub = botkit.github_stub()
+    with botkit.serve(stub):
+        data = botkit.review_event("li-hongmei", body="同意。")
+        assert main(["bot", "review", str(botkit.write_event(tmp_path, data)), "--repo", str(remote.clone),
+                     "--api-url", stub.url, "--today", TODAY]) == 0
+    folder = "accounts/wangyi-education/douyin/requests/2026-12-05-open"
+    assert f"{folder}/unit_head.yaml" in remote.files("govmedia-bot/issue-41")
+    assert not marker.exists()
+    capsys.readouterr()

@@ -136,6 +136,9 @@ def test_reviews_in_order_record_the_whole_chain(opened: Remote, tmp_path: Path,
         for login, stage, at, body in CHAIN:
             said = review(opened, tmp_path, stub, capsys, login, at, body)
             assert f"已写入 `{FOLDER}/{stage}.yaml`" in said
+            if stage == "unit_head":
+                assert "下一步：请「区政府办公室」（@wangyi-gov/district-office）审核。" in said
+        assert "下一步：区政府办公室核对账号状态和公告后合并" in said
     for login, stage, at, _ in CHAIN:
         approval = yaml.safe_load(opened.show(BRANCH, f"{FOLDER}/{stage}.yaml"))
         assert approval["decision"] == "approved" and approval["review"]["login"] == login

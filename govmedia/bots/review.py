@@ -129,6 +129,16 @@ def request_digest(req: RequestRec) -> str | None:
     return None
 
 
+def _next_step(gov: Governance, base: Registry, acc: AccountRec, chain: list[str], stage: str, decision: str) -> str:
+    """Who acts next, in a sentence: the next stage's reviewers, or the office that merges."""
+    later = chain[chain.index(stage) + 1 :]
+    if decision == "rejected" or not later:
+        return "下一步：区政府办公室核对账号状态和公告后合并本合并请求。" if decision == "approved" else \
+            "下一步：申请已驳回，区政府办公室核对后合并本合并请求以留存记录（或关闭它）。"
+    owners = "、".join(_owners(gov, base, later[0], acc.unit_id)) or "（未设置审核人）"
+    return f"下一步：请「{gov.stages[later[0]].title}」（{owners}）审核。"
+
+
 def _approval_doc(review: Review, person: Person, document_no: str | None, req: RequestRec) -> dict[str, Any]:
     comment = _DOC_NO.sub("", review.body).strip()[:4000] or None
     doc: dict[str, Any] = {"decision": review.decision, "decided_on": review.day.isoformat(),
@@ -209,11 +219,11 @@ def decide(base: Registry, head: Registry, changed: list[str], review: Review, m
                            "无法写入审批文件：请区政府办公室补登记后，重新提交审核。",
                            f"@{review.login} is a reviewer but has no name and title under people in "
                            "governance.yaml: nothing was written; ask the office to add them, then review again."))
-    return _write(gov, head, mine, review, person)
+    return _write(gov, base, head, mine, review, person)
 
 
-def _write(gov: Governance, head: Registry, mine: list[tuple[AccountRec, RequestRec, str]], review: Review,
-           person: Person) -> Outcome:
+def _write(gov: Governance, base: Registry, head: Registry, mine: list[tuple[AccountRec, RequestRec, str]],
+           review: Review, person: Person) -> Outcome:
     found = _DOC_NO.search(review.body)
     document_no = found.group(1) if found else None
     files: dict[str, str | None] = {}
@@ -237,9 +247,10 @@ def _write(gov: Governance, head: Registry, mine: list[tuple[AccountRec, Request
             files.update(settle.settled(env, acc, req, review.decision, review.day))
         word = "批准" if review.decision == "approved" else "不同意（驳回）"
         said.append(f"已把 @{review.login}（{person.name}，{person.title}）的审核记为「{spec.title}」环节的{word}：{req.folder}")
+        said.append(_next_step(gov, base, acc, chain, stage, review.decision))
     message = "\n".join(said)
     trailer = f"\n\nReview-platform: {review.platform}\nReview-id: {review.id or ''}\nReviewer-login: {review.login}"
-    commit = f"审批：{'；'.join(s.split('：')[0] for s in said)}"[:200] + trailer
+    commit = f"审批：{'；'.join(s.split('：')[0] for s in said[::2])}"[:200] + trailer
     return Outcome(Msg(message, f"recorded the review of @{review.login}"), files, commit)
 
 

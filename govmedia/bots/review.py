@@ -19,6 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from govmedia.bots import gitwork, payload, report, settle
 from govmedia.bots.forge import ApiError
 from govmedia.bots.payload import Outcome
@@ -237,11 +239,13 @@ def _write(gov: Governance, base: Registry, head: Registry, mine: list[tuple[Acc
                                f"the {stage} stage needs the document number (文号) and the review has none: review "
                                "again with a line “文号：…”. Nothing was written."))
         doc = _approval_doc(review, person, document_no if spec.requires_document else None, req)
-        problems = sc.validate_document(Approval, doc)
-        if problems:
-            return Outcome(Msg("审核意见无法写成审批文件：" + "；".join(p.zh for p in problems),
-                               "the review cannot be written as an approval: " + "; ".join(p.en for p in problems)))
-        files.update(sc.approval_files(req.folder, {"stage": stage, **{f"doc.{k}": v for k, v in doc.items()}}))
+        try:
+            Approval.model_validate(doc)
+        except ValidationError as exc:
+            where = "、".join(".".join(str(p) for p in e["loc"]) for e in exc.errors(include_url=False))
+            return Outcome(Msg(f"审核意见无法写成审批文件（{where} 不符合格式）：本次未写入任何文件。",
+                               f"the review cannot be written as an approval ({where}): nothing was written."))
+        files.update(settle.approval_file(req.folder, stage, doc))
         chain = gov.chain(req.action)
         if review.decision == "rejected" or stage == chain[-1]:
             files.update(settle.settled(env, acc, req, review.decision, review.day))

@@ -108,13 +108,15 @@ def test_editing_the_issue_updates_the_branch(opened: Remote, tmp_path: Path,
 def test_form_with_wrong_answers_writes_nothing_and_says_what_to_fix(remote: Remote, tmp_path: Path,
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     data = botkit.event("issues-opened-open.json")
-    body = data["issue"]["body"]
-    body = body.replace("MS4wLjABAAAAwangyiedu2026douyin000001\n\n### 账号主页网址", "12345\n\n### 账号主页网址")
-    data["issue"]["body"] = body.replace("### 总负责人（姓名或职务）\n\n办公室主任", "### 总负责人（姓名或职务）\n\n_No response_")
+    recorded = data["issue"]["body"]
+    data["issue"]["body"] = recorded.replace("MS4wLjABAAAAwangyiedu2026douyin000001\n\n### 账号主页网址",
+                                             "12345\n\n### 账号主页网址")
     said = bot("issue", botkit.write_event(tmp_path, data), remote, None, capsys)
+    assert "「账号ID / 原始ID」（12345）" in said and "抖音" in said and "MS4wLjABAAAA" in said
+    data["issue"]["body"] = recorded.replace("### 总负责人（姓名或职务）\n\n办公室主任", "### 总负责人（姓名或职务）\n\n_No response_")
+    said = bot("issue", botkit.write_event(tmp_path, data), remote, None, capsys)
+    assert "请填写：「总负责人（姓名或职务）」" in said and "Edit（编辑）" in said
     assert remote.branches() == {"main"}
-    assert "「账号ID / 原始ID」（12345）：抖音的账号 ID 格式应符合" in said
-    assert "请填写：「总负责人（姓名或职务）」" in said
 
 
 def test_untrusted_author_and_unlabelled_issue_write_nothing(remote: Remote, tmp_path: Path,

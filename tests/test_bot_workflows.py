@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import yaml
+from setuptools import find_packages
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = {name: REPO / ".github/workflows" / f"{name}.yml" for name in ("bot-issue", "bot-review", "daily-check")}
@@ -99,3 +100,9 @@ def test_zizmor_finds_nothing() -> None:
     done = subprocess.run([str(_zizmor()), "--offline", "--no-progress", *map(str, WORKFLOWS.values())],
                           capture_output=True, text=True, check=False, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_installed_package_has_the_bot() -> None:
+    """The workflows run `pip install .` (not editable): every folder of the bot must be a package."""
+    found = set(find_packages(str(REPO), include=["govmedia*"]))
+    assert {"govmedia.bots", "govmedia.commands"} <= found

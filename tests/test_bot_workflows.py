@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import yaml
-from setuptools import find_packages
 
 REPO = Path(__file__).resolve().parents[1]
 WORKFLOWS = {name: REPO / ".github/workflows" / f"{name}.yml" for name in ("bot-issue", "bot-review", "daily-check")}
@@ -104,5 +103,5 @@ def test_zizmor_finds_nothing() -> None:
 
 def test_the_installed_package_has_the_bot() -> None:
     """The workflows run `pip install .` (not editable): every folder of the bot must be a package."""
-    found = set(find_packages(str(REPO), include=["govmedia*"]))
-    assert {"govmedia.bots", "govmedia.commands"} <= found
+    for folder in (REPO / "govmedia/bots", REPO / "govmedia/commands"):
+        assert (folder / "__init__.py").is_file(), f"{folder} is not a package: setuptools would leave it out"

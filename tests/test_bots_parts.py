@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -265,6 +266,17 @@ def test_gitlab_sync_records_approvals_once(tmp_path: Path, capsys: pytest.Captu
 # ---------------------------------------------------------------- daily check
 
 
+def _expired_register(tmp: Path) -> Path:
+    """The shipped register with one agreement that expired before the pinned day."""
+    root = tmp / "register"
+    for name in botkit.SHIPPED:
+        shutil.copytree(REPO / name, root / name)
+    account = root / "accounts/wangyi-gov-office/douyin/account.yaml"
+    text = account.read_text(encoding="utf-8")
+    account.write_text(re.sub(r"expires_on: '?[0-9-]+'?", "expires_on: '2026-12-01'", text), encoding="utf-8")
+    return root
+
+
 def test_daily_check_opens_updates_and_closes_one_issue(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     stub = Stub()
     issues: list[dict[str, Any]] = []
@@ -281,15 +293,17 @@ def test_daily_check_opens_updates_and_closes_one_issue(tmp_path: Path, capsys: 
             lambda m, _: (200, [i for i in issues if i["state"] == "open"]))
     stub.on("POST", r"/repos/wangyi-gov/govmedia-register/issues", create)
     stub.on("PATCH", r"/repos/wangyi-gov/govmedia-register/issues/90", patch)
-    args = ["bot", "daily", "--repo", str(REPO), "--github-repo", "wangyi-gov/govmedia-register"]
+    expired = _expired_register(tmp_path)
+    args = ["bot", "daily", "--github-repo", "wangyi-gov/govmedia-register", "--today", TODAY]
     with botkit.serve(stub):
-        assert main([*args, "--api-url", stub.url, "--today", "2027-11-01"]) == 0
-        assert main([*args, "--api-url", stub.url, "--today", "2027-11-02"]) == 0
-        assert len(issues) == 1 and "2027-11-02" in issues[0]["body"]
-        assert main([*args, "--api-url", stub.url, "--today", TODAY]) == 0
+        assert main([*args, "--repo", str(expired), "--api-url", stub.url]) == 0
+        assert main([*args, "--repo", str(expired), "--api-url", stub.url]) == 0
+        assert len(issues) == 1 and issues[0]["labels"] == ["名录每日检查"] and issues[0]["state"] == "open"
+        assert main([*args, "--repo", str(REPO), "--api-url", stub.url]) == 0  # the shipped register is clean
     assert issues[0]["state"] == "closed" and "全部通过" in issues[0]["body"]
     first = capsys.readouterr().out
-    assert "### " in first and "GM401" in first  # an agreement expired by then, listed under its unit
+    assert "### 铜川市王益区人民政府办公室（`wangyi-gov-office`） 请 @wangyi-gov/wangyi-gov-office 处理" in first
+    assert "GM401" in first and "2026-12-01 到期" in first
 
 
 # ---------------------------------------------------------------- hostile events and API answers

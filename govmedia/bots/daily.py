@@ -14,14 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from govmedia.bots.report import SIGNATURE, findings_lines
+from govmedia.dialect.files import read_regular
+from govmedia.dialect.yamlload import load_bytes
 from govmedia.findings.finding import Finding, printable
 from govmedia.register.context import Context
-from govmedia.register.loader import load
 from govmedia.run.engine import check_findings
+from govmedia.schemas import Unit
 
 LABEL = "名录每日检查"
 TITLE = "名录每日检查：需要处理的事项"
 SHARED = "（全区共用文件：policies/、announcements/ 等）"
+MAX_UNIT_BYTES = 1 << 20
 
 
 def by_unit(findings: list[Finding]) -> dict[str, list[Finding]]:
@@ -32,9 +35,20 @@ def by_unit(findings: list[Finding]) -> dict[str, list[Finding]]:
     return dict(sorted(groups.items(), key=lambda kv: (kv[0] == SHARED, kv[0])))
 
 
+def unit_of(root: Path, unit_id: str) -> tuple[str, list[str]]:
+    """A unit's full name and reviewers from its unit.yaml alone (a large register is never loaded whole
+    here); the id and nobody when the file does not load."""
+    try:
+        doc, _ = load_bytes(read_regular(str(root / "accounts" / unit_id / "unit.yaml"), MAX_UNIT_BYTES),
+                            f"accounts/{unit_id}/unit.yaml")
+        unit = Unit.model_validate(doc.data) if doc is not None else None
+    except (OSError, ValueError):
+        unit = None
+    return (unit.name, list(unit.reviewers)) if unit is not None else (unit_id, [])
+
+
 def body(root: Path, findings: list[Finding], today: date) -> str:
     """The issue's text: a summary, then one section per unit (its name, its reviewers to notify)."""
-    registry = load(root)
     errors = sum(f.severity == "error" for f in findings)
     out = [f"{SIGNATURE}：{today.isoformat()} 对整个名录运行了 `govmedia check --today {today.isoformat()}`。", ""]
     if not findings:
@@ -43,10 +57,9 @@ def body(root: Path, findings: list[Finding], today: date) -> str:
             "这些问题多因时间到期产生（如委托协议到期、公告期满），不影响与之无关的合并请求；"
             "请各单位按提示办理（多数需要提交一个变更申请或补充文件）。", ""]
     for unit_id, group in by_unit(findings).items():
-        unit = registry.units.get(unit_id)
-        name = registry.unit_name(unit_id) if unit else None
-        who = " ".join(unit.record.model.reviewers) if unit and unit.record else ""
-        head = f"### {printable(name or unit_id)}（`{printable(unit_id)}`）" if unit_id != SHARED else f"### {SHARED}"
+        name, reviewers = unit_of(root, unit_id) if unit_id != SHARED else (SHARED, [])
+        who = " ".join(reviewers)
+        head = f"### {printable(name)}（`{printable(unit_id)}`）" if unit_id != SHARED else f"### {SHARED}"
         out += [head + (f" 请 {who} 处理" if who else ""), "", *findings_lines(group), ""]
     return "\n".join(out).rstrip() + "\n"
 

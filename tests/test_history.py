@@ -297,10 +297,9 @@ def test_the_base_is_read_for_the_changed_unit_folders_only(repo: Repo) -> None:
     """A merge request touches a few unit folders: only those are read at the base, and only those are
     loaded for the history rules. Tracked edits (committed or not), untracked files and ignored files
     all count as changes."""
-    from govmedia.register.context import Context
 
     def units() -> frozenset[str] | None:
-        snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))
+        snap = gitbase.snapshot(repo.root, "main")
         assert snap is not None
         outside = {p.split("/")[1] for p in snap.files if p.startswith("accounts/")} - (snap.units or set())
         assert not outside, outside  # nothing of another unit folder was read
@@ -336,10 +335,8 @@ def test_a_partial_base_against_the_whole_register_is_caught(repo: Repo, monkeyp
 def test_a_changed_gitattributes_makes_the_base_read_whole(repo: Repo) -> None:
     """eol, ident or working-tree-encoding can change a file's bytes where git sees no change: when any
     .gitattributes differs from the base, every unit folder is read and compared."""
-    from govmedia.register.context import Context
-
     repo.write(".gitattributes", "*.yaml ident\n")
-    snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))
+    snap = gitbase.snapshot(repo.root, "main")
     assert snap is not None and snap.units is None
     assert {p.split("/")[1] for p in snap.files if p.startswith("accounts/")} >= {"wangyi-education", "wangyi-health"}
     repo.findings()  # and the three ways still agree

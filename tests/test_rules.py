@@ -308,7 +308,7 @@ def test_rules_read_only_the_registry(make_register: Callable[..., Path], monkey
 
 
 def test_uscc_check_digit_on_real_codes() -> None:
-    """The real codes quoted in ARTICLES.md pass GB 32100's check; one changed character fails."""
+    """Real, published codes pass GB 32100's check; one changed character fails."""
     from govmedia.dialect.identifiers import uscc_check_ok
 
     for code in ("11610429016021738F", "11331002002673575G", "11441700007280420Y"):

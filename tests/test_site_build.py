@@ -59,7 +59,7 @@ def built(demo_cache: Callable[[int, date], Path], tmp_path_factory: pytest.Temp
     import shutil
 
     root = tmp_path_factory.mktemp("site-reg") / "reg"
-    shutil.copytree(demo_cache(40, BASE_TODAY), root)  # issue 5: a 40-account demo register
+    shutil.copytree(demo_cache(40, BASE_TODAY), root)  # a 40-account demo register
     out = root.parent / "site"
     done = mkdocs_build(root, out, BASE_TODAY)
     assert done.returncode == 0, done.stderr[-3000:]

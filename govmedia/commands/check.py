@@ -1,4 +1,4 @@
-"""``govmedia check``: the rules of SPEC §5 over the whole register (SPEC §4)."""
+"""``govmedia check``: every rule over the whole register (docs/rules.md); exit codes as README.md says."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from govmedia.findings.finding import Finding
 from govmedia.findings.reporters import REPORTERS
 from govmedia.register.context import Context
-from govmedia.run.engine import check_findings, has_errors
+from govmedia.run.engine import check_findings, has_errors, plan_for
 from govmedia.run.progress import progress_bar
 
 
@@ -58,16 +58,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     ctx = Context(root=root, today=args.today or date.today(), base=args.base,
                   verify_signatures=args.verify_signatures, cache=not args.no_cache)
+    plan = None
     if ctx.base is not None:
-        from govmedia.history.gitbase import BaseError, snapshot
-
-        try:
-            snapshot(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
-        except BaseError as exc:
-            print(f"govmedia: {exc.message(args.lang)}", file=sys.stderr)
+        plan = plan_for(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
+        problem = plan.base_problem(args.lang)
+        if problem is not None:
+            print(f"govmedia: {problem}", file=sys.stderr)
             return EXIT_USAGE
     with progress_bar(args.lang) as progress:
-        findings = check_findings(ctx, progress)
+        findings = check_findings(ctx, progress, plan)
     prefixes = _selector(root, args.paths)
     shown = [f for f in findings if _selected(f, prefixes)]
     sys.stdout.write(REPORTERS[args.format](shown, args.lang))

@@ -1,4 +1,4 @@
-"""``govmedia demo``: write a complete, valid synthetic register (SPEC §4)."""
+"""``govmedia demo``: write a complete, valid synthetic register (README.md, "CLI")."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_OK, EXIT_USAGE, iso_date
+from govmedia.commands import EXIT_OK, EXIT_USAGE, iso_date
 from govmedia.staff.demo import generate, write
 
 

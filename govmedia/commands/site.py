@@ -14,8 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common, msg, say
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common, say
 from govmedia.dialect.files import read_regular
+from govmedia.findings.message import msg
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

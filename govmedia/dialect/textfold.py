@@ -1,4 +1,4 @@
-"""Folding text for comparison (GM103, GM105, GM501): never for rejecting (SPEC §3).
+"""Folding text for comparison (GM103, GM105, GM501): never for rejecting (docs/architecture.md, "The YAML dialect").
 
 ``fold``: NFKC, casefold, traditional -> simplified (OpenCC t2s), with spaces, punctuation, symbols
 and invisible characters removed. ``skeleton``: ``fold`` and then every character replaced by the

@@ -1,10 +1,10 @@
-"""The strict YAML dialect of SPEC §3, with a line map for every field.
+"""The strict YAML dialect (docs/architecture.md, "The YAML dialect"), with a line map for every field.
 
 We never let PyYAML construct objects: libyaml (or the pure-Python parser where libyaml is
 missing) only produces *events*, and this module builds plain ``dict``/``list``/scalars from them,
 resolving plain scalars by the YAML 1.2 core schema. Anchors, aliases, tags, merge keys, several
 documents and duplicate keys are findings, found before anything could expand or execute them.
-Every problem is a :class:`~checks.findings.Finding`; nothing here raises for bad input.
+Every problem is a :class:`~govmedia.findings.finding.Finding`; nothing here raises for bad input.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def too_large(path: str, size: int) -> Finding:
 
 
 def decode(raw: bytes, path: str, line_offset: int = 0) -> tuple[str | None, list[Finding]]:
-    """Bytes to text under SPEC §3's rules: size, UTF-8 without BOM, no Cc/Cf characters."""
+    """Bytes to text under the dialect's rules: size, UTF-8 without BOM, no Cc/Cf characters."""
     if len(raw) > MAX_FILE_BYTES:
         return None, [too_large(path, len(raw))]
     if raw.startswith(b"\xef\xbb\xbf"):

@@ -2,14 +2,14 @@
 
 Nothing is checked out: ``git ls-tree`` lists the register's files at REF, ``git cat-file --batch``
 reads their blobs, they are written into a temporary directory and the ordinary loader builds a
-:class:`~checks.registry.Registry` from it. Of accounts/, only the unit folders in which ``git diff``
+:class:`~govmedia.register.registry.Registry` from it. Of accounts/, only the unit folders in which ``git diff``
 sees a difference from the working tree are read (:func:`changed_units`): a merge request touches a few
 unit folders of a register of thousands. This works in a shallow CI clone as long as REF itself
 was fetched. Only regular files are materialised (symbolic links and submodules at REF are
 skipped), and every path is checked to stay inside the temporary directory.
 
-The snapshot is built once per run and cached (see :func:`snapshot`), so the history rules
-(``govmedia/rules/history.py``) can all read it without loading the base again.
+The snapshot is built once per run (govmedia/run/plan.py) and handed to the history rules
+(``govmedia/rules/history.py``) in their context, so they all read it without loading the base again.
 """
 
 from __future__ import annotations
@@ -17,12 +17,10 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from govmedia.register.context import Context
 from govmedia.register.loader import load
-from govmedia.register.registry import Registry
+from govmedia.register.snapshot import BaseSnapshot
 
 TREES = ("accounts", "announcements", "policies")
 _TIMEOUT = 300  # seconds for one git command: a hang is worse than an error
@@ -134,28 +132,6 @@ def read_file_at(root: Path, commit: str, rel: str) -> bytes | None:
     return read_blobs(root, [found[1]])[found[1]]
 
 
-@dataclass
-class BaseSnapshot:
-    """The register at the base revision: what lies outside accounts/, and the unit folders in ``units``."""
-
-    ref: str  # as given on the command line
-    commit: str  # the commit id it names
-    registry: Registry
-    files: dict[str, bytes] = field(default_factory=dict)  # every regular file read at REF
-    # The unit folders whose files differ between REF and the working tree, the only ones read (None: all).
-    # An unchanged unit folder gives the history rules nothing to say: its accounts keep their status and
-    # fields, and its request files are the same bytes.
-    units: frozenset[str] | None = None
-
-    def is_request_file(self, rel: str) -> bool:
-        parts = rel.split("/")
-        return len(parts) == 6 and parts[0] == "accounts" and parts[3] == "requests"
-
-    def request_files(self) -> dict[str, bytes]:
-        """Files inside request folders at REF: the append-only evidence (GM601)."""
-        return {p: b for p, b in self.files.items() if self.is_request_file(p)}
-
-
 def _scratch() -> str | None:
     """Where to unpack the base: memory-backed /dev/shm when there is one (writing and removing
     thousands of small files on a busy disk costs seconds), else the system's temporary directory."""
@@ -240,29 +216,13 @@ def build(root: Path, ref: str, units: frozenset[str] | None = None, commit: str
     raise BaseError(f"无法在临时目录中展开基准版本 {ref}：{error}", f"cannot unpack {ref} into a temporary directory: {error}")
 
 
-_cache: dict[tuple[str, str, frozenset[str] | None], BaseSnapshot] = {}
-_last: list[tuple[Context, BaseSnapshot]] = []
-
-
-def snapshot(ctx: Context) -> BaseSnapshot | None:
-    """The base snapshot of this run (None without --base), built once and shared by every rule: only the
-    unit folders that differ from the working tree (:func:`changed_units`) are read.
-
-    Keyed by the commit REF names (not REF itself), so a branch that moved is read again, and by those
-    unit folders, so an edit in between is seen.
-    """
-    if ctx.base is None:
-        return None
-    if _last and _last[0][0] is ctx:  # the same run: no git call at all
-        return _last[0][1]
-    root = ctx.root.resolve()
-    commit = resolve(root, ctx.base)
-    key = (str(root), commit, changed_units(root, commit))
-    if key not in _cache:
-        _cache.clear()  # one run at a time: keeps memory flat in long test sessions
-        _cache[key] = build(root, ctx.base, key[2], commit)
-    _last[:] = [(ctx, _cache[key])]
-    return _cache[key]
+def snapshot(root: Path, ref: str) -> BaseSnapshot:
+    """The register at ``ref``: what lies outside accounts/ and the unit folders that differ from the
+    working tree (:func:`changed_units`). A run builds it once and hands it to the rules
+    (govmedia/run/plan.py); a :class:`BaseError` says why ``ref`` cannot be used."""
+    root = root.resolve()
+    commit = resolve(root, ref)
+    return build(root, ref, changed_units(root, commit), commit)
 
 
 def worktree_file(root: Path, rel: str) -> bytes | None:

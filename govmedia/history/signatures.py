@@ -14,7 +14,8 @@ import tempfile
 from pathlib import Path
 
 from govmedia.findings.finding import Finding, make
-from govmedia.history.gitbase import BaseError, BaseSnapshot, git, read_blobs, read_file_at, same_content, worktree_file
+from govmedia.history.gitbase import BaseError, git, read_blobs, read_file_at, same_content, worktree_file
+from govmedia.register.snapshot import BaseSnapshot
 
 _SEP, _END = "\x1f", "\x1e"
 

@@ -26,7 +26,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "exit": ("退出监管", "exit from supervision"),
     "close": ("注销关停", "closure"),
 }
-# Status an account is in while a request of this action is pending (SPEC §2).
+# Status an account is in while a request of this action is pending (docs/architecture.md, "Statuses and requests").
 PENDING_STATUS = {"open": "applying", "change": "changing", "exit": "exiting", "close": "closing"}
 # Status an account reaches when the request of this action is approved by every stage.
 APPROVED_STATUS = {"open": "active", "change": "active", "exit": "exited", "close": "closed"}

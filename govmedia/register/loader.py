@@ -1,6 +1,7 @@
 """Walk a register once and build the :class:`Registry`, turning every problem into a finding.
 
-Layout (SPEC §1) is checked here (GM020) because it decides what each file is.
+The folder layout (docs/architecture.md, "The register on disk") is checked here (GM020) because it decides
+what each file is.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic import BaseModel, ValidationError
 from govmedia.dialect import yamlload
 from govmedia.dialect.files import NotRegular, TooLarge, read_regular
 from govmedia.findings.finding import Finding, make
-from govmedia.register.cache import ParseCache, markdown_from, parse_markdown, parse_yaml, yaml_from
+from govmedia.register.cache import EXTRA_FILES, ParseCache, markdown_from, parse_markdown, parse_yaml, yaml_from
 from govmedia.register.registry import AccountRec, AnnouncementRec, Record, Registry, RequestRec, TextFile, UnitRec
 from govmedia.register.schema_errors import findings_from
 from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
@@ -32,6 +33,7 @@ REQUEST_DIR_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+)$")
 ANNOUNCEMENT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 ACTIONS = ("open", "change", "exit", "close")
 GOVERNANCE = "policies/governance.yaml"
+CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
 
 
 def _layout(path: str, zh: str, en: str) -> Finding:
@@ -92,7 +94,7 @@ class Loader:
 
     def _parsed(self, rel: str, suffix: bytes, parse: Callable[[bytes, str], tuple[D | None, list[Finding], Any]],
                 restore: Callable[[Any, str], tuple[D | None, list[Finding]]]) -> tuple[D | None, list[Finding]]:
-        """``rel`` parsed by ``parse`` (checks/cache.parse_yaml or parse_markdown), from the parse cache when
+        """``rel`` parsed by ``parse`` (govmedia/register/cache.py ``parse_yaml`` or parse_markdown), from the parse cache when
         it holds these bytes (``restore`` turns its entry back into a document)."""
         cache = self.cache
         hit = self._known(rel, suffix)
@@ -147,9 +149,31 @@ class Loader:
         else:
             reg.governance = self.load_yaml(GOVERNANCE, Governance, "governance")
         self._policies()
+        self._codeowners()
         self._accounts()
         self._announcements()
         return reg
+
+    def _codeowners(self) -> None:
+        """Every CODEOWNERS location that holds a regular file (a link, a folder or a FIFO is as good as no
+        file: GitHub and GitLab skip it): its text, or None when it cannot be used (GM604 says so)."""
+        for rel in EXTRA_FILES:
+            try:
+                raw = read_regular(os.path.join(self.root_s, rel), CODEOWNERS_MAX_BYTES)
+            except (FileNotFoundError, NotADirectoryError, NotRegular):
+                continue
+            except TooLarge:
+                self.reg.codeowners[rel] = None
+                continue
+            except OSError as exc:
+                if exc.errno == errno.ELOOP or os.path.islink(os.path.join(self.root_s, rel)):
+                    continue
+                self.reg.codeowners[rel] = None
+                continue
+            try:
+                self.reg.codeowners[rel] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.reg.codeowners[rel] = None
 
     def _entries(self, rel: str) -> list[os.DirEntry[str]]:
         """A folder's entries. A folder that is missing is simply empty; one that is a file, a symlink
@@ -189,7 +213,7 @@ class Loader:
                     self.reg.policies.append(TextFile(rel, text))
 
     def _stray(self, rel: str, zh_what: str, en_what: str) -> None:
-        self.reg.findings.append(_layout(rel, f"此处不应有{zh_what}：{rel}。请按 SPEC 的目录结构移动或删除它。",
+        self.reg.findings.append(_layout(rel, f"此处不应有{zh_what}：{rel}。请按名录的目录结构（见 README.md“仓库结构”）移动或删除它。",
                                          f"unexpected {en_what} here: {rel}. Move or delete it (see the layout)."))
 
     def _accounts(self) -> None:

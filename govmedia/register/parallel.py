@@ -3,7 +3,7 @@
 The loader builds the register in one pass, but reading and parsing YAML is most of a cold run's time
 and needs no shared state: worker processes read, hash and parse files, and hand back plain data in the
 parse cache's format, keyed by content hash. The loader then finds every file in the cache.
-Used by the one-process check (checks/engine.check) of a register with over 4,000 files: a register of
+Used by the one-process check (govmedia/run/modes.py ``check``) of a register with over 4,000 files: a register of
 400 unit folders or more is checked by govmedia/run/sharded.py instead, whose workers parse their own chunks.
 """
 

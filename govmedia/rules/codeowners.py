@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 from govmedia.findings.finding import Finding, make
 from govmedia.history.codeowners import (
@@ -34,10 +33,11 @@ from govmedia.history.codeowners import (
     unit_reviewers,
 )
 from govmedia.register.context import Context
-from govmedia.register.registry import Registry
+from govmedia.register.loader import CODEOWNERS_MAX_BYTES
+from govmedia.register.registry import Registry, UnitFilter
 from govmedia.schemas import Governance
 
-MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
+MAX_BYTES = CODEOWNERS_MAX_BYTES
 _APPROVAL = re.compile(r"^accounts/([^/]+)/([^/]+)/requests/([^/]+)/([^/]+)\.yaml$")
 _SAMPLE_REQUEST = "2000-01-01-open"
 _NEW_ACCOUNT = "new-account"
@@ -72,14 +72,14 @@ def _unit_samples(reg: Registry, gov: Governance, uid: str) -> Iterator[Sample]:
                 yield f"accounts/{uid}/{aid}/requests/{_SAMPLE_REQUEST}/{stage}.yaml", stage, uid
 
 
-def _line_samples(gov: Governance, rules: list[Rule], reg: Registry) -> Iterator[Sample]:
+def _line_samples(gov: Governance, rules: list[Rule], wanted: UnitFilter) -> Iterator[Sample]:
     """The approval files each CODEOWNERS line names, with its wildcards filled in (the lines that spell
-    out a unit folder the run did not load are passed over: their samples would belong to that unit)."""
+    out a unit folder that is not ``wanted`` are passed over: their samples would belong to that unit)."""
     stages = list(gov.stages)
     tails = ["x", "x", "requests", _SAMPLE_REQUEST]
     for rule in rules:
         head = rule.head
-        if len(head) >= 2 and head[0] == "accounts" and not reg.in_scope(head[1]):
+        if len(head) >= 2 and head[0] == "accounts" and not wanted(head[1]):
             continue
         for inst in instances(rule):
             parts = inst.split("/")
@@ -111,26 +111,28 @@ def _failures(samples: Iterable[Sample], match: Matcher, gov: Governance,
 
 
 def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Finding]:
-    """GM604 over every unit: per unit (what ``reg.carry`` keeps), then one finding per line and stage.
+    """GM604 over every unit: per unit, then one finding per line and stage.
 
-    Each unit's failures depend only on CODEOWNERS, governance.yaml and that unit's folder, so an
-    incremental run computes them for the units it loaded and takes the others from ``reg.carried``.
+    Each unit's failures depend only on CODEOWNERS, governance.yaml and that unit's folder: they are the
+    registry's per-unit results (:meth:`Registry.unit_results`), one set per CODEOWNERS file.
     """
     rules, _invalid = parse(text)
     match = Matcher(rules)
     units = unit_reviewers(reg)
     office = office_stage(gov)
     office_owners = set(gov.stages[office].reviewers)
-    by_unit: dict[str, list[Sample]] = {uid: list(_unit_samples(reg, gov, uid)) for uid in reg.units}
-    by_unit.setdefault(_NEW_UNIT, list(_unit_samples(reg, gov, _NEW_UNIT)))
-    for sample in _line_samples(gov, rules, reg):
-        by_unit.setdefault(sample[2], []).append(sample)
-    fresh = {uid: _failures(samples, match, gov, units) for uid, samples in by_unit.items() if reg.in_scope(uid)}
-    carry = f"{CARRY} {where}"  # one per CODEOWNERS file (GitHub's and GitLab's)
-    reg.carry[carry] = fresh
-    carried = {uid: f for uid, f in reg.carried.get(carry, {}).items() if not reg.in_scope(uid)}
-    ordered = [(failure, _APPROVAL_WHO) for uid in sorted({*fresh, *carried})
-               for failure in fresh.get(uid) or carried.get(uid) or []]
+
+    def failures(wanted: UnitFilter) -> dict[str, list[Failure]]:
+        by_unit = {uid: list(_unit_samples(reg, gov, uid)) for uid in reg.units if wanted(uid)}
+        if wanted(_NEW_UNIT):
+            by_unit.setdefault(_NEW_UNIT, list(_unit_samples(reg, gov, _NEW_UNIT)))
+        for sample in _line_samples(gov, rules, wanted):
+            if wanted(sample[2]):
+                by_unit.setdefault(sample[2], []).append(sample)
+        return {uid: _failures(samples, match, gov, units) for uid, samples in by_unit.items()}
+
+    per_unit = reg.unit_results(f"{CARRY} {where}", failures)  # one per CODEOWNERS file (GitHub's and GitLab's)
+    ordered = [(failure, _APPROVAL_WHO) for uid in sorted(per_unit) for failure in per_unit[uid]]
     for path in ("policies/governance.yaml", ".github/CODEOWNERS", where):
         rule = match(path)
         if rule is None or rule.owner_set != office_owners:
@@ -164,20 +166,13 @@ def check_text(text: str, where: str, reg: Registry, gov: Governance) -> list[Fi
     return sorted(findings.values(), key=lambda f: f.sort_key)
 
 
-def _first(root: Path, locations: tuple[str, ...]) -> str | None:
-    for where in locations:
-        full = root / where
-        if full.is_file() and not full.is_symlink():
-            return where
-    return None
+def _first(reg: Registry, locations: tuple[str, ...]) -> str | None:
+    """The CODEOWNERS file GitHub (or GitLab) reads: the first of its ``locations`` that the loader found."""
+    return next((where for where in locations if where in reg.codeowners), None)
 
 
-def _check_file(where: str, ctx: Context, reg: Registry, gov: Governance) -> list[Finding]:
-    try:
-        raw = (ctx.root / where).read_bytes()
-        text = raw.decode("utf-8") if len(raw) <= MAX_BYTES else None
-    except (OSError, UnicodeDecodeError):
-        text = None
+def _check_file(where: str, reg: Registry, gov: Governance) -> list[Finding]:
+    text = reg.codeowners.get(where)
     if text is None:
         return [make("GM604", where, 1, 1,
                      f"{where} 无法读取、不是 UTF-8 或超过 3 MB（GitHub 和 GitLab 会忽略它）：请运行 govmedia codeowners 重新生成。",
@@ -191,16 +186,16 @@ def gm604_codeowners(reg: Registry, ctx: Context) -> Iterable[Finding]:
     if reg.governance is None:
         return []
     gov = reg.governance.model
-    github, gitlab = _first(ctx.root, LOCATIONS), _first(ctx.root, GITLAB_LOCATIONS)
+    github, gitlab = _first(reg, LOCATIONS), _first(reg, GITLAB_LOCATIONS)
     return [f for where in dict.fromkeys(w for w in (github, gitlab) if w is not None)
-            for f in _check_file(where, ctx, reg, gov)]
+            for f in _check_file(where, reg, gov)]
 
 
 def gm604_codeowners_missing(reg: Registry, ctx: Context) -> Iterable[Finding]:
     """In a merge request (``--base``), a repository without CODEOWNERS lets anyone approve for any stage."""
     if reg.governance is None or ctx.base is None:
         return []
-    if _first(ctx.root, LOCATIONS) is None and _first(ctx.root, GITLAB_LOCATIONS) is None:
+    if _first(reg, LOCATIONS) is None and _first(reg, GITLAB_LOCATIONS) is None:
         return [make("GM604", LOCATIONS[0], 1, 1,
                      "仓库没有 CODEOWNERS：任何有写权限的人都能替各审核环节批准合并请求（第七条（二））。"
                      "请运行 govmedia codeowners 生成 .github/CODEOWNERS（GitLab 加 --gitlab）并提交，同时在分支保护中开启“需要代码所有者审核”。",

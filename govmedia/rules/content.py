@@ -10,14 +10,12 @@ stage titles and platform labels of governance.yaml. The scanners live in ``govm
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from govmedia.findings.finding import Finding, make
-from govmedia.register.cache import CleanMemo
 from govmedia.register.context import Context
 from govmedia.register.registry import Record, Registry
 from govmedia.rules.lib.contentscan import (
@@ -93,10 +91,8 @@ def _published_texts(reg: Registry) -> Iterator[Source]:
                      f"the positioning of account {acc.ref}", "positioning")
         yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
                      f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
-    if reg.base_texts is not None:
-        first, step = reg.base_texts
-        for texts in itertools.islice(_base_texts(reg), first, None, step):
-            yield from texts
+    for texts in reg.unowned(_base_texts(reg)):
+        yield from texts
 
 
 def _base_texts(reg: Registry) -> Iterator[list[Source]]:
@@ -161,19 +157,18 @@ _ART_11 = "第十一条（二）规定政务新媒体不得刊登商业广告或
 
 
 class _Memo:
-    """The run's memo of texts a rule found clean (checks/cache.CleanMemo), when the cache is on."""
+    """The texts a rule found clean in earlier runs, under one configuration (``ctx.memo``: None when the
+    run keeps no memo): they are not scanned again. A text with a finding is never marked clean."""
 
     def __init__(self, ctx: Context, rule: str, *config: object) -> None:
-        self.memo = CleanMemo.for_root(ctx.root) if ctx.cache else None
-        self.scope = repr((rule, config)).encode()
-        self.whole = True  # the run sees the whole register (not an incremental run's part of it)
+        self.memo = ctx.memo
+        self.prefix = repr((rule, config)).encode()
 
     def texts(self, reg: Registry, markdown_only: bool = False) -> Iterator[tuple[Source, bytes | None]]:
-        self.whole = reg.scope is None
         for src in published_texts(reg):
             if markdown_only and not src.markdown:
                 continue
-            key = self.memo.key(self.scope + (b"md" if src.markdown else b""), src.text) if self.memo else None
+            key = self.memo.key(self.prefix + (b"md" if src.markdown else b""), src.text) if self.memo else None
             if key is not None and self.memo is not None and self.memo.clean(key):
                 continue
             yield src, key
@@ -181,10 +176,6 @@ class _Memo:
     def clean(self, key: bytes | None) -> None:
         if key is not None and self.memo is not None:
             self.memo.mark(key)
-
-    def save(self) -> None:
-        if self.memo is not None:
-            self.memo.save(prune=self.whole)
 
 
 def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:
@@ -211,7 +202,6 @@ def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"to it, and gambling or spam text must not be published. Delete the text; if it is "
                 f"legitimate "
                 f"government prose, add an allowed phrase (!phrase) to {TERMS_FILE} and say why.")
-    memo.save()
 
 
 def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
@@ -241,7 +231,6 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
             yield make("GM502", src.path, line, col,
                        f"{src.what_zh}中的链接 “{url}”：{problem.zh}。{fix_zh}",
                        f"{src.what_en}: the link '{url}': {problem.en}. {fix_en}")
-    memo.save()
     url_allowed = list(allowed)
     gov = reg.governance
     if gov is not None:
@@ -292,7 +281,6 @@ def html(reg: Registry, ctx: Context) -> Iterator[Finding]:
                       "titles must not contain < > \" & or template syntax (article 17, network security). "
                       "Delete it or use the full-width forms (＜＞“”＆) or words.")
             yield make("GM503", src.path, line, col, zh, en)
-    memo.save()
 
 
 _KIND = {"mobile": ("手机号码", "a mobile phone number"), "id": ("居民身份证号码", "a resident ID number"),
@@ -318,7 +306,9 @@ def personal(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"{src.what_en} contains personal data: {en_kind} '{shown}'. Published government text must "
                 "not carry personal mobile numbers, ID numbers or e-mail addresses (article 11(2), personal "
                 "information protection). Delete it; give the office landline (e.g. 0919-2181509) instead.")
-    memo.save()
 
 
 RULES = [banned_terms, links, html, personal]
+# These rules read the published texts that no unit folder owns (announcements, policy pages): a sharded run
+# scans those in shares beside its chunks of unit folders (docs/architecture.md, "Partial registers").
+TEXT_RULES = RULES

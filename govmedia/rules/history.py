@@ -1,7 +1,7 @@
 """History rules (GM601–GM603, and signed approvals as GM604): the working tree against ``--base``.
 
 Active only with ``govmedia check --base REF``. The register at REF is read from git objects once
-per run (``govmedia/history/gitbase.py``), for the unit folders that differ from the working tree; these rules
+per run (``govmedia/history/gitbase.py``, handed over as ``ctx.snapshot``), for the unit folders that differ from the working tree; these rules
 compare it with the same unit folders of the working tree (``_seen``). Nothing else can differ.
 
 * GM601: request folders are evidence. A file inside a request folder that exists at REF must stay
@@ -26,10 +26,10 @@ from typing import Any
 
 from govmedia.findings.finding import Finding, make
 from govmedia.history import gitbase, signatures
-from govmedia.history.gitbase import BaseSnapshot
 from govmedia.register.context import Context
 from govmedia.register.lifecycle import STATUS_LABELS, TRANSITIONS, request_state, transition_allowed
 from govmedia.register.registry import AccountRec, Registry
+from govmedia.register.snapshot import BaseSnapshot
 from govmedia.schemas import Account, Governance
 from govmedia.schemas.request import CHANGEABLE_FIELDS
 
@@ -75,13 +75,13 @@ def pair_accounts(base: Registry, now: Registry) -> Pairing:
     return out
 
 
-_last: list[tuple[Registry, BaseSnapshot, Pairing]] = []  # this run's pairing, shared by the rules
-
-
 def _pairing(reg: Registry, snap: BaseSnapshot) -> Pairing:
-    if not _last or _last[0][0] is not reg or _last[0][1] is not snap:
-        _last[:] = [(reg, snap, pair_accounts(snap.registry, _seen(reg, snap)))]
-    return _last[0][2]
+    """This run's pairing, worked out once and shared by the rules (kept with the registry)."""
+    known = reg.derived.get("pairing")
+    if known is None or known[0] is not snap:
+        known = reg.derived["pairing"] = (snap, pair_accounts(snap.registry, _seen(reg, snap)))
+    pairing: Pairing = known[1]
+    return pairing
 
 
 def _seen(reg: Registry, snap: BaseSnapshot) -> Registry:
@@ -107,7 +107,7 @@ def _first_difference(before: bytes, after: bytes) -> int:
 
 
 def gm601_append_only(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     moved = _pairing(reg, snap).moved
@@ -164,7 +164,7 @@ def status_finding(acc: AccountRec, before: str | None, after: str, ref: str) ->
 
 
 def gm602_lifecycle(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     pairing = _pairing(reg, snap)
@@ -214,7 +214,7 @@ def approved_changes(acc: AccountRec, gov: Governance) -> tuple[dict[str, Any], 
 
 
 def gm603_identity(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None or reg.governance is None:
         return []
     gov = reg.governance.model
@@ -257,7 +257,7 @@ def gm603_identity(reg: Registry, ctx: Context) -> Iterable[Finding]:
 def gm604_signatures(reg: Registry, ctx: Context) -> Iterable[Finding]:
     if not ctx.verify_signatures:
         return []
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     moved = _pairing(reg, snap).moved

@@ -20,6 +20,7 @@ from govmedia.dialect.textfold import fold, skeleton
 from govmedia.findings.finding import Finding
 from govmedia.register.context import Context
 from govmedia.register.registry import AccountRec, Record, Registry
+from govmedia.rules import Links
 from govmedia.rules.lib.common import finding
 from govmedia.schemas import Account
 from govmedia.schemas.account import LIVE_STATUSES, PUBLISHED_STATUSES
@@ -30,6 +31,7 @@ HOLDING_STATUSES = frozenset(LIVE_STATUSES | {"closed", "exited"})
 # GM105: a name that contains another unit's name counts only when both skeletons are this long,
 # so that 王益 inside 王益教育 and 王益文旅 (legitimately distinct) never collide.
 MIN_CONTAINED = 4
+_SKEL = "skel\0"  # the tag of a name-skeleton link key
 
 
 def _label(acc: AccountRec) -> str:
@@ -52,14 +54,14 @@ name_skeleton = lru_cache(maxsize=1 << 16)(skeleton)
 def link_keys(model: Account) -> list[str]:
     """What can tie an account to another unit's account in GM101 (platform and id or url of a holding
     account) and GM105 (the skeleton of a live account's name). Two units whose keys are equal, or whose
-    skeletons contain one another, must be checked together (govmedia/run/incremental.py)."""
+    skeletons contain one another, must be checked together (``LINKS``, read by govmedia/run/links.py)."""
     keys = []
     if model.status in HOLDING_STATUSES:
         keys += [f"id\0{model.platform}\0{model.platform_id}", f"url\0{model.platform}\0{_url_key(model.url)}"]
     if model.status in LIVE_STATUSES:
         skel = name_skeleton(model.name)
         if skel:
-            keys.append(f"skel\0{skel}")
+            keys.append(f"{_SKEL}{skel}")
     return keys
 
 
@@ -177,7 +179,7 @@ def contained(skeletons: Iterable[str]) -> dict[str, list[str]]:
     """For each skeleton, the other skeletons inside it, as GM105 links names: the inner one at least
     MIN_CONTAINED long, the outer one longer. An Aho-Corasick automaton of all skeletons finds every
     contained one in a single pass per name, so this stays linear in the total length of the names.
-    govmedia/run/incremental.py links units with this too, so both always agree."""
+    The run links units with this too (:func:`related_keys`, ``LINKS``), so both always agree."""
     skeletons = list(skeletons)
     automaton = ahocorasick.Automaton()
     for skel in skeletons:
@@ -310,6 +312,16 @@ def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"{', '.join(spec.url_hosts)} or a subdomain): give the account's profile url on the platfo"
                 "rm.")
 
+
+def related_keys(keys: Iterable[str]) -> dict[str, list[str]]:
+    """Of the link keys (:func:`link_keys`), the name-skeleton keys that link because one skeleton
+    contains the other (as GM105 compares them: :func:`contained`), outer -> inner."""
+    inside = contained(k[len(_SKEL):] for k in keys if k.startswith(_SKEL))
+    return {_SKEL + outer: [_SKEL + sub for sub in inner] for outer, inner in inside.items()}
+
+
+# GM101 and GM105 compare accounts of different units: only through these keys (docs/architecture.md)
+LINKS = Links(link_keys, related_keys)
 
 RULES = [gm101_duplicate_handle, gm102_one_per_platform, gm103_same_name, gm104_verification_subject,
          gm105_impersonation, gm107_platform_format]

@@ -173,7 +173,7 @@ Part = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, dict[str, An
 
 
 def public_part(registry: Registry) -> Part:
-    """The public data of the unit folders ``registry`` holds (its ``extract`` for checks/engine.check_all)."""
+    """The public data of the unit folders ``registry`` holds (its ``extract`` for govmedia/run/engine.py ``check_all``)."""
     units = [(uid, public_values(u.record.model)) for uid, u in registry.units.items() if u.record is not None]
     accounts = [(acc.unit_id, acc.account_id, public_values(rec.model)) for acc, rec in registry.valid_accounts()
                 if rec.model.status in PUBLISHED_STATUSES]

@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 
 from govmedia.dialect.identifiers import uscc_check_char
+from govmedia.schemas import MODELS
+from govmedia.schemas.json_schema import render
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -383,9 +385,6 @@ def write(files: dict[str, str], out: Path) -> None:
         if src.is_file() and rel != "governance.yaml":  # governance is in ``files``
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, out / rel)
-    from govmedia.commands.schema import render
-    from govmedia.schemas import MODELS
-
     (out / "schemas" / "json").mkdir(parents=True, exist_ok=True)
     for kind in MODELS:
         (out / "schemas" / "json" / f"{kind}.schema.json").write_text(render(kind), encoding="utf-8")

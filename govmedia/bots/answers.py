@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from govmedia.cli import Msg
+from govmedia.findings.message import Msg
 from govmedia.register.lifecycle import PENDING_STATUS
 from govmedia.schemas import Account, Request
 from govmedia.schemas.request import Action

@@ -11,7 +11,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any
 
-from govmedia.cli import Msg
+from govmedia.findings.message import Msg
 
 MAX_RESPONSE = 10 * 1024 * 1024
 

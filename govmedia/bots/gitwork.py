@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from govmedia.cli import Msg
+from govmedia.findings.message import Msg
 
 BRANCH_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$")
 _SAFE_PATH = re.compile(r"^(accounts|announcements)/[^\x00]+$")

@@ -16,7 +16,7 @@ from typing import Any
 
 from govmedia.bots import answers, gitwork, issueform, payload, report
 from govmedia.bots.payload import Outcome
-from govmedia.cli import Msg
+from govmedia.findings.message import Msg
 from govmedia.register.loader import load
 from govmedia.staff import scaffold as sc
 

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from govmedia.cli import Msg
+from govmedia.findings.message import Msg
 
 MAX_EVENT_BYTES = 25 * 1024 * 1024  # GitHub caps a webhook payload at 25 MB
 CHINA = timezone(timedelta(hours=8))  # dates in the register are dates in China

@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from govmedia.bots import gitwork
-from govmedia.cli import Msg
 from govmedia.findings.finding import Finding, printable
+from govmedia.findings.message import Msg
 from govmedia.register.context import Context
 from govmedia.run.engine import check_findings
 

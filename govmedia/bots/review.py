@@ -24,7 +24,7 @@ from pydantic import ValidationError
 from govmedia.bots import gitwork, payload, report, settle
 from govmedia.bots.forge import ApiError
 from govmedia.bots.payload import Outcome
-from govmedia.cli import Msg
+from govmedia.findings.message import Msg
 from govmedia.register.lifecycle import request_state
 from govmedia.register.loader import load
 from govmedia.register.registry import AccountRec, Registry, RequestRec

@@ -20,7 +20,8 @@ from govmedia.bots import daily, gitlab, issue, issueform, review
 from govmedia.bots.forge import Api, ApiError, GitHub, GitLab
 from govmedia.bots.gitwork import GitError
 from govmedia.bots.payload import PayloadError, load_event, text
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Msg, add_lang, iso_date, say
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_lang, iso_date, say
+from govmedia.findings.message import Msg
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

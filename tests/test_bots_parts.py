@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from govmedia.bots import answers, issueform
+from govmedia.bots import answers, issueform, review
 from govmedia.bots.gitwork import GitError, write_files
 from govmedia.cli import main
 from govmedia.register.loader import load
@@ -403,3 +403,15 @@ def test_the_branch_code_never_runs(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert f"{folder}/unit_head.yaml" in remote.files("govmedia-bot/issue-41")
     assert not marker.exists()
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(("body", "number"), [
+    ("同意。\n文号：铜政办函〔2026〕12号", "铜政办函〔2026〕12号"),
+    ("批复文号: 王编发〔2026〕3号  \n同意", "王编发〔2026〕3号"),
+    ("文号：<script>alert(1)</script>", None),
+    ("同意，文号见附件", None),
+    ("文号：" + "长" * 100, None),
+])
+def test_document_number_is_read_from_its_own_line_only(body: str, number: str | None) -> None:
+    found = review._DOC_NO.search(body)
+    assert (found.group(1) if found else None) == number

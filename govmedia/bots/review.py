@@ -33,7 +33,8 @@ from govmedia.schemas.common import Person
 from govmedia.schemas.governance import Governance
 from govmedia.staff import scaffold as sc
 
-_DOC_NO = re.compile(r"^\s*(?:批复)?文号\s*[:：]\s*(\S[^\n]{0,63}?)\s*$", re.M)
+# "文号：铜政办函〔2026〕12号" on a line of its own; no markup characters (the number is published).
+_DOC_NO = re.compile(r"^\s*(?:批复)?文号\s*[:：]\s*([^\s<>&\"'`][^\n<>&\"'`]{0,63}?)\s*$", re.M)
 Member = Callable[[str], "bool | None"]  # a reviewer handle ("@org/team" or "@login") -> is the reviewer in it
 
 

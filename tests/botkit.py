@@ -166,10 +166,11 @@ TEAMS = {
 }
 
 
-def github_stub() -> Stub:
+def github_stub(teams: dict[str, set[str]] | None = None) -> Stub:
+    members = TEAMS if teams is None else teams
     stub = Stub()
     stub.on("GET", r"/orgs/wangyi-gov/teams/([^/]+)/memberships/([^/]+)",
-            lambda m, _: (200, {"state": "active", "role": "member"}) if m.group(2) in TEAMS.get(m.group(1), ())
+            lambda m, _: (200, {"state": "active", "role": "member"}) if m.group(2) in members.get(m.group(1), ())
             else (404, {"message": "Not Found"}))
     stub.on("GET", r"/repos/wangyi-gov/govmedia-register/pulls", lambda m, _: (200, []))
     stub.on("POST", r"/repos/wangyi-gov/govmedia-register/pulls", lambda m, _: (201, {"number": 42}))

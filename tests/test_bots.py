@@ -222,3 +222,14 @@ def test_team_membership_unknown_without_a_token(opened: Remote, tmp_path: Path,
     said = bot("review", botkit.write_event(tmp_path, data), opened, None, capsys)
     assert "无法确认 @li-hongmei 是否属于" in said and "GOVMEDIA_MEMBERS_TOKEN" in said
     assert f"{FOLDER}/unit_head.yaml" not in opened.files(BRANCH)
+
+
+def test_one_person_decides_one_stage(opened: Remote, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Someone in two stages' teams (the unit's and the district office's) records the first, not both."""
+    stub = botkit.github_stub({**botkit.TEAMS, "wangyi-education": {"liu-xiaoming"}})
+    with botkit.serve(stub):
+        said = review(opened, tmp_path, stub, capsys, "liu-xiaoming", "2026-12-05T03:00:00Z", "同意。")
+        assert f"{FOLDER}/unit_head.yaml" in said
+        once = opened.head(BRANCH)
+        said = review(opened, tmp_path, stub, capsys, "liu-xiaoming", "2026-12-05T06:00:00Z", "同意。")
+    assert "同一人只能审批其中一个环节" in said and opened.head(BRANCH) == once

@@ -169,6 +169,15 @@ def _recorded(req: RequestRec, review: Review) -> bool:
     return False
 
 
+def _decided_by(req: RequestRec, login: str) -> str | None:
+    """The stage of ``req`` that ``login`` already decided through a web review, if any."""
+    for stage, approval in req.approvals.items():
+        ref = approval.model.review
+        if ref is not None and ref.login.lower() == login.lower():
+            return stage
+    return None
+
+
 def _not_owner(gov: Governance, base: Registry, pending: list[tuple[AccountRec, RequestRec, str]],
                review: Review, member: Member) -> Msg:
     """Why a review of someone who owns no next stage changes nothing: a later stage (out of order), or none."""
@@ -216,6 +225,14 @@ def decide(base: Registry, head: Registry, changed: list[str], review: Review, m
     mine = [(a, r, s) for a, r, s in pending if owns(review.login, _owners(gov, base, s, a.unit_id), member)]
     if not mine:
         return Outcome(_not_owner(gov, base, pending, review, member))
+    decided = {r.folder: _decided_by(r, review.login) for _, r, _ in mine}
+    if all(decided.values()):  # separation of duties: one person decides one stage of a request
+        stages = "、".join(f"「{gov.stages[s].title}」" for s in dict.fromkeys(v for v in decided.values() if v))
+        return Outcome(Msg(f"@{review.login} 已经以{stages}环节审批过本合并请求中的申请，同一人只能审批其中一个环节"
+                           "（职责分离）：本次审核不写入审批文件。下一环节请由其他审核人审批。",
+                           f"@{review.login} has already decided a stage of this request: one person decides one "
+                           "stage (separation of duties). Nothing was written."))
+    mine = [(a, r, s) for a, r, s in mine if not decided[r.folder]]
     person = _person(gov, review.login)
     if person is None:
         return Outcome(Msg(f"@{review.login} 是审核人，但 policies/governance.yaml 的 people 中没有登记其姓名和职务，"

@@ -19,11 +19,13 @@ apt_install() {
     exit 1
   fi
   echo "apt-get install $*" >&2
+  # Another apt or dpkg (unattended upgrades, a second terminal) may hold the lock: wait for it, up to 10 minutes.
+  local wait=(-o DPkg::Lock::Timeout=600)
   if [ -z "${GOVMEDIA_APT_UPDATED:-}" ]; then
-    $sudo apt-get update -qq
+    $sudo apt-get "${wait[@]}" update -qq
     GOVMEDIA_APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get "${wait[@]}" install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 apt_need() {

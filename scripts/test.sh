@@ -16,7 +16,8 @@ apt_need "${need[@]}"
 venv_install '[dev]'
 export PATH="$PWD/.venv/bin:$PATH"
 
-# The repository's own hooks pass on itself (ruff, mypy, schema drift, govmedia check).
-pre-commit run --all-files --show-diff-on-failure
+# The repository's own hooks pass on itself (ruff, mypy, schema drift, govmedia check), checked at the shipped
+# register's date: nothing here reads the real date, so time alone never turns it red.
+GOVMEDIA_TODAY="${GOVMEDIA_TODAY:-2026-12-07}" pre-commit run --all-files --show-diff-on-failure
 
 pytest -n auto "$@"

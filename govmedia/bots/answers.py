@@ -20,10 +20,11 @@ import yaml
 
 from govmedia.findings.message import Msg
 from govmedia.register.lifecycle import PENDING_STATUS
-from govmedia.schemas import Account, Request
 from govmedia.schemas.request import Action
-from govmedia.staff import forms
+from govmedia.staff import draft as dr
 from govmedia.staff import scaffold as sc
+from govmedia.staff.candidate import Checker
+from govmedia.staff.fields import Env
 
 # The register form's choice of the state an existing account is in -> recorded_status.
 RECORDED_STATUS = {"正常运行": "active", "已注销关停": "closed", "已退出监管": "exited",
@@ -48,81 +49,6 @@ class Scaffolded:
     files: dict[str, str] = field(default_factory=dict)
     problems: list[Msg] = field(default_factory=list)
     account: str = ""  # unit-id/account-id the request is about, once known
-
-
-def _choice(ask: sc.Ask, form: sc.Form, raw: str) -> str:
-    """A choice answered by its label (what a dropdown shows) becomes its value."""
-    if ask.choices is None:
-        return raw
-    for value, label in ask.choices(form.values):
-        if raw in (value, label):
-            return value
-    return raw
-
-
-def fill(form: sc.Form, answers: dict[str, str], names: dict[str, str]) -> list[Msg]:
-    """Answer ``form`` from ``answers`` (by flag name), defaults where the answer is empty; the problems
-    name the issue form's field (``names``) so the staff member knows which answer to edit."""
-    missing: list[str] = []
-    problems: list[Msg] = []
-    for ask in form.asks:
-        if ask.when is not None and not ask.when(form.values):
-            continue
-        key = ask.flag.removeprefix("--")
-        name = names.get(key, ask.zh)
-        raw = answers.get(key, "").strip()
-        default = ask.default(form.values) if ask.default else None
-        if raw:
-            value, problem = sc.parse(ask, _choice(ask, form, raw))
-            problem = problem or sc.check_answer(form, ask, value)
-            shown = raw if len(raw) <= 60 else raw[:57] + "…"
-            if problem is not None:
-                problems.append(Msg(f"「{name}」（{shown}）：{problem.zh}", f"“{name}” ({shown}): {problem.en}"))
-                continue
-        elif default not in (None, "", []):
-            value = default
-            problem = sc.check_answer(form, ask, value)
-            if problem is not None:
-                problems.append(Msg(f"「{name}」：{problem.zh}", f"“{name}”: {problem.en}"))
-                continue
-        else:
-            if ask.required:
-                missing.append(name)
-            continue
-        form.values[ask.key] = value
-    if missing:
-        problems.insert(0, Msg("请填写：" + "、".join(f"「{m}」" for m in missing) + "。",
-                               "Please answer: " + ", ".join(f"“{m}”" for m in missing) + "."))
-    return problems
-
-
-def _documents(model: type[Any], doc: dict[str, Any], name: str) -> list[Msg]:
-    return [Msg(f"{name}：{m.zh}", f"{name}: {m.en}") for m in sc.validate_document(model, doc)]
-
-
-def _open(env: sc.Env, answers: dict[str, str], names: dict[str, str], action: str) -> Scaffolded:
-    form = forms.account_form(env)
-    out = Scaffolded(problems=fill(form, answers, names))
-    if out.problems:
-        return out
-    values = form.values
-    out.account = f"{values['unit']}/{values['id']}"
-    doc = sc.nested(values, "doc.")
-    doc["status"] = "applying"
-    request = {"action": "open", "submitted_on": values["date"],
-               "applicant": {"name": values["applicant.name"], "title": values["applicant.title"]}}
-    out.problems += _documents(Account, doc, "account.yaml") + _documents(Request, request, "request.yaml")
-    out.problems += sc.platform_problems(env.governance, doc["platform"], doc["platform_id"], doc["url"])
-    if out.problems:
-        return out
-    out.files = sc.account_files(values)
-    if action == "register":
-        out.files = _as_register(out.files, answers)
-        request_rel = next(rel for rel in out.files if rel.endswith("/request.yaml"))
-        out.problems += _documents(Request, yaml.safe_load(out.files[request_rel]), "request.yaml")
-        if out.problems:
-            out.files = {}
-    return out
 
 
 def _as_register(files: dict[str, str], answers: dict[str, str]) -> dict[str, str]:
@@ -167,42 +93,50 @@ def _change_sets(text: str) -> tuple[list[str], list[Msg]]:
     return sets, problems
 
 
-def _request(env: sc.Env, answers: dict[str, str], names: dict[str, str], action: str) -> Scaffolded:
-    form = forms.request_form(env)
-    out = Scaffolded(problems=fill(form, {**answers, "action": action}, names))
-    if out.problems:
-        return out
-    values = form.values
-    ref = str(values["account"])
-    out.account = ref
-    acc = env.registry.accounts[ref]
-    assert acc.record is not None  # request_form's account check refuses an account that did not load
-    doc = sc.nested(values, "doc.")
-    current = dict(acc.record.doc.data)
-    if action == "change":
-        sets, out.problems = _change_sets(answers.get("changes", ""))
-        changes, problems = sc.build_changes(current, sets, set(env.registry.units))
-        out.problems += problems
-        doc["changes"] = changes
-        after = sc.apply_changes(current, changes)
-        out.problems += _documents(Account, after, "变更后的 account.yaml")
-        out.problems += sc.platform_problems(env.governance, str(after.get("platform", "")),
-                                             after.get("platform_id"), after.get("url"))
-    out.problems += _documents(Request, doc, "request.yaml")
-    if out.problems:
-        return out
-    out.files = sc.request_files(values, doc)
-    text = (env.registry.root / acc.path).read_text(encoding="utf-8")
-    out.files[acc.path] = sc.set_status(text, sc.pending_status(action))
+def _name(names: dict[str, str], field: str | None) -> str:
+    key = "changes" if field == "set" else (field or "").replace("_", "-")
+    return names.get(key, field or "")
+
+
+def _said(draft: dr.Draft, names: dict[str, str]) -> list[Msg]:
+    """What stops the files, each naming the issue form's field (its label) so the staff member knows
+    which answer to edit: missing answers, unusable answers, and the rules' errors on the files."""
+    out = []
+    if draft.missing:
+        listed = "、".join(f"「{_name(names, f.name)}」" for f in draft.missing)
+        out.append(Msg(f"请填写：{listed}。", "Please answer: " + ", ".join(_name(names, f.name) for f in draft.missing)))
+    for p in draft.problems:
+        given = f"（{p.given[:57]}）" if p.given else ""
+        head = f"「{_name(names, p.field)}」{given}：" if p.field else ""
+        out.append(Msg(head + p.message.zh, (f"“{_name(names, p.field)}”: " if p.field else "") + p.message.en))
+    for f in draft.findings:
+        if f.severity == "error":
+            field = draft.field_of(f)
+            head = f"「{_name(names, field)}」：" if field else f"{f.path}："
+            out.append(Msg(f"{head}{f.code} {f.zh}", f"{f.code} {f.en}"))
     return out
 
 
-def scaffold(env: sc.Env, action: str, answers: dict[str, str], names: dict[str, str]) -> Scaffolded:
-    """The files of the request ``action`` answered in ``answers``, or the problems to fix first."""
+def scaffold(env: Env, action: str, answers: dict[str, str], names: dict[str, str]) -> Scaffolded:
+    """The files of the request ``action`` answered in ``answers``, or the problems to fix first: the staff
+    tooling's own answers-to-files function (``govmedia.staff.draft``), judged by the rules."""
     if action == "register" and "register" not in typing.get_args(Action):
         return Scaffolded(problems=[Msg("这个名录版本还不能办理存量登记：请联系区政府办公室。",
                                         "This version of the register cannot record existing accounts yet: "
                                         "ask the district office.")])
-    if action in ("open", "register"):
-        return _open(env, answers, names, action)
-    return _request(env, answers, names, action)
+    given: dict[str, Any] = {k.replace("-", "_"): v for k, v in answers.items() if v.strip()}
+    out = Scaffolded()
+    if "changes" in given:
+        given["set"], out.problems = _change_sets(given.pop("changes"))
+    for extra in ("opened_on", "recorded_status", "ended_on"):  # the 存量登记 form's own answers
+        given.pop(extra, None)
+    draft = dr.draft_action("open" if action == "register" else action, given, env, Checker(env.registry, env.today))
+    out.problems += _said(draft, names)
+    values = draft.values
+    out.account = str(values.get("account") or f"{values.get('unit')}/{values.get('id')}")
+    if out.problems or draft.files is None:
+        return out
+    out.files = dict(draft.files.texts)
+    if action == "register":
+        out.files = _as_register(out.files, answers)
+    return out

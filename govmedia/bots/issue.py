@@ -18,7 +18,7 @@ from govmedia.bots import answers, gitwork, issueform, payload, report
 from govmedia.bots.payload import Outcome
 from govmedia.findings.message import Msg
 from govmedia.register.loader import load
-from govmedia.staff import scaffold as sc
+from govmedia.staff.fields import Env
 
 BRANCH = "govmedia-bot/issue-{}"
 # Who may have a form turned into a branch: members of the organisation or collaborators (GitHub's
@@ -74,7 +74,7 @@ def plan(root: Path, event: IssueEvent, form: issueform.IssueForm) -> answers.Sc
     if registry.governance is None:
         return answers.Scaffolded(problems=[Msg("policies/governance.yaml 有错误，无法办理：请联系区政府办公室。",
                                                 "policies/governance.yaml has errors: ask the district office.")])
-    env = sc.Env(registry, registry.governance.model, event.created, "zh")
+    env = Env(registry, registry.governance.model, event.created, "zh")
     replies = issueform.parse_body(form, event.body)
     names = {f.id: f.label for f in form.fields}
     return answers.scaffold(env, form.action, replies, names)

@@ -25,13 +25,14 @@ from govmedia.bots import gitwork, payload, report, settle
 from govmedia.bots.forge import ApiError
 from govmedia.bots.payload import Outcome
 from govmedia.findings.message import Msg
+from govmedia.register import digest
 from govmedia.register.lifecycle import request_state
 from govmedia.register.loader import load
 from govmedia.register.registry import AccountRec, Registry, RequestRec
 from govmedia.schemas import Approval
 from govmedia.schemas.common import Person
 from govmedia.schemas.governance import Governance
-from govmedia.staff import scaffold as sc
+from govmedia.staff.fields import Env
 
 # "文号：铜政办函〔2026〕12号" on a line of its own; no markup characters (the number is published).
 _DOC_NO = re.compile(r"^\s*(?:批复)?文号\s*[:：]\s*([^\s<>&\"'`][^\n<>&\"'`]{0,63}?)\s*$", re.M)
@@ -127,9 +128,8 @@ def _person(gov: Governance, login: str) -> Person | None:
 
 
 def request_digest(req: RequestRec) -> str | None:
-    """The digest of the request an approval binds to. THE ONE CALL SITE: when approvals carry a
-    ``request_digest`` computed by a library function, return it here (None until then)."""
-    return None
+    """The digest of the request an approval binds to (the approval chain's own function)."""
+    return digest.request_digest(req.request.doc.data) if req.request is not None else None
 
 
 def _next_step(gov: Governance, base: Registry, acc: AccountRec, chain: list[str], stage: str, decision: str) -> str:
@@ -248,7 +248,7 @@ def _write(gov: Governance, base: Registry, head: Registry, mine: list[tuple[Acc
     document_no = found.group(1) if found else None
     files: dict[str, str | None] = {}
     said: list[str] = []
-    env = sc.Env(head, gov, review.day, "zh")
+    env = Env(head, gov, review.day, "zh")
     for acc, req, stage in mine:
         spec = gov.stages[stage]
         if spec.requires_document and not document_no:

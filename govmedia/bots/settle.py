@@ -16,6 +16,7 @@ from govmedia.register.lifecycle import APPROVED_STATUS
 from govmedia.register.registry import AccountRec, RequestRec
 from govmedia.schemas import Account, Approval
 from govmedia.staff import scaffold as sc
+from govmedia.staff.fields import Env
 
 
 def ordered(doc: dict[str, Any], model: type[Any]) -> dict[str, Any]:
@@ -29,7 +30,7 @@ def approval_file(folder: str, stage: str, doc: dict[str, Any]) -> dict[str, str
     return {rel: sc.render(rel, ordered(doc, Approval), "approval")}
 
 
-def settled(env: sc.Env, acc: AccountRec, req: RequestRec, decision: str, day: date) -> dict[str, str]:
+def settled(env: Env, acc: AccountRec, req: RequestRec, decision: str, day: date) -> dict[str, str]:
     """The files to change with the final decision ``decision`` (made on ``day``) of ``req``."""
     if acc.record is None or req.request is None:
         return {}
@@ -50,7 +51,7 @@ def settled(env: sc.Env, acc: AccountRec, req: RequestRec, decision: str, day: d
     return files
 
 
-def announcement(env: sc.Env, ref: str, day: date) -> dict[str, str]:
+def announcement(env: Env, ref: str, day: date) -> dict[str, str]:
     """The opening announcement ``govmedia new announcement --kind opening --account REF --date DAY`` drafts:
     its default title, the shortest display window governance.yaml allows, the same body."""
     acc = env.registry.accounts[ref]

@@ -13,6 +13,7 @@ from govmedia.findings.finding import printable
 from govmedia.findings.message import Msg, msg
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+TODAY_ENV = "GOVMEDIA_TODAY"
 
 
 def say(command: str, lang: str, text: str) -> None:
@@ -69,5 +70,7 @@ def add_common(parser: argparse.ArgumentParser, today: bool = True) -> None:
     parser.add_argument("--root", default=".", help="名录仓库根目录（默认：当前目录）")
     add_lang(parser)
     if today:
-        parser.add_argument("--today", type=iso_date, default=None,
-                            help="以哪一天为“今天”检查日期规则，YYYY-MM-DD（默认：今天）")
+        # GOVMEDIA_TODAY pins the date for a whole session (tests, CI, the site build): nothing that must
+        # give the same answer tomorrow may read the real date. --today still wins.
+        parser.add_argument("--today", type=iso_date, default=os.environ.get(TODAY_ENV) or None,
+                            help=f"以哪一天为“今天”检查日期规则，YYYY-MM-DD（默认：环境变量 {TODAY_ENV}，否则今天）")

@@ -7,6 +7,7 @@ The plugin checks the register first and refuses to build while it has any error
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import subprocess
 import sys
@@ -81,7 +82,19 @@ def _scalar(node: yaml.Node | None) -> str | None:
     return node.value if isinstance(node, yaml.ScalarNode) and node.value else None
 
 
+def _site_installed() -> bool:
+    """Whether the ``site`` extra is installed (the light install, the pre-commit hook's, has no MkDocs)."""
+    try:
+        return importlib.util.find_spec("mkdocs") is not None
+    except (ImportError, ValueError):  # a broken or blocked installation
+        return False
+
+
 def run(args: argparse.Namespace) -> int:
+    if not _site_installed():
+        say("site", args.lang, msg(args.lang, "网站需要 site 附加组件：请运行 pip install 'govmedia[site]'（或 bash scripts/serve.sh）。",
+                                   "the site needs the site extra: run pip install 'govmedia[site]' (or bash scripts/serve.sh)."))
+        return EXIT_USAGE
     config = Path(args.root) / "mkdocs.yml"
     if not config.is_file():
         print(f"govmedia: 找不到 {config}：请用 --root 指向名录仓库根目录", file=sys.stderr)

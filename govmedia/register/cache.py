@@ -27,6 +27,7 @@ from typing import Any
 from govmedia.dialect import yamlload
 from govmedia.dialect.files import regular_chunks
 from govmedia.findings.finding import Finding
+from govmedia.register.walk import walk
 
 FORMAT = b"govmedia-cache-1"
 REGISTER_DIRS = ("accounts", "announcements", "policies")
@@ -262,26 +263,15 @@ def add_file(out: FileMap, rel: str, full: str, previous: FileMap, previous_ns: 
 def walk_folder(root_s: str, rel: str, out: FileMap, previous: FileMap, previous_ns: int,
                 refuse_repositories: bool = False) -> bool:
     """Record every file below ``rel``, and every empty or unreadable folder (the loader reports those).
-    With ``refuse_repositories`` a ``.git`` entry stops the walk: False (govmedia/register/gitscan.py cannot answer)."""
-    try:
-        with os.scandir(os.path.join(root_s, rel)) as it:
-            entries = list(it)
-    except FileNotFoundError:
-        return True
-    except OSError as exc:  # the loader reports it (GM001); its repair must be seen too
-        out[rel + "/"] = folder_entry(exc)
-        return True
-    if not entries:  # an empty folder is a finding (a unit or account without its file): record it
-        out[rel + "/"] = folder_entry(None)
-    for entry in entries:
-        sub = f"{rel}/{entry.name}"
-        if refuse_repositories and entry.name == ".git":
+    With ``refuse_repositories`` a ``.git`` entry stops the walk: False (govmedia/register/gitscan.py cannot answer).
+    The walk is govmedia/register/walk.py's: iterative, and bounded in depth."""
+    for visit in walk(root_s, rel):
+        if refuse_repositories and "/.git/" in f"/{visit.rel}/":
             return False
-        if entry.is_dir(follow_symlinks=False):
-            if not walk_folder(root_s, sub, out, previous, previous_ns, refuse_repositories):
-                return False
-        else:
-            add_file(out, sub, entry.path, previous, previous_ns, entry)
+        if visit.entry is not None:
+            add_file(out, visit.rel, visit.entry.path, previous, previous_ns, visit.entry)
+        else:  # an empty folder is a finding (a unit or account without its file), an unreadable one too
+            out[visit.rel + "/"] = folder_entry(visit.error)
     return True
 
 

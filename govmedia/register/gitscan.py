@@ -30,6 +30,7 @@ from pathlib import Path
 from govmedia.dialect.files import read_regular
 from govmedia.register import cache
 from govmedia.register.cache import EXTRA_FILES, REGISTER_DIRS, FileMap, StatKey
+from govmedia.register.walk import within
 
 TIMEOUT = 30.0  # seconds, for each git command
 _MODES = {"100644", "100755", "120000"}  # anything else (160000 gitlink, 040000 sparse dir): no answer
@@ -302,4 +303,6 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
     for extra in EXTRA_FILES:  # exactly as scan() does, unless git vouches for it
         if extra not in out_map:
             cache.add_file(out_map, extra, os.path.join(root_s, extra), {}, 0)
+    if not all(map(within, out_map)):  # git lists files at any depth; scan()'s walk stops (walk.MAX_PARTS)
+        out_map = {rel: value for rel, value in out_map.items() if within(rel)}
     return out_map

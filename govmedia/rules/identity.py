@@ -11,12 +11,12 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import ahocorasick
 
 from govmedia.dialect.identifiers import host_in
 from govmedia.dialect.textfold import fold, skeleton
+from govmedia.dialect.urls import url_host
 from govmedia.findings.finding import Finding
 from govmedia.register.context import Context
 from govmedia.register.registry import AccountRec, Record, Registry
@@ -297,10 +297,7 @@ def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 "账号主页复制正确的账号 ID。",
                 f"account {acc.ref}: platform_id '{m.platform_id}' does not fit {m.platform} "
                 f"({spec.id_pattern}): copy the id from the account's profile page.")
-        try:
-            host = (urlsplit(m.url).hostname or "").rstrip(".")
-        except ValueError:
-            host = ""
+        host = url_host(m.url)
         if not host_fits(host, spec.url_hosts):
             hosts = "、".join(spec.url_hosts)
             yield finding(

@@ -9,9 +9,9 @@ import csv
 import io
 import json
 from typing import Any
-from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
+from govmedia.dialect.urls import url_host
 from govmedia.site.markdown import render_markdown
 from govmedia.site.publish import ANNOUNCEMENT_KIND_LABELS, OFFICIAL_STATUSES, PUBLISHED_ORDER, Public, status_label
 
@@ -74,7 +74,7 @@ def announcements_json(pub: Public) -> str:
 
 def atom_feed(pub: Public, site_url: str | None) -> str:
     """Atom feed of the published announcements, newest first."""
-    authority = urlsplit(pub.portal_url).hostname or "govmedia.invalid"
+    authority = url_host(pub.portal_url) or "govmedia.invalid"
     base = (site_url or "").rstrip("/") + "/" if site_url else ""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")

@@ -22,7 +22,7 @@ from .gitrepo import Repo, approval, make_repo
 KUAISHOU = "accounts/wangyi-education/kuaishou"
 KUAISHOU_OPEN = f"{KUAISHOU}/requests/2026-05-12-open"
 WEIBO = "accounts/wangyi-gov-office/weibo"
-BILIBILI_CHANGE = "accounts/wangyi-culture-tourism/bilibili/requests/2025-02-12-change"
+BILIBILI_CHANGE = "accounts/wangyi-culture-tourism/bilibili/requests/2026-05-20-change"
 
 
 @pytest.fixture
@@ -40,8 +40,9 @@ def _rename_request(repo: Repo, changes: dict[str, str], stages: tuple[str, ...]
     if "district_office" in stages:
         repo.write(f"{folder}/district_office.yaml", approval(date(2026, 5, 25), "刘晓明", "区政府办公室主任"))
     if "city_office" in stages:
+        number = 100 + sum(map(ord, folder)) % 800  # one 文号 per request (the demo uses 1–97)
         repo.write(f"{folder}/city_office.yaml", approval(date(2026, 5, 28), "赵强", "市政府办公室主任",
-                                                         "铜政办函〔2026〕12号"))
+                                                         f"铜政办函〔2026〕{number}号"))
 
 
 # -- legitimate merge requests stay silent ---------------------------------------------------------
@@ -60,7 +61,8 @@ def test_next_stage_approving_a_pending_request(repo: Repo) -> None:
 def test_completing_a_change_request_returns_to_active(repo: Repo) -> None:
     repo.write(f"{BILIBILI_CHANGE}/city_office.yaml", approval(date(2026, 5, 30), "赵强", "市政府办公室主任",
                                                               "铜政办函〔2026〕31号"))
-    repo.edit("accounts/wangyi-culture-tourism/bilibili/account.yaml", status="active")
+    repo.edit("accounts/wangyi-culture-tourism/bilibili/account.yaml", status="active",
+              positioning="发布区文旅局文化旅游资讯与政策解读。")  # the approved change, applied
     repo.commit("change approved")
     assert repo.findings() == []
 
@@ -324,7 +326,7 @@ def test_a_partial_base_against_the_whole_register_is_caught(repo: Repo, monkeyp
     base with every account now would call every unchanged account new (GM602)."""
     from govmedia.rules import history
 
-    monkeypatch.setattr(history, "_seen", lambda reg, snap: reg)
+    monkeypatch.setattr(history, "seen", lambda reg, snap: reg)
     repo.write(f"{KUAISHOU_OPEN}/city_office.yaml", approval(date(2026, 5, 30), "赵强", "市政府办公室主任",
                                                             "铜政办函〔2026〕30号"))
     repo.commit("city office approves")

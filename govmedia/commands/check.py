@@ -15,6 +15,7 @@ from govmedia.register.context import Context
 from govmedia.register.walk import count_files
 from govmedia.run.engine import check_findings, has_errors, plan_for
 from govmedia.run.precommit import changed_paths
+from govmedia.run.preexisting import demote
 from govmedia.run.progress import progress_bar
 
 
@@ -24,6 +25,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--base", default=None, help="与该 git 版本比较，启用历史规则 GM6xx")
     p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式（默认 text）")
     p.add_argument("--verify-signatures", action="store_true", help="要求 --base 以来新增的审批文件有合规签名")
+    p.add_argument("--strict", action="store_true",
+                   help="与 --base 同用：基准版本已有、本次未改动文件上的错误也算失败（默认只报告为警告）")
     p.add_argument("--no-cache", action="store_true", help="不使用缓存（$XDG_CACHE_HOME/govmedia）")
     p.add_argument("--changed", action="store_true",
                    help="只报告 git 显示有改动的文件中的问题（暂存的文件，或 pre-commit 的推送范围；都没有时报告全部）")
@@ -72,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     with progress_bar(args.lang) as progress:
         findings = check_findings(ctx, progress, plan)
+    if ctx.base is not None and not args.strict:
+        findings = demote(ctx, findings)
     paths = list(args.paths)
     if args.changed and not paths:
         paths = changed_paths(root) or []

@@ -10,10 +10,11 @@ import errno
 import gc
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -55,18 +56,70 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 Progress = Callable[[int, int], None]
 
 
+class Entry(Protocol):
+    """What the loader asks of a folder entry: :class:`os.DirEntry`, or a :class:`Planned` file."""
+
+    @property
+    def name(self) -> str: ...
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool: ...
+    def is_file(self, *, follow_symlinks: bool = True) -> bool: ...
+    def is_symlink(self) -> bool: ...
+
+
+class Planned:
+    """A file or folder that exists only in the loader's overlay: a candidate not written yet."""
+
+    def __init__(self, name: str, folder: bool) -> None:
+        self._name, self._folder = name, folder
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return self._folder
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        return not self._folder
+
+    def is_symlink(self) -> bool:
+        return False
+
+
+def _children(overlay: Mapping[str, bytes]) -> dict[str, dict[str, bool]]:
+    """folder -> {name: is a folder} of every path in ``overlay`` (relative, forward slashes)."""
+    out: dict[str, dict[str, bool]] = {}
+    for rel in overlay:
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            names = out.setdefault("/".join(parts[:depth]), {})
+            names[parts[depth]] = names.get(parts[depth], False) or depth < len(parts) - 1
+    return out
+
+
 class Loader:
+    """Builds the registry from the files under ``root``. ``overlay`` ({relative path: bytes}) adds files
+    or replaces them, in memory only: govmedia/register/candidate.py checks files before they are written."""
+
     def __init__(self, root: Path, cache: ParseCache | None = None, progress: Progress | None = None,
-                 scope: frozenset[str] | None = None) -> None:
+                 scope: frozenset[str] | None = None, overlay: Mapping[str, bytes] | None = None) -> None:
         self.root = root
         self.root_s = str(root)
         self.reg = Registry(root=root, scope=scope)
         self.cache = cache
         self.progress = progress
+        self.overlay = overlay or {}
+        self.planned = _children(self.overlay)
 
     # -- files ---------------------------------------------------------------------------------
     def _read(self, rel: str) -> bytes | None:
         full = os.path.join(self.root_s, rel)
+        planned = self.overlay.get(rel)
+        if planned is not None:
+            if len(planned) <= yamlload.MAX_FILE_BYTES:
+                return planned
+            self.reg.findings.append(yamlload.too_large(rel, len(planned)))
+            return None
         try:
             if not _NOFOLLOW and os.path.islink(full):  # pragma: no cover - platforms without O_NOFOLLOW
                 raise OSError(errno.ELOOP, "symlink")
@@ -178,15 +231,21 @@ class Loader:
             except UnicodeDecodeError:
                 self.reg.codeowners[rel] = None
 
-    def _entries(self, rel: str) -> list[os.DirEntry[str]]:
-        """A folder's entries. A folder that is missing is simply empty; one that is a file, a symlink
-        or unreadable is a finding: otherwise replacing accounts/ by a file would empty the register."""
+    def _entries(self, rel: str) -> list[Entry]:
+        """A folder's entries (with the overlay's). A folder that is missing is simply empty; one that is a
+        file, a symlink or unreadable is a finding: otherwise replacing accounts/ by a file would empty the
+        register."""
+        planned = self.planned.get(rel)
+        entries: list[Entry] = [Planned(name, folder) for name, folder in planned.items()] if planned else []
+        return sorted([*self._disk_entries(rel, planned or {}), *entries], key=lambda e: e.name)
+
+    def _disk_entries(self, rel: str, planned: Mapping[str, bool]) -> list[Entry]:
         full = os.path.join(self.root_s, rel)
         try:
             if os.path.islink(full):
                 raise NotADirectoryError(errno.ENOTDIR, "symlink")
             with os.scandir(full) as it:
-                return sorted(it, key=lambda e: e.name)
+                return [e for e in it if e.name not in planned]
         except FileNotFoundError:
             return []
         except NotADirectoryError:
@@ -228,7 +287,7 @@ class Loader:
                 self.progress(done, len(units))
             self._accounts_entry(unit_entry)
 
-    def _accounts_entry(self, unit_entry: os.DirEntry[str]) -> None:
+    def _accounts_entry(self, unit_entry: Entry) -> None:
         rel = f"accounts/{unit_entry.name}"
         if not unit_entry.is_dir(follow_symlinks=False):
             self._stray(rel, "文件", "file")
@@ -250,16 +309,21 @@ class Loader:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            for entry in self._entries("accounts"):
-                if entry.name in new:
-                    self._accounts_entry(entry)
+            self.load_units(new)
         finally:
             if enabled:
                 gc.enable()
+        return reg
+
+    def load_units(self, unit_ids: frozenset[str]) -> None:
+        """Load these unit folders into the registry, then put it back in the order a full load has."""
+        reg = self.reg
+        for entry in self._entries("accounts"):
+            if entry.name in unit_ids:
+                self._accounts_entry(entry)
         reg.units = dict(sorted(reg.units.items()))
         reg.accounts = dict(sorted(reg.accounts.items(), key=lambda kv: (kv[1].unit_id, kv[1].account_id)))
         _sort_requests(reg)
-        return reg
 
     def _unit(self, unit_id: str) -> None:
         base = f"accounts/{unit_id}"
@@ -311,7 +375,7 @@ class Loader:
             else:
                 self._stray(rel, "文件或目录", "file or folder")
 
-    def _request(self, acc: AccountRec, entry: os.DirEntry[str]) -> None:
+    def _request(self, acc: AccountRec, entry: Entry) -> None:
         folder = f"{acc.path.rsplit('/', 1)[0]}/requests/{entry.name}"
         m = REQUEST_DIR_RE.match(entry.name)
         day = _iso(m.group(1)) if m else None
@@ -424,6 +488,33 @@ def load(root: Path | str, cache: ParseCache | None = None, progress: Progress |
             gc.enable()
     _sort_requests(registry)
     return registry
+
+
+def with_files(base: Registry, files: Mapping[str, bytes]) -> Registry:
+    """``base`` with ``files`` ({relative path: bytes}, new or replacing) in place, in memory: the unit folders
+    and the announcements the files belong to are loaded again with them; the rest of ``base`` is shared.
+    ``base`` itself is left as it was. Files outside accounts/<unit>/ and announcements/ are refused."""
+    units = sorted({rel.split("/")[1] for rel in files if rel.startswith("accounts/") and rel.count("/") >= 2})
+    announcements = any(rel.startswith("announcements/") and rel.count("/") == 1 for rel in files)
+    if len(units) + announcements == 0 or any(rel.count("/") < 1 or rel.split("/")[0] not in ("accounts", "announcements")
+                                              for rel in files):
+        raise ValueError("candidate files belong under accounts/<unit>/ or announcements/")
+    touched = tuple(f"accounts/{uid}" for uid in units) + (("announcements",) if announcements else ())
+
+    def kept(path: str) -> bool:
+        return not any(path == t or path.startswith(t + "/") for t in touched)
+
+    reg = replace(base, units={k: u for k, u in base.units.items() if k not in units},
+                  accounts={k: a for k, a in base.accounts.items() if a.unit_id not in units},
+                  announcements=[] if announcements else list(base.announcements),
+                  findings=[f for f in base.findings if kept(f.path)], broken={p for p in base.broken if kept(p)},
+                  derived={}, carry={}, carried={})
+    loader = Loader(base.root, None, None, base.scope, files)
+    loader.reg = reg
+    if announcements:
+        loader._announcements()
+    loader.load_units(frozenset(units))
+    return reg
 
 
 def load_more(registry: Registry, cache: ParseCache | None, unit_ids: frozenset[str]) -> Registry:

@@ -123,6 +123,10 @@ class Registry:
         """True when this registry holds the unit folder ``unit_id`` (if it exists at all)."""
         return self.scope is None or unit_id in self.scope
 
+    def lacks_unit(self, unit_id: str) -> bool:
+        """True when the register has no unit folder ``unit_id``; never for one this registry did not load."""
+        return unit_id not in self.units and self.in_scope(unit_id)
+
     def lacks_account(self, ref: str) -> bool:
         """True when the register has no account ``<unit>/<account>``; never for a unit folder this registry
         did not load (a partial register cannot tell)."""

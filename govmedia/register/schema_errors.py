@@ -85,6 +85,33 @@ def zh_message(err: dict[str, Any], field: str, model: type[BaseModel] | None) -
     return f"“{field}” 不符合要求：{err.get('msg', '')}。"
 
 
+_EN = {
+    "missing": "the required field “{f}” is missing: add it (formats in schemas/json/).",
+    "extra_forbidden": "unknown field “{f}”: delete it or correct its spelling.",
+    "string_type": "“{f}” must be text, it is {given}: quote numbers and dates.",
+    "bool_type": "“{f}” must be true or false, it is {given}.",
+    "int_type": "“{f}” must be a whole number, it is {given}.",
+    "list_type": "“{f}” must be a list (each item on a line starting with “- ”), it is {given}.",
+    "literal_error": "“{f}” is {given}, which is not allowed: it must be one of {expected}.",
+    "string_pattern_mismatch": "“{f}” has the wrong format ({given}): it must match {pattern}.",
+    "string_too_short": "“{f}” must not be empty.",
+    "string_too_long": "“{f}” is too long: at most {max_length} characters.",
+    "greater_than_equal": "“{f}” is too small ({given}): it must be at least {ge}.",
+    "less_than_equal": "“{f}” is too large ({given}): it must be at most {le}.",
+}
+
+
+def en_message(err: dict[str, Any], field: str) -> str:
+    """The English of a pydantic error as a sentence that says the fix, like :func:`zh_message`."""
+    ctx = err.get("ctx") or {}
+    template = _EN.get(err["type"])
+    given = show_value(err.get("input"))
+    if template is None:
+        return f"{field}: {err.get('msg', '')} (got {given})"
+    return template.format(f=field, given=given, expected=ctx.get("expected", ""), pattern=ctx.get("pattern", ""),
+                           max_length=ctx.get("max_length"), ge=ctx.get("ge"), le=ctx.get("le"))
+
+
 def _en_slip(err: dict[str, Any]) -> str:
     """The English of a tab, full-width space or full-width colon in an unknown key or in text given where a
     mapping belongs (what :func:`zh_message` names in Chinese)."""
@@ -125,11 +152,6 @@ def findings_from(
         field = dotted(loc)
         pos = doc.pos(loc)
         zh = f"{label}{zh_message(dict(err), field, model)}"
-        en = f"{kind}: {field}: {err.get('msg', '')} (got {show_value(err.get('input'))})" + _en_slip(dict(err))
+        en = f"{kind}: {en_message(dict(err), field)}" + _en_slip(dict(err))
         out.append(make("GM010", path, pos.line, pos.column, zh, en))
     return out
-
-
-# The old private names, still imported by govmedia/staff/scaffold.py (on the architecture test's allowlist):
-# remove them with those imports.
-_show, _zh, _problem = show_value, zh_message, known_problem

@@ -23,6 +23,8 @@ class BaseSnapshot:
 
     def is_request_file(self, rel: str) -> bool:
         parts = rel.split("/")
+        if len(parts) == 4 and parts[0] == "policies" and parts[1] == "requests":
+            return True  # a policy request (a change to governance.yaml or a unit's reviewers)
         return len(parts) == 6 and parts[0] == "accounts" and parts[3] == "requests"
 
     def request_files(self) -> dict[str, bytes]:

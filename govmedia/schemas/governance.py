@@ -49,6 +49,9 @@ class Chains(Strict):
     change: list[Key] = Field(min_length=1)
     exit: list[Key] = Field(min_length=1)
     close: list[Key] = Field(min_length=1)
+    # A change to governance.yaml or to a unit's reviewers, signers or identity is itself a request
+    # (policies/requests/<date>-policy/) with this chain; without it, the change chain's.
+    policy: list[Key] | None = Field(default=None, min_length=1)
 
 
 class Platform(Strict):
@@ -74,11 +77,14 @@ class Governance(Strict):
     platforms: dict[Key, Platform] = Field(min_length=1)
     content: Content = Field(default_factory=Content)
     unit_head_stage: Key = "unit_head"
+    # Separation of duties: one person decides at most one stage of a request, except for the stages
+    # listed together here (e.g. [[unit_head, district_office]] when the unit is the district office).
+    shared_approver_stages: list[list[Key]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _chains_name_stages(self) -> Governance:
-        for action in ("open", "change", "exit", "close"):
-            chain: list[str] = getattr(self.chains, action)
+        for action in ("open", "change", "exit", "close", "policy"):
+            chain: list[str] = getattr(self.chains, action) or []
             for stage in chain:
                 if stage not in self.stages:
                     raise problem("chains", f"审核链 chains.{action} 中的环节 “{stage}” 未在 stages 中定义：请先在 stages 中添加它或改正拼写",
@@ -89,5 +95,11 @@ class Governance(Strict):
         return self
 
     def chain(self, action: str) -> list[str]:
+        if action == "policy":
+            return self.chains.policy or self.chains.change
         chain: list[str] = getattr(self.chains, action)
         return chain
+
+    def may_share_approver(self, a: str, b: str) -> bool:
+        """Whether one person may decide both stage ``a`` and stage ``b`` of one request."""
+        return any(a in group and b in group for group in self.shared_approver_stages)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from govmedia.dialect.identifiers import uscc_check_char
+from govmedia.register.digest import request_digest
 from govmedia.schemas import MODELS
 from govmedia.schemas.json_schema import render
 
@@ -214,6 +215,7 @@ class _Writer:
                 approval["document_no"] = f"{prefix}〔{day.year}〕{self.seq % 97 + 1}号"
             if stage == reject_at:
                 approval["comment"] = "同一平台已有本单位账号，请整合后再申请（第七条（一））。"
+            approval["request_digest"] = request_digest(request)
             self.add(f"{folder}/{stage}.yaml", dump(approval, "approval", 5))
         return day
 

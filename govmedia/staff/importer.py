@@ -22,7 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from govmedia.cli import Msg
+from govmedia.findings.message import Msg
+from govmedia.register.digest import request_digest
 from govmedia.register.lifecycle import STATUS_LABELS
 from govmedia.schemas import Account, Announcement, Approval, Request, Unit
 from govmedia.schemas.account import OPEN_STATUSES
@@ -589,11 +590,13 @@ class Importer:
             approval: dict[str, Any] = {
                 "decision": "rejected" if reject else "approved",
                 "decided_on": day,
-                "approver": {"name": APPROVER_NAME, "title": s.title},
+                # one record per stage, not one person deciding every stage (separation of duties)
+                "approver": {"name": f"{APPROVER_NAME}（{s.title}）", "title": s.title},
             }
             if s.requires_document:
                 approval["document_no"] = document_no
             approval["comment"] = NOTE
+            approval["request_digest"] = request_digest(request)  # the decision binds the request it approves
             Approval.model_validate(approval)
             rel = f"{folder}/{stage}.yaml"
             files[rel] = render(rel, approval, "approval")

@@ -2,7 +2,7 @@
 
 - no import cycle among govmedia modules, counting imports inside functions and under TYPE_CHECKING;
 - imports follow the layer order findings → dialect → schemas → register → history → rules → run → staff →
-  commands → cli, with site/ beside (it reads up to run/, and only commands/ and cli read it);
+  bots → commands → cli, with site/ beside (it reads up to run/, and only commands/ and cli read it);
 - no library module (anything but cli.py and commands/) imports the CLI or a command;
 - every function-level import of a govmedia module is listed below with its reason;
 - no private name (``_name``) of one module is used by another;
@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "govmedia"
-LAYERS = ["findings", "dialect", "schemas", "register", "history", "rules", "run", "staff", "commands", "cli"]
+LAYERS = ["findings", "dialect", "schemas", "register", "history", "rules", "run", "staff", "bots", "commands",
+          "cli"]
 MAX_FUNCTION_LINES = 100
 MAX_MODULE_LINES = 600
 

@@ -7,7 +7,18 @@ from typing import Annotated, Any
 import re2
 from pydantic import AfterValidator, Field, model_validator
 
-from govmedia.schemas.common import HttpsUrl, Key, Line, Reviewer, ShortLine, Strict, linear_regex, problem
+from govmedia.schemas.common import (
+    HttpsUrl,
+    Key,
+    Line,
+    Login,
+    Person,
+    Reviewer,
+    ShortLine,
+    Strict,
+    linear_regex,
+    problem,
+)
 
 
 def id_regex(pattern: str) -> Any:
@@ -91,6 +102,9 @@ class Governance(Strict):
     content: Content = Field(default_factory=Content)
     site: SiteInfo = Field(default_factory=SiteInfo)
     unit_head_stage: Key = "unit_head"
+    # login on the code host -> the name and title written into the approval files that `govmedia bot`
+    # records from a web review (a login without an entry cannot approve by clicking).
+    people: dict[Login, Person] = Field(default_factory=dict)
     # Separation of duties: one person decides at most one stage of a request, except for the stages
     # listed together here (e.g. [[unit_head, district_office]] when the unit is the district office).
     shared_approver_stages: list[list[Key]] = Field(default_factory=list)

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from govmedia.schemas.common import IsoDate, Line, Person, ShortLine, Strict, Text, problem
+from govmedia.schemas.common import IsoDate, Line, Login, Person, ShortLine, Strict, Text, problem
 
 Action = Literal["open", "change", "exit", "close", "policy"]
 DIGEST_PATTERN = r"^sha256:[0-9a-f]{64}$"  # govmedia/register/digest.py
@@ -72,12 +72,22 @@ class Request(Strict):
         return self
 
 
+class ReviewRef(Strict):
+    """The web review a decision was recorded from (``govmedia bot``): which platform, the review's id
+    (GitHub; GitLab approvals have none) and the login of the person the platform says gave it."""
+
+    platform: Literal["github", "gitlab"]
+    id: int | None = Field(default=None, ge=1)
+    login: Login
+
+
 class Approval(Strict):
     decision: Literal["approved", "rejected"]
     decided_on: IsoDate
     approver: Person
     document_no: ShortLine | None = None
     comment: Text | None = None
+    review: ReviewRef | None = None
     # The digest of the request.yaml this decision approves (govmedia/register/digest.py): a request edited
     # after the decision no longer matches it.
     request_digest: Annotated[str, Field(pattern=DIGEST_PATTERN)] | None = None

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from govmedia.register.lifecycle import ACTION_LABELS, STATUS_LABELS, TRANSITIONS
-
 from govmedia.site.html import esc, rel, safe_title
 from govmedia.site.markdown import render_markdown
 from govmedia.site.publish import (

@@ -6,8 +6,8 @@ import base64
 import hashlib
 import json
 import os
-import stat
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,7 +16,6 @@ from typing import Any
 from govmedia.register.context import Context
 from govmedia.register.registry import Registry
 from govmedia.run.engine import check_all
-
 from govmedia.site.data import accounts_csv, accounts_json, accounts_xlsx, announcements_json, atom_feed
 from govmedia.site.publish import Part, Public, build_public, public_part
 from govmedia.site.render import ASSETS, Page, all_pages

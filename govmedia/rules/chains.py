@@ -1,6 +1,6 @@
 """Approval chains and the lifecycle (第七条（二）, 第八条): decisions in chain order, dates in order,
 nothing after a rejection, 文号 where an official document is required, only the chain's stages, and a
-declared status that the requests support (SPEC §2).
+declared status that the requests support (docs/rules.md).
 
 The chains and stages are read from policies/governance.yaml: a district with another chain changes
 YAML only. Without a valid governance.yaml these rules stay silent (the load finding explains).
@@ -13,13 +13,13 @@ from datetime import date
 
 from govmedia.findings.finding import Finding
 from govmedia.register.context import Context
-from govmedia.register.lifecycle import APPROVED_STATUS, PENDING_STATUS, STATUS_LABELS, request_state
+from govmedia.register.lifecycle import ACTION_LABELS, APPROVED_STATUS, PENDING_STATUS, STATUS_LABELS, request_state
 from govmedia.register.registry import AccountRec, Registry, RequestRec
 from govmedia.rules.lib.common import finding
 from govmedia.schemas import Governance
 
 ACTIVE_LIKE = frozenset({"active", "changing", "exiting", "closing"})
-ACTION_ZH = {"open": "开设", "change": "变更", "exit": "退出监管", "close": "注销关停"}
+ACTION_ZH = {action: labels[0] for action, labels in ACTION_LABELS.items()}
 
 
 def _title(gov: Governance, stage: str) -> str:
@@ -203,12 +203,18 @@ def _evidence(gov: Governance, req: RequestRec | None) -> tuple[str, str]:
 
 
 def expected_status(acc: AccountRec, gov: Governance) -> tuple[str | None, RequestRec | None]:
-    """The status the requests support, and the request that decides it (SPEC §2)."""
+    """The status the requests support, and the request that decides it (docs/rules.md, docs/ledger.md). A registration
+    (存量登记) approved at every stage supports the status it records."""
     status: str | None = None
     deciding: RequestRec | None = None
     for req in acc.requests:
         state = request_state(req, gov.chain(req.action)).state
-        if req.action == "open":
+        if req.action == "register":
+            if status is not None:
+                continue  # only an account not yet in the register is registered
+            recorded = req.request.model.recorded_status if req.request else None
+            status = {"pending": "applying", "approved": recorded, "rejected": "rejected"}.get(state, status)
+        elif req.action == "open":
             if status in ACTIVE_LIKE:
                 continue  # an account that is open is not opened again
             status = {"pending": "applying", "approved": "active", "rejected": "rejected"}.get(state, status)
@@ -222,7 +228,7 @@ def expected_status(acc: AccountRec, gov: Governance) -> tuple[str | None, Reque
 
 
 def gm202_status(reg: Registry, ctx: Context) -> Iterator[Finding]:
-    """GM202: the declared status must be what the requests support (SPEC §2 "A status is declared…").
+    """GM202: the declared status must be what the requests support (docs/rules.md).
 
     applying: a pending open request; rejected: a rejected open request; active: an open request
     approved at every stage (and no later request pending or approved); changing/exiting/closing: an

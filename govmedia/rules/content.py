@@ -89,10 +89,12 @@ def _published_texts(reg: Registry) -> Iterator[Source]:
         a = rec.model
         yield _field(rec, acc.path, a.name, f"账号 {acc.ref} 的名称（name）",
                      f"the name of account {acc.ref}", "name")
-        yield _field(rec, acc.path, a.positioning, f"账号 {acc.ref} 的功能定位（positioning）",
-                     f"the positioning of account {acc.ref}", "positioning")
-        yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
-                     f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
+        if a.positioning is not None:  # an existing account may lack it (GM108)
+            yield _field(rec, acc.path, a.positioning, f"账号 {acc.ref} 的功能定位（positioning）",
+                         f"the positioning of account {acc.ref}", "positioning")
+        if a.undertaking is not None:
+            yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
+                         f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
     if reg.base_texts is not None:
         first, step = reg.base_texts
         for texts in itertools.islice(_base_texts(reg), first, None, step):
@@ -257,6 +259,8 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
     for acc, rec in reg.valid_accounts():
         # Whether the host fits the platform is GM107's question; here only what makes any link unsafe
         # (scheme, user@ disguise, IP address, malformed or invalid host) is reported.
+        if rec.model.url is None:
+            continue
         own_host = (urlsplit(rec.model.url).hostname or "").lower() if "://" in rec.model.url else ""
         problem = check_url(rec.model.url, [*url_allowed, own_host] if own_host else url_allowed)
         if problem is not None:

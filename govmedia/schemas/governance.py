@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import re2
 from pydantic import AfterValidator, Field, model_validator
 
-from govmedia.schemas.common import HttpsUrl, Key, Line, Reviewer, ShortLine, Strict, linear_regex, problem
+from govmedia.schemas.common import ACTIONS, HttpsUrl, Key, Line, Reviewer, ShortLine, Strict, linear_regex, problem
 
 
 def id_regex(pattern: str) -> Any:
@@ -49,6 +49,9 @@ class Chains(Strict):
     change: list[Key] = Field(min_length=1)
     exit: list[Key] = Field(min_length=1)
     close: list[Key] = Field(min_length=1)
+    # 存量登记: recording an account that predates the register (opened, closed or exited before it)
+    # (the attribute is ``register_``: ``register`` is a method of every pydantic model; use Governance.chain)
+    register_: list[Key] = Field(default_factory=lambda: ["district_office"], min_length=1, alias="register")
 
 
 class Platform(Strict):
@@ -56,6 +59,19 @@ class Platform(Strict):
     id_pattern: Regex
     url_hosts: list[Host] = Field(min_length=1)
     app_like: bool = False  # apps and mini programs need ICP filing and MLPS level (第五条, 第十七条)
+    # false: the platform has no stable profile address (a WeChat official account): url may be left out
+    url_required: bool = True
+    # other names the platform goes by in ledgers and notices (微信订阅号, 新浪微博 …), for govmedia import
+    ledger_names: list[ShortLine] = Field(default_factory=list)
+
+
+class Ledger(Strict):
+    """The words of real ledgers, for ``govmedia import``: a district adds its own here, without code."""
+
+    # column key (docs/ledger.md lists them) -> other headers meaning that column
+    headers: dict[Key, list[ShortLine]] = Field(default_factory=dict)
+    # headers of columns that are read past on purpose (remarks, monitoring figures)
+    ignored: list[ShortLine] = Field(default_factory=list)
 
 
 class Content(Strict):
@@ -73,12 +89,13 @@ class Governance(Strict):
     agreement_warning_days: int = Field(default=30, ge=0, le=3650)
     platforms: dict[Key, Platform] = Field(min_length=1)
     content: Content = Field(default_factory=Content)
+    ledger: Ledger = Field(default_factory=Ledger)
     unit_head_stage: Key = "unit_head"
 
     @model_validator(mode="after")
     def _chains_name_stages(self) -> Governance:
-        for action in ("open", "change", "exit", "close"):
-            chain: list[str] = getattr(self.chains, action)
+        for action in ACTIONS:
+            chain = self.chain(action)
             for stage in chain:
                 if stage not in self.stages:
                     raise problem("chains", f"审核链 chains.{action} 中的环节 “{stage}” 未在 stages 中定义：请先在 stages 中添加它或改正拼写",
@@ -89,5 +106,5 @@ class Governance(Strict):
         return self
 
     def chain(self, action: str) -> list[str]:
-        chain: list[str] = getattr(self.chains, action)
+        chain: list[str] = getattr(self.chains, "register_" if action == "register" else action)
         return chain

@@ -141,9 +141,9 @@ def account_form(env: Env) -> Form:
 
     def leader(vals: Values, i: int) -> str | None:
         unit = reg.units.get(str(vals.get("unit")))
-        if unit is None or unit.record is None:
+        person = unit.record.model.leader_in_charge if unit is not None and unit.record is not None else None
+        if person is None:  # an existing unit recorded from a ledger may not name its leader yet
             return None
-        person = unit.record.model.leader_in_charge
         return str(person.name if i == 0 else person.title)
 
     def pid_ok(vals: Values, v: Any) -> Msg | None:
@@ -409,9 +409,9 @@ def request_form(env: Env) -> Form:
     def applicant(vals: Values, i: int) -> str | None:
         acc = reg.accounts.get(str(vals.get("account")))
         unit = reg.units.get(acc.unit_id) if acc else None
-        if unit is None or unit.record is None:
+        person = unit.record.model.leader_in_charge if unit is not None and unit.record is not None else None
+        if person is None:  # an existing unit recorded from a ledger may not name its leader yet
             return None
-        person = unit.record.model.leader_in_charge
         return str(person.name if i == 0 else person.title)
 
     return Form(

@@ -96,6 +96,8 @@ def _agreements(reg: Registry, today: date) -> list[dict[str, Any]]:
     out = []
     for acc, rec in reg.valid_accounts():
         m = rec.model
+        if m.undertaking is None:
+            continue
         a = m.undertaking.agreement
         if m.status not in LIVE_STATUSES or m.undertaking.kind != "entrusted" or a is None:
             continue

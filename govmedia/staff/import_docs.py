@@ -28,6 +28,7 @@ from govmedia.staff.ledger_columns import HEADERS, INTERACTION_WORDS, UNDERTAKIN
 from govmedia.staff.ledger_table import Problem, Row
 from govmedia.staff.vocabulary import Vocabulary
 
+_MONTH = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*月?$")
 _LIST_SEP = re.compile(r"[、,，;；/\s]+")
 UNDERTAKING_VARIANTS = {norm_header(k): v for k, v in {
     "自行运营": "internal", "自行运维": "internal", "本单位": "internal", "自主运营": "internal",
@@ -58,6 +59,10 @@ class Reading:
         self.problem(key, zh, en, error=False)
 
     def date(self, key: str, today: date) -> str | None:
+        if _MONTH.match(self.cell(key)):  # 2020年11月: a day would be invented
+            self.note(key, f"“{self.cell(key)}”只有年月：日期未记入，留待补全。",
+                      f"“{self.cell(key)}” gives only a month: the date is left to be completed.")
+            return None
         value, problem = date_of(self.row.cells.get(key))
         if problem:
             self.problem(key, *problem)

@@ -35,6 +35,7 @@ from govmedia.schemas.governance import Governance
 from govmedia.staff.demo import dump
 from govmedia.staff.import_docs import STATUS_WORDS, Reading, account_doc, platform_of, status_of, unit_doc
 from govmedia.staff.import_map import finding_problem, key_lines
+from govmedia.staff.ledger_cells import norm_header
 from govmedia.staff.ledger_table import Problem, Row
 from govmedia.staff.vocabulary import Vocabulary
 
@@ -61,6 +62,7 @@ class Result:
     statuses: dict[str, int] = field(default_factory=dict)
     skipped_rows: int = 0
     to_complete: int = 0  # existing accounts and units with dossier fields to complete (GM108)
+    same_rows: int = 0  # rows that repeat an account of an earlier row (a list naming it under two problems)
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Importer:
         self.existing_ids: set[str] = set()
         self.existing_accounts: dict[str, set[str]] = {}
         self.refused_rows: dict[int, _Planned] = {}
+        self.seen: dict[tuple[str, str, str], int] = {}
         if options.merge is not None:
             self._read_existing(options.merge)
 
@@ -186,6 +189,8 @@ class Importer:
         if unit is None or platform is None or declared is None or any(p.error for p in r.problems):
             self._drop(r)
             return None
+        if self._repeated(r, unit, platform, name):
+            return None
         if declared == "rejected":
             r.note("status", "未获批准的申请不是账号：这一行未导入。", "a rejected application is not an account: not imported.")
             self.result.problems.extend(r.problems)
@@ -206,6 +211,18 @@ class Importer:
         head, _, body = text.partition("\n")
         planned.files[rel] = f"{head}\n# {NOTE}（工作表“{row.sheet}”第 {row.number} 行）\n{body}"
         return planned
+
+    def _repeated(self, r: Reading, unit: _Unit, platform: str, name: str) -> bool:
+        """A row naming the same account as an earlier row (same unit, platform and name) is that account."""
+        key = (unit.name, platform, norm_header(name))
+        first = self.seen.setdefault(key, r.row.number)
+        if first == r.row.number:
+            return False
+        r.note("name", f"与第 {first} 行是同一个账号（单位、平台和名称都相同）：只登记一次。",
+               f"the same account as row {first} (same unit, platform and name): recorded once.")
+        self.result.problems.extend(r.problems)
+        self.result.same_rows += 1
+        return True
 
     def _drop(self, r: Reading) -> None:
         self.result.problems.extend(r.problems)

@@ -141,6 +141,7 @@ STATUS_VARIANTS = variants({
     "已关停": "closed", "已注销": "closed", "关停": "closed", "注销": "closed", "关闭": "closed",
     "已关闭": "closed", "下线": "closed", "已下线": "closed", "停用": "closed", "已停用": "closed",
     "整合": "closed", "已整合": "closed", "合并": "closed", "已合并": "closed", "注销关停": "closed",
+    "登出": "closed", "已登出": "closed",  # 注销 as machine conversion to traditional characters writes it
     "已退出": "exited", "退出": "exited", "退出监管": "exited",
     "申请": "applying", "待审批": "applying", "审批中": "applying",
     "驳回": "rejected", "未通过": "rejected",

@@ -78,7 +78,7 @@ class Header:
     def usable(self) -> bool:
         keys = set(self.columns.values())
         wide = any(k.startswith(PLATFORM_COLUMN) for k in keys)
-        return ("name" in keys or wide) and len(keys) >= 2
+        return "name" in keys or wide  # a list of names alone is a list (its platform and unit given on import)
 
 
 def _header(values: list[Any], voc: Vocabulary) -> Header:

@@ -30,6 +30,7 @@ from govmedia.staff.vocabulary import Vocabulary
 
 _MONTH = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*月?$")
 _LIST_SEP = re.compile(r"[、,，;；/\s]+")
+_REVIEWER_SEP = re.compile(r"[、,，;；\s]+")  # @group/subgroup keeps its slash
 UNDERTAKING_VARIANTS = {norm_header(k): v for k, v in {
     "自行运营": "internal", "自行运维": "internal", "本单位": "internal", "自主运营": "internal",
     "委托运营": "entrusted", "第三方运营": "entrusted", "委托": "entrusted", "委托第三方": "entrusted",
@@ -93,8 +94,8 @@ class Reading:
         return self.cell(key) or None
 
 
-def split_list(text: str) -> list[str]:
-    return [part for part in _LIST_SEP.split(text) if part]
+def split_list(text: str, separators: re.Pattern[str] = _LIST_SEP) -> list[str]:
+    return [part for part in separators.split(text) if part]
 
 
 def platform_of(reading: Reading, voc: Vocabulary, default: str | None) -> tuple[str, str | None]:
@@ -243,5 +244,5 @@ def unit_doc(r: Reading, unit_id: str, name: str, division_code: str, reviewer: 
     elif leader or title:
         r.note("leader_name", "分管负责同志的姓名和职务要一起填写：这一项已留待补全。",
                "the leader's name and title go together: left to be completed.")
-    doc["reviewers"] = split_list(r.cell("unit_reviewers").replace(" ", "")) or [reviewer]
+    doc["reviewers"] = split_list(r.cell("unit_reviewers"), _REVIEWER_SEP) or [reviewer]
     return doc

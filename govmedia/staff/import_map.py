@@ -66,7 +66,8 @@ def column_of(path: str, key: str) -> str | None:
 
 def finding_problem(f: Finding, reading: Reading, lines: dict[int, str]) -> Problem:
     key = lines.get(f.line, "")
-    column = column_of(f.path, key) if key else None
+    # GM108/GM109 list every field still missing: the row, not one column
+    column = column_of(f.path, key) if key and f.code not in ("GM108", "GM109") else None
     row = reading.row
     return Problem(row.number, reading.column(column) if column else None,
                    f"{f.code} {f.zh}", f"{f.code} {f.en}", row.sheet, f.severity == "error")

@@ -62,6 +62,7 @@ class Result:
     statuses: dict[str, int] = field(default_factory=dict)
     skipped_rows: int = 0
     to_complete: int = 0  # existing accounts and units with dossier fields to complete (GM108)
+    not_accounts: int = 0  # rows of rejected applications: not accounts, not imported
     same_rows: int = 0  # rows that repeat an account of an earlier row (a list naming it under two problems)
 
 
@@ -82,6 +83,13 @@ class _Planned:
     files: dict[str, str] = field(default_factory=dict)
 
 
+def _reason(r: Reading) -> str:
+    """The registration's reason: the ledger row, and the approval documents the ledger names."""
+    numbers = [f"{label}{r.cell(key)}" for key, label in (("open_document_no", "开设批准文号 "),
+                                                          ("end_document_no", "关停/退出批准文号 ")) if r.cell(key)]
+    return f"{NOTE}（工作表“{r.row.sheet}”第 {r.row.number} 行{'；' if numbers else ''}{'；'.join(numbers)}）"
+
+
 def _render(rel: str, data: dict[str, Any], kind: str) -> str:
     return dump(data, kind, rel.count("/"))
 
@@ -98,7 +106,7 @@ class Importer:
         self.existing_ids: set[str] = set()
         self.existing_accounts: dict[str, set[str]] = {}
         self.refused_rows: dict[int, _Planned] = {}
-        self.seen: dict[tuple[str, str, str], int] = {}
+        self.seen: dict[tuple[str, ...], int] = {}
         if options.merge is not None:
             self._read_existing(options.merge)
 
@@ -186,16 +194,17 @@ class Importer:
         unit = self._unit_of(r)
         declared = status_of(r, self.opt.status)
         opened_on, ended_on = r.date("opened_on", self.opt.today), r.date("ended_on", self.opt.today)
+        doc = account_doc(r, name, platform or "", unit.name if unit else "", self.opt.today)  # every problem at once
         if unit is None or platform is None or declared is None or any(p.error for p in r.problems):
             self._drop(r)
             return None
-        if self._repeated(r, unit, platform, name):
+        if self._repeated(r, unit, platform, name, doc_keys=(r.cell("platform_id"), r.cell("url"))):
             return None
         if declared == "rejected":
             r.note("status", "未获批准的申请不是账号：这一行未导入。", "a rejected application is not an account: not imported.")
             self.result.problems.extend(r.problems)
+            self.result.not_accounts += 1
             return None
-        doc = account_doc(r, name, platform, unit.name, self.opt.today)
         if opened_on:
             doc["opened_on"] = opened_on
         planned = _Planned(r, unit, declared)
@@ -212,9 +221,10 @@ class Importer:
         planned.files[rel] = f"{head}\n# {NOTE}（工作表“{row.sheet}”第 {row.number} 行）\n{body}"
         return planned
 
-    def _repeated(self, r: Reading, unit: _Unit, platform: str, name: str) -> bool:
-        """A row naming the same account as an earlier row (same unit, platform and name) is that account."""
-        key = (unit.name, platform, norm_header(name))
+    def _repeated(self, r: Reading, unit: _Unit, platform: str, name: str, doc_keys: tuple[str, str]) -> bool:
+        """A row naming the same account as an earlier row (same unit, platform, name, id and address) is
+        that account: a list names an account once under each problem it found."""
+        key = (unit.name, platform, norm_header(name), *doc_keys)
         first = self.seen.setdefault(key, r.row.number)
         if first == r.row.number:
             return False
@@ -253,7 +263,7 @@ class Importer:
         request: dict[str, Any] = {
             "action": "register", "submitted_on": day,
             "applicant": {"name": APPROVER_NAME, "title": self.gov.stages[self.gov.chain("register")[0]].title},
-            "reason": f"{NOTE}（工作表“{r.row.sheet}”第 {r.row.number} 行）", "recorded_status": status,
+            "reason": _reason(r), "recorded_status": status,
         }
         if status != "active" and ended_on:
             request["ended_on"] = ended_on
@@ -314,28 +324,30 @@ class Importer:
     def _settle(self, planned: list[_Planned]) -> tuple[list[_Planned], list[Finding], dict[str, str]]:
         """Check, leave out the rows with errors, check again: until the rest passes."""
         refused: dict[int, list[Finding]] = {}
+        texts: dict[str, str] = {}  # every file written in a round, to find a finding's line in
         for _ in range(MAX_ROUNDS):
             findings, added = self._round(planned)
             owners = self._owners(planned)
             bad = {id(p): p for f in findings if f.severity == "error" for p in owners.get(f.path, [])}
             if not bad:
-                self._report_refused(refused)
+                self._report_refused(refused, texts)
                 return planned, findings, added
+            texts |= added
             for f in findings:
                 for p in owners.get(f.path, []):
                     if id(p) in bad and f.severity == "error":
                         refused.setdefault(id(p), []).append(f)
             self.refused_rows |= bad
             planned = [p for p in planned if id(p) not in bad]
-        self._report_refused(refused)
+        self._report_refused(refused, texts)
         return [], [], {}
 
-    def _report_refused(self, refused: dict[int, list[Finding]]) -> None:
+    def _report_refused(self, refused: dict[int, list[Finding]], texts: dict[str, str]) -> None:
         for key, findings in refused.items():
             p = self.refused_rows[key]
             self.result.problems.extend(p.reading.problems)
             for f in sorted(set(findings), key=lambda f: f.sort_key):
-                self.result.problems.append(finding_problem(f, p.reading, key_lines(p.files, f.path)))
+                self.result.problems.append(finding_problem(f, p.reading, key_lines(texts, f.path)))
             self._skipped(p.reading.row)
 
     def run(self, rows: list[Row]) -> Result:

@@ -17,10 +17,10 @@ from govmedia.staff.ledger_columns import HEADERS
 from govmedia.staff.vocabulary import Vocabulary
 
 HEADER_SCAN_ROWS = 15
-# Columns a unit's several accounts share: a blank cell below a filled one is the same value
-# (a vertically merged cell exported as text keeps only its first cell).
-FILL_DOWN = ("unit_name", "unit_id", "unit_uscc", "unit_kind", "parent", "leader_name", "leader_title",
-             "unit_short_name", "division_code", "platform")
+# A unit's several accounts share its cells: a row whose unit is blank below a filled one is the same unit
+# (a vertically merged cell exported as text keeps only its first cell), and takes all the unit's cells.
+UNIT_CELLS = ("unit_name", "unit_id", "unit_uscc", "unit_kind", "parent", "leader_name", "leader_title",
+              "unit_short_name", "division_code", "unit_reviewers")
 PLATFORM_COLUMN = "@"  # prefix of the key of a column headed by a platform name: "@weibo"
 
 
@@ -146,14 +146,23 @@ def rows_of(grid: list[list[Any]], sheet: str, voc: Vocabulary, problems: list[P
         cells = {key: values[i] if i < len(values) else None for i, key in head.columns.items()}
         if all(_blank(v) for v in cells.values()):
             continue
-        for key in FILL_DOWN:
-            if key in cells:
-                if _blank(cells[key]):
-                    cells[key] = above.get(key)
-                else:
-                    above[key] = cells[key]
+        _fill_down(cells, above)
         rows.extend(_expand(sheet, r + 1, cells, headers))
     return rows
+
+
+def _fill_down(cells: dict[str, Any], above: dict[str, Any]) -> None:
+    """Blank unit cells (and a blank platform) below filled ones: the merged cell they were part of."""
+    unit_keys = [k for k in ("unit_name", "unit_id") if k in cells]
+    if unit_keys and all(_blank(cells[k]) for k in unit_keys):
+        cells.update({k: above[k] for k in UNIT_CELLS if k in cells and k in above})
+    else:
+        above.update({k: cells[k] for k in UNIT_CELLS if k in cells})
+    if "platform" in cells:
+        if _blank(cells["platform"]):
+            cells["platform"] = above.get("platform")
+        else:
+            above["platform"] = cells["platform"]
 
 
 def columns_note(sheet: str, head: Header, headers: dict[str, str], voc: Vocabulary) -> Problem:

@@ -333,5 +333,5 @@ def _complete_section(units: list[dict[str, Any]], lang: Lang) -> list[str]:
                          sep.join(UNIT_FIELDS[f][i] for f in u["unit_missing"])])
         rows += [[u["unit"], a["account"], a["name"], sep.join(ACCOUNT_FIELDS[f][i] for f in a["missing"])]
                  for a in u["accounts"]]
-    return _table(_t("complete_head", lang), rows)
+    return [*lines, *_table(_t("complete_head", lang), rows)]
 

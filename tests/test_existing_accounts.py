@@ -195,3 +195,18 @@ def test_a_closed_account_known_by_name_platform_and_date_is_published_as_not_of
     verify = (Path(__file__).parent.parent / "govmedia" / "site" / "assets" / "verify.js").read_text(encoding="utf-8")
     assert "已不再是官方账号" in verify  # what the verify page says of an account whose official is false
     shutil.rmtree(out)
+
+
+def test_a_defaced_name_from_a_real_notice_is_refused_by_the_content_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A copy of a county notice (cqlagm.com, 2022) in which gambling spam replaced the county's name: the
+    list it yields is checked by the same content rule as govmedia check, and that row is not imported."""
+    src = _csv(tmp_path / "l.csv", "新媒体名称,新媒体类型,主办单位\n"
+               "365娱乐app官方版下载_外围365bet网址_cctv3直播365交通运输局,微信公众号,县交通运输局\n"
+               "夏邑司法行政在线,微信公众号,夏邑县司法局\n")
+    assert _import(src, tmp_path / "out") == 1
+    err = capsys.readouterr().err
+    assert "第 2 行，“新媒体名称”列：GM501" in err and "第 2 行：这一行没有导入" in err
+    assert [v[0] for v in _accounts(tmp_path / "out").values()] == ["夏邑司法行政在线"]
+    assert _errors(tmp_path / "out") == []

@@ -65,12 +65,12 @@ class Account(Strict):
     # An existing account recorded from a ledger (存量登记) may lack what its ledger does not say; the rules
     # (GM108 a warning for such an account, GM109 an error for a new one) say what is still to be completed.
     platform_id: Annotated[
-        str,
-        Field(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$", json_schema_extra=public()),
-    ] | None = None
+        Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[\x21-\x7e]+$")] | None,
+        Field(json_schema_extra=public()),
+    ] = None
     url: Annotated[HttpsUrl | None, Field(json_schema_extra=public())] = None
-    aliases: list[str] = Field(default_factory=list)
-    wechat_biz: str | None = None
+    aliases: Annotated[list[str], Field(json_schema_extra=public())] = Field(default_factory=list)
+    wechat_biz: Annotated[str | None, Field(json_schema_extra=public())] = None
     status: Annotated[Status, Field(json_schema_extra=public())]
     opened_on: Annotated[IsoDate | None, Field(json_schema_extra=public())] = None
     positioning: Annotated[Text | None, Field(json_schema_extra=public(), description="功能定位")] = None

@@ -208,10 +208,10 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
 <h2>{esc(a["name"])} <small>{esc(a.platform_label)}</small></h2>
 <div class="gm-account-body"><dl>
 <dt>状态</dt><dd>{_status_badge(a)}</dd>
-<dt>平台账号 ID</dt><dd><code>{esc(a["platform_id"])}</code></dd>
-<dt>链接</dt><dd>{_ext_link(a["url"])}</dd>
+<dt>平台账号 ID</dt><dd><code>{esc(a["platform_id"] or "—")}</code></dd>
+<dt>链接</dt><dd>{_ext_link(a["url"]) if a["url"] else "—"}</dd>
 <dt>开设日期</dt><dd>{esc(a["opened_on"] or "—")}</dd>
-<dt>功能定位</dt><dd>{esc(a["positioning"])}</dd>
+<dt>功能定位</dt><dd>{esc(a["positioning"] or "—")}</dd>
 </dl>{figure}</div>
 </section>""")
     accounts_html = "\n".join(sections) if sections else "<p>本单位暂无已备案的政务新媒体账号。</p>"
@@ -363,7 +363,7 @@ def open_data(pub: Public) -> Page:
 
 
 def all_pages(pub: Public, qr: bool = True) -> list[Page]:
-    qrs = qr_codes(sorted({a["url"] for a in pub.accounts if a.official})) if qr else None
+    qrs = qr_codes(sorted({a["url"] for a in pub.accounts if a.official and a["url"]})) if qr else None
     by_ref = {acc.ref: acc for acc in pub.accounts}
     pages = [home(pub), register(pub), units_index(pub), verify(pub), announcements_index(pub),
              policies_index(pub), open_data(pub)]

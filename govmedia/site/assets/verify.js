@@ -35,7 +35,9 @@
     try { path = decodeURIComponent(path); } catch (e) { /* keep as is */ }
     return { host: bareHost(u.hostname), path: path, params: u.searchParams };
   }
-  function same(a, b, ci) { return ci ? a.toLowerCase() === b.toLowerCase() : a === b; }
+  function same(a, b, ci) {  // b: a registered value, absent for an existing account recorded without it
+    return b != null && (ci ? a.toLowerCase() === b.toLowerCase() : a === b);
+  }
   function onPlatform(platform, host) {
     return platform.hosts.some(function (h) {
       h = bareHost(h);
@@ -49,7 +51,7 @@
     if (url) {
       accounts.forEach(function (a) {
         var p = platforms[a.platform] || { hosts: [], case_insensitive: false };
-        var reg = a._url || (a._url = parseUrl(a.url));
+        var reg = a._url || (a._url = a.url ? parseUrl(a.url) : null);
         if (!reg) return;
         var exact = reg.host === url.host && same(reg.path, url.path, p.case_insensitive);
         if (exact) {  // the registered query parameters (e.g. WeChat's __biz) must all be there
@@ -66,7 +68,8 @@
     var raw = q.trim().replace(/^[@＠]/, ""), key = fold(q);
     accounts.forEach(function (a) {
       var p = platforms[a.platform] || { case_insensitive: false };
-      if (same(raw, a.platform_id, p.case_insensitive) || (key && fold(a.name) === key)) hits.push(a);
+      var alias = (a.aliases || []).some(function (x) { return same(raw, x, true); });  // a WeChat id
+      if (same(raw, a.platform_id, p.case_insensitive) || alias || (key && fold(a.name) === key)) hits.push(a);
     });
     return hits;
   }

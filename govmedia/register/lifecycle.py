@@ -39,7 +39,7 @@ APPROVED_STATUS = {"open": "active", "change": "active", "exit": "exited", "clos
 # Allowed transitions between the status at the base revision and the status now (GM602).
 # A status may always stay as it is. None = the account did not exist at the base.
 TRANSITIONS: dict[str | None, frozenset[str]] = {
-    None: frozenset({"applying"}) | REGISTERED_STATUSES,
+    None: frozenset({"applying"}),
     "applying": frozenset({"active", "rejected"}),
     "rejected": frozenset({"applying"}),
     "active": frozenset({"changing", "exiting", "closing"}),
@@ -56,7 +56,11 @@ def registered(acc: AccountRec) -> bool:
     return bool(acc.requests) and acc.requests[0].action == "register"
 
 
-def transition_allowed(before: str | None, after: str) -> bool:
+def transition_allowed(before: str | None, after: str, registration: bool = False) -> bool:
+    """``registration``: the account came in by a registration (存量登记), so a new one may appear in any of
+    REGISTERED_STATUSES (GM202 holds it to the status its approved registration records)."""
+    if before is None and registration and after in REGISTERED_STATUSES:
+        return True
     return before == after or after in TRANSITIONS.get(before, frozenset())
 
 

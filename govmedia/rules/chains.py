@@ -143,6 +143,26 @@ def gm203_dates(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 "GM203", rec, ("opened_on",),
                 f"账号 {acc.ref} 的开通日期 {opened} 晚于今天（{ctx.today}）：请填写实际开通日期。",
                 f"account {acc.ref}: opened_on {opened} is after today ({ctx.today}): give the real date.")
+        yield from _registered_end(acc, opened, ctx)
+
+
+def _registered_end(acc: AccountRec, opened: date | None, ctx: Context) -> Iterator[Finding]:
+    """GM203 for a registration's ``ended_on``: not after today, not before the account was opened."""
+    for req in acc.requests:
+        ended = req.request.model.ended_on if req.request is not None else None
+        if ended is None or req.request is None:
+            continue
+        if _after_today(ctx, ended):
+            yield finding(
+                "GM203", req.request, ("ended_on",),
+                f"存量登记 {req.folder} 的关停/退出日期 {ended} 晚于今天（{ctx.today}）：请填写实际日期。",
+                f"registration {req.folder}: ended_on {ended} is after today ({ctx.today}): give the real date.")
+        elif opened is not None and ended < opened:
+            yield finding(
+                "GM203", req.request, ("ended_on",),
+                f"存量登记 {req.folder} 的关停/退出日期 {ended} 早于账号的开通日期 {opened}：请核对两个日期。",
+                f"registration {req.folder}: ended_on {ended} is before the account was opened ({opened}): "
+                "check both dates.")
 
 
 def gm205_document_no(reg: Registry, ctx: Context) -> Iterator[Finding]:

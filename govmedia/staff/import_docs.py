@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from govmedia.staff.ledger_cells import (
@@ -59,7 +58,8 @@ class Reading:
     def note(self, key: str | None, zh: str, en: str) -> None:
         self.problem(key, zh, en, error=False)
 
-    def date(self, key: str, today: date) -> str | None:
+    def date(self, key: str) -> str | None:
+        """A date cell as ISO text (whether it is after today is GM203's question, on the candidate)."""
         if _MONTH.match(self.cell(key)):  # 2020年11月: a day would be invented
             self.note(key, f"“{self.cell(key)}”只有年月：日期未记入，留待补全。",
                       f"“{self.cell(key)}” gives only a month: the date is left to be completed.")
@@ -67,11 +67,6 @@ class Reading:
         value, problem = date_of(self.row.cells.get(key))
         if problem:
             self.problem(key, *problem)
-        if value and value > today.isoformat():
-            self.problem(key, f"日期 {value} 晚于今天（{today}）：请核对，名录只记录已经发生的事。",
-                         f"the date {value} is after today ({today}): check it; the register records only what "
-                         "has happened.")
-            return None
         return value
 
     def yes_no(self, key: str) -> bool | None:
@@ -145,7 +140,7 @@ def _verification(r: Reading, unit_name: str) -> dict[str, Any] | None:
     return {"verified": True if verified is None else verified, "subject": subject or unit_name}
 
 
-def _undertaking(r: Reading, today: date) -> dict[str, Any] | None:
+def _undertaking(r: Reading) -> dict[str, Any] | None:
     name, kind_text = r.cell("undertaking_name"), r.cell("undertaking_kind")
     if not name and not kind_text:
         return None
@@ -159,7 +154,7 @@ def _undertaking(r: Reading, today: date) -> dict[str, Any] | None:
         out["uscc"] = r.cell("undertaking_uscc")
     if kind == "entrusted" and r.cell("agreement_signed"):
         out["agreement"] = {
-            "signed_on": r.date("agreement_signed", today), "expires_on": r.date("agreement_expires", date.max),
+            "signed_on": r.date("agreement_signed"), "expires_on": r.date("agreement_expires"),
             "confidentiality": r.yes_no("agreement_confidentiality"),
             "qualification_reviewed": r.yes_no("agreement_qualification"),
         }
@@ -204,7 +199,7 @@ def _app(r: Reading) -> dict[str, Any] | None:
     return {k: v for k, v in (("icp_filing", icp or None), ("mlps_level", mlps)) if v is not None}
 
 
-def account_doc(r: Reading, name: str, platform: str, unit_name: str, today: date) -> dict[str, Any]:
+def account_doc(r: Reading, name: str, platform: str, unit_name: str) -> dict[str, Any]:
     """account.yaml as far as the row says it (status and opened_on are set by the importer)."""
     doc: dict[str, Any] = {"name": name, "platform": platform}
     optional: dict[str, Any] = {
@@ -214,7 +209,7 @@ def account_doc(r: Reading, name: str, platform: str, unit_name: str, today: dat
         "wechat_biz": r.cell("wechat_biz") or None,
         "positioning": r.cell("positioning") or None,
         "verification": _verification(r, unit_name),
-        "undertaking": _undertaking(r, today),
+        "undertaking": _undertaking(r),
         "interaction": _interaction(r),
         "operations": _operations(r),
         "national_system_id": r.identifier("national_system_id"),

@@ -199,8 +199,8 @@ class Importer:
         name, platform = platform_of(r, self.voc, self.opt.platform)
         unit = self._unit_of(r)
         declared = status_of(r, self.opt.status)
-        opened_on, ended_on = r.date("opened_on", self.opt.today), r.date("ended_on", self.opt.today)
-        doc = account_doc(r, name, platform or "", unit.name if unit else "", self.opt.today)  # every problem at once
+        opened_on, ended_on = r.date("opened_on"), r.date("ended_on")
+        doc = account_doc(r, name, platform or "", unit.name if unit else "")  # every problem at once
         if unit is None or platform is None or declared is None or any(p.error for p in r.problems):
             self._drop(r)
             return None

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -163,7 +164,7 @@ STATUSES = sorted({s for targets in TRANSITIONS.values() for s in targets} | {s 
 class _Acc:
     ref = "u/a"
     path = "accounts/u/a/account.yaml"
-    requests: list[object] = []  # no registration: a new account
+    requests: ClassVar[list[object]] = []  # no registration: a new account
 
     class record:  # a stand-in for Record[Account]
         @staticmethod

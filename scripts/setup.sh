@@ -19,17 +19,20 @@ apt_install() {
     exit 1
   fi
   echo "apt-get install $*" >&2
+  # Another apt or dpkg (unattended upgrades, a second terminal) may hold the lock: wait for it, up to 10 minutes.
+  local wait=(-o DPkg::Lock::Timeout=600)
   if [ -z "${GOVMEDIA_APT_UPDATED:-}" ]; then
-    $sudo apt-get update -qq
+    $sudo apt-get "${wait[@]}" update -qq
     GOVMEDIA_APT_UPDATED=1
   fi
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get "${wait[@]}" install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
 apt_need() {
   local missing=() item
   for item in "$@"; do
-    command -v "${item#*:}" >/dev/null 2>&1 || missing+=("${item%%:*}")
+    # a command, or a file path (a font has no command)
+    { command -v "${item#*:}" || [ -e "${item#*:}" ]; } >/dev/null 2>&1 || missing+=("${item%%:*}")
   done
   apt_install "${missing[@]}"
 }

@@ -11,12 +11,20 @@ source scripts/setup.sh
 
 need=(git:git openssh-client:ssh-keygen)
 # The path tests/test_browser.py drives (Ubuntu's snap at /snap/bin/chromium is not enough).
-if [ -z "${GOVMEDIA_NO_BROWSER:-}" ]; then need+=(chromium:/usr/bin/chromium); fi
+# npm installs axe-core (the accessibility engine the browser test runs in the page) into tests/js/node_modules.
+# A Chinese font, so that the screenshots the browser test makes for docs/verify.md show text, not boxes.
+if [ -z "${GOVMEDIA_NO_BROWSER:-}" ]; then
+  need+=(chromium:/usr/bin/chromium npm:npm fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc)
+fi
 apt_need "${need[@]}"
+if [ -z "${GOVMEDIA_NO_BROWSER:-}" ]; then
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
+fi
 venv_install '[dev]'
 export PATH="$PWD/.venv/bin:$PATH"
 
-# The repository's own hooks pass on itself (ruff, mypy, schema drift, govmedia check).
-pre-commit run --all-files --show-diff-on-failure
+# The repository's own hooks pass on itself (ruff, mypy, schema drift, govmedia check), checked at the shipped
+# register's date: nothing here reads the real date, so time alone never turns it red.
+GOVMEDIA_TODAY="${GOVMEDIA_TODAY:-2026-12-07}" pre-commit run --all-files --show-diff-on-failure
 
 pytest -n auto "$@"

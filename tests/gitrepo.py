@@ -11,10 +11,12 @@ from typing import Any
 
 import yaml
 
+from govmedia.dialect import yamlload
 from govmedia.findings.finding import Finding
 from govmedia.history import gitbase
 from govmedia.history.codeowners import TARGET, generate, unit_reviewers
 from govmedia.register.context import Context
+from govmedia.register.digest import request_digest
 from govmedia.register.loader import load
 from govmedia.run.engine import check, check_findings
 
@@ -27,12 +29,22 @@ GIT_ENV = {
 }
 
 
-def approval(decided_on: date, name: str = "审核人", title: str = "主任", document_no: str | None = None) -> str:
+def approval(decided_on: date, name: str = "审核人", title: str = "主任", document_no: str | None = None,
+             digest: str | None = None) -> str:
     doc: dict[str, Any] = {"decision": "approved", "decided_on": decided_on.isoformat(),
                            "approver": {"name": name, "title": title}}
     if document_no:
         doc["document_no"] = document_no
+    if digest:
+        doc["request_digest"] = digest
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+
+
+def digest_of(path: Path) -> str:
+    """The request_digest of the request.yaml at ``path``, as `govmedia new approval` writes it."""
+    doc, problems = yamlload.load_bytes(path.read_bytes(), path.name)
+    assert doc is not None and not problems, problems
+    return request_digest(doc.data)
 
 
 @dataclass
@@ -59,6 +71,13 @@ class Repo:
         data = yaml.safe_load(self.read(rel))
         data.update(fields)
         self.write(rel, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
+    def approve(self, folder: str, stage: str, decided_on: date, name: str, title: str,
+                document_no: str | None = None) -> str:
+        """Write ``<folder>/<stage>.yaml``: an approval bound to the request as it is now."""
+        rel = f"{folder}/{stage}.yaml"
+        self.write(rel, approval(decided_on, name, title, document_no, digest_of(self.root / folder / "request.yaml")))
+        return rel
 
     def commit(self, message: str, *extra: str) -> str:
         self.git("add", "-A")

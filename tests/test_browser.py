@@ -171,7 +171,7 @@ def test_verify_official_and_unofficial(page: Any, served: tuple[str, Path]) -> 
     fake = "https://weibo.com/u/9" + weibo["platform_id"][1:]
     assert "未在本名录中，请勿轻信" in _verify(page, base, fake)
     assert "未在本名录中，请勿轻信" in _verify(page, base, "https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz=FAKE")
-    assert "未在本名录中，请勿轻信" in _verify(page, base, "王益发布官方客服")
+    assert "疑似仿冒" in _verify(page, base, "王益发布官方客服")  # an official name with words added
 
 
 def test_verify_handle_name_and_closed_account(page: Any, served: tuple[str, Path]) -> None:
@@ -182,8 +182,8 @@ def test_verify_handle_name_and_closed_account(page: Any, served: tuple[str, Pat
     app = next(a for a in accounts if a["platform"] == "app" and a["official"])  # an id like cn.gov.x.y
     assert _verify(page, base, app["platform_id"]).startswith("已备案")
     assert "未在本名录中" in _verify(page, base, app["platform_id"] + "x")
-    text = _verify(page, base, f"「{official['name']}」")
-    assert text.startswith("已备案") and official["unit_name"] in text
+    text = _verify(page, base, f"「{official['name']}」")  # a name alone identifies nothing
+    assert text.startswith("名称相符，但仅凭名称不能确认") and official["unit_name"] in text
     gone = next(a for a in accounts if a["status"] in ("closed", "exited") and a["url"])
     text = _verify(page, base, gone["url"])
     assert text.startswith("已备案，但已不再是官方账号") and gone["status_label"] in text

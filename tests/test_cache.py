@@ -11,6 +11,7 @@ import pytest
 
 from govmedia.register import cache
 from govmedia.register.context import Context
+from govmedia.register.results import ResultCache
 from govmedia.run.engine import check_findings
 
 TODAY = date(2026, 6, 1)
@@ -80,7 +81,7 @@ def test_corrupt_cache_is_ignored(make_register: Callable[..., Path], cache_home
 
 def test_today_is_part_of_the_key(make_register: Callable[..., Path]) -> None:
     root = make_register()
-    results = cache.ResultCache(root)
+    results = ResultCache(root)
     assert results.lookup("2026-06-01")[0] != results.lookup("2020-01-01")[0]
 
 
@@ -137,12 +138,11 @@ def test_clean_memo_file_keeps_every_rule(make_register: Callable[..., Path], ca
     root = make_register()
     run(root)
     memo_file = next(cache_home.rglob("clean.marshal"))
-    full = cache._read(memo_file)[1]
-    cache.CleanMemo._open.clear()  # a new process
+    full = cache.read_marshal(memo_file)[1]
     (root / "accounts/huangbao-town/unit.yaml").write_text(
         (root / "accounts/huangbao-town/unit.yaml").read_text(encoding="utf-8") + "# 备注\n", encoding="utf-8")
     run(root)
-    assert cache._read(memo_file)[1] == full
+    assert cache.read_marshal(memo_file)[1] == full
 
 
 def test_empty_folders_are_seen(make_register: Callable[..., Path]) -> None:

@@ -1,4 +1,4 @@
-"""`govmedia check` as SPEC §4 describes it: formats, exit codes, PATH filtering, languages."""
+"""`govmedia check` as README.md describes it: formats, exit codes, PATH filtering, languages."""
 
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ def test_internal_error_is_exit_2_without_traceback(monkeypatch: pytest.MonkeyPa
                                                     capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     import govmedia.commands.check as check_cmd
 
-    def boom(ctx: object, progress: object = None) -> None:
+    def boom(ctx: object, progress: object = None, plan: object = None) -> None:
         raise RuntimeError("simulated bug")
 
     monkeypatch.setattr(check_cmd, "check_findings", boom)

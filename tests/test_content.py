@@ -20,6 +20,7 @@ from govmedia.rules.lib.contentscan import (
     plain_markup,
     show,
 )
+from govmedia.rules.lib.detector import Detector
 
 from .conftest import run_check
 
@@ -35,15 +36,23 @@ def matcher() -> Matcher:
     return Matcher(TERMS)
 
 
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector(TERMS, ALLOWED)
+
+
 def test_term_list_shipped_twice_identically() -> None:
     """The register's list and the template that new registers get must not drift apart."""
     assert (REPO / "policies" / "banned-terms.txt").read_bytes() == BUILTIN_TERMS.read_bytes()
 
 
 def test_term_list_parses() -> None:
-    kinds = {t.kind for t in TERMS}
-    assert kinds == {"ban", "topic", "allow", "context"}
+    assert {t.kind for t in TERMS} == {"ban", "topic", "allow", "context", "weak"}
+    assert {t.family for t in TERMS} == {"brand", "term", "scam", "vice", "platform", "warning", "allow"}
     assert len({t.text for t in TERMS}) == len(TERMS), "a term is listed twice"
+    old = parse_terms("澳门葡京\n~网赌\n!互联网赌博\n+打击\n", "old")  # the prefix format still reads
+    assert [(t.kind, t.family, t.weight) for t in old] == [
+        ("ban", "term", 10), ("topic", "scam", 4), ("allow", "allow", 0), ("context", "warning", 0)]
 
 
 # -- GM501 ----------------------------------------------------------------------------------------
@@ -58,8 +67,8 @@ SPAM = [
     ("真 人 荷 官 在线发牌", "真人荷官"),
     ("時時彩天天開獎", "时时彩"),  # traditional
     ("时★时★彩", "时时彩"),
-    ("加Ｖ信领取福利", "加v信"),
-    ("专业代开发票，13800000000", "代开发票"),
+    ("加Ｖ信 zxc12345 领取彩金福利", "加v信"),
+    ("专业代开发票，电话13800000000", "代开发票"),
     ("香港六合彩开奖结果", "六合彩"),
     ("兼职刷单日结", "兼职刷单"),
     ("澳门威尼斯人", "威尼斯人"),
@@ -83,42 +92,49 @@ CLEAN = [
 
 
 @pytest.mark.parametrize(("text", "term"), SPAM)
-def test_spam_is_found(matcher: Matcher, text: str, term: str) -> None:
-    hits = matcher.find(text)
-    assert [h.term.text for h in hits] == [term], hits
+def test_spam_is_found(detector: Detector, text: str, term: str) -> None:
+    verdicts = detector.scan(text)
+    assert term in [s.label for v in verdicts for s in v.signals], verdicts
 
 
 @pytest.mark.parametrize("text", CLEAN)
-def test_government_prose_is_clean(matcher: Matcher, text: str) -> None:
-    assert matcher.find(text) == []
+def test_government_prose_is_clean(detector: Detector, text: str) -> None:
+    assert detector.scan(text) == []
 
 
-def test_hit_points_at_the_original_text(matcher: Matcher) -> None:
+def test_hit_points_at_the_original_text(detector: Detector) -> None:
     text = "第一段。\n欢迎 澳 門 葡 京 光临"
-    (hit,) = matcher.find(text)
-    assert text[hit.start : hit.end] == "澳 門 葡 京"
-    assert hit.folded == "澳门葡京"
+    (verdict,) = detector.scan(text)
+    (signal,) = verdict.signals
+    assert text[signal.start : signal.end] == "澳 門 葡 京" and signal.label == "澳门葡京"
 
 
-def test_overlapping_terms_give_one_hit(matcher: Matcher) -> None:
-    assert len(matcher.find("澳门新葡京")) == 1
+def test_overlapping_terms_count_once(detector: Detector) -> None:
+    (verdict,) = detector.scan("澳门新葡京")
+    assert [s.label for s in verdict.signals] == ["新葡京"]
 
 
-def test_topic_term_needs_context_in_the_same_sentence(matcher: Matcher) -> None:
-    assert matcher.find("依法打击网赌。") == []
-    assert [h.term.text for h in matcher.find("依法打击赌博。网赌平台注册送彩金")] == ["网赌", "注册送彩金"]
+def test_scam_word_needs_no_warning_in_the_same_sentence(detector: Detector) -> None:
+    assert detector.scan("依法打击网赌。") == []
+    labels = [s.label for v in detector.scan("依法打击赌博。网赌平台注册送彩金") for s in v.signals]
+    assert "注册送彩金" in labels and "网赌" in labels
 
 
-def test_allow_phrase_only_covers_hits_inside_it(matcher: Matcher) -> None:
-    assert matcher.find("互联网赌博") == []
-    assert [h.term.text for h in matcher.find("网赌娱乐")] == ["网赌"]
+def test_allow_phrase_only_covers_hits_inside_it(detector: Detector) -> None:
+    assert detector.scan("互联网赌博网站") == []
+    assert detector.scan("互联网赌博。网赌被黑不给出款") != []
+
+
+def test_old_matcher_still_reads_the_list(matcher: Matcher) -> None:
+    """The term matcher (kept for the fuzz target) reads the sectioned list: weak words are not bans."""
+    assert [h.term.text for h in matcher.find("澳门葡京体育")] == ["澳门葡京"]
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
-def test_corpus_has_no_false_positives(matcher: Matcher, path: Path) -> None:
+def test_corpus_has_no_false_positives(detector: Detector, path: Path) -> None:
     """Real government prose: no GM501-GM504 finding of any kind (false positives must be 0)."""
     text = path.read_text(encoding="utf-8")
-    assert matcher.find(text) == []
+    assert detector.scan(text) == []
     bad_links = [(lk.url, check_url(lk.url, ALLOWED)) for lk in markdown_links(text)]
     assert [(url, problem) for url, problem in bad_links if problem] == []
     assert markdown_markup(text) == []
@@ -281,16 +297,18 @@ def test_messages_show_text_fold_and_fix(make_register: Callable[..., Path]) -> 
     assert "delete the text" in finding.en.lower()
 
 
-def test_scanners_are_linear_on_hostile_input(matcher: Matcher) -> None:
-    """Long runs that make naive regular expressions backtrack stay fast."""
+def test_scanners_are_linear_on_hostile_input(detector: Detector) -> None:
+    """Long runs that make naive regular expressions backtrack stay fast. CPU time of this process, not
+    wall time: on a shared machine other processes' work would otherwise count (markdown-it alone takes
+    about 4 s of CPU on the [[[…]( sample)."""
     samples = ["a" * 200_000, "a@" * 100_000, "1" * 200_000, "<" * 200_000, "{" * 200_000,
                "[" * 50_000 + "](" * 50_000, "澳门" * 100_000, "http://" + "a" * 200_000, "&#" * 100_000]
     for text in samples:
-        start = time.perf_counter()
-        matcher.find(text)
+        start = time.process_time()
+        detector.scan(text)
         personal_data(text)
         markdown_markup(text)
         plain_markup(text)
         for link in markdown_links(text)[:100]:
             check_url(link.url, DEFAULT_DOMAINS)
-        assert time.perf_counter() - start < 10, text[:20]
+        assert time.process_time() - start < 10, text[:20]

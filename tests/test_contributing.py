@@ -23,15 +23,18 @@ ROOT = Path(__file__).parent.parent
 GUIDE = ROOT / "CONTRIBUTING.md"
 # Steps that need the network or the forge, or set up the environment this test already runs in.
 SKIPPED = ("git clone", "git push", "cd ", "python3 -m venv", ". .venv/bin/activate", "pip install")
+# The date of the whole guide's run (GOVMEDIA_TODAY): the same answer on any day.
+TODAY = date(2026, 12, 7)
 HOOK_CONFIG = """\
 repos:
   - repo: local
     hooks:
       - id: govmedia-check
         name: govmedia check (政务新媒体名录检查)
-        entry: govmedia check
+        entry: govmedia check --changed
         language: system
         files: ^(accounts|announcements|policies)/
+        pass_filenames: false
         require_serial: true
 """
 
@@ -59,7 +62,7 @@ def test_guide_has_the_laptop_steps() -> None:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_follow_the_guide(make_register: Callable[..., Path], tmp_path: Path) -> None:
-    today = date.today()  # the guide's commands use the real date, as a newcomer's would
+    today = TODAY  # the guide's commands, the hook and the check all read GOVMEDIA_TODAY
     repo = make_register(today=today)
     (repo / ".pre-commit-config.yaml").write_text(HOOK_CONFIG, encoding="utf-8")
     shutil.copytree(ROOT / ".github", repo / ".github")  # a register carries its forms and checklists
@@ -75,6 +78,7 @@ def test_follow_the_guide(make_register: Callable[..., Path], tmp_path: Path) ->
         "GIT_COMMITTER_NAME": "区体育中心",
         "GIT_COMMITTER_EMAIL": "staff@example.invalid",
         "GOVMEDIA_INTERACTIVE": "0",
+        "GOVMEDIA_TODAY": today.isoformat(),
     }
 
     def sh(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -110,7 +114,7 @@ def test_follow_the_guide(make_register: Callable[..., Path], tmp_path: Path) ->
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_hook_blocks_a_bad_commit(make_register: Callable[..., Path], tmp_path: Path) -> None:
     """The guide promises that pre-commit stops a broken file and says how to fix it."""
-    today = date.today()
+    today = TODAY
     repo = make_register(today=today)
     (repo / ".pre-commit-config.yaml").write_text(HOOK_CONFIG, encoding="utf-8")
     env = {
@@ -122,6 +126,7 @@ def test_hook_blocks_a_bad_commit(make_register: Callable[..., Path], tmp_path: 
         "GIT_AUTHOR_EMAIL": "a@example.invalid",
         "GIT_COMMITTER_NAME": "a",
         "GIT_COMMITTER_EMAIL": "a@example.invalid",
+        "GOVMEDIA_TODAY": today.isoformat(),
     }
 
     def sh(*argv: str) -> subprocess.CompletedProcess[str]:

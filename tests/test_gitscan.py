@@ -15,6 +15,7 @@ from govmedia.register import cache, gitscan
 from govmedia.register.cache import FileMap, scan
 from govmedia.register.context import Context
 from govmedia.register.gitscan import git_scan, vouched
+from govmedia.register.results import ResultCache
 from govmedia.run.engine import check_findings
 
 from .gitrepo import Repo
@@ -39,9 +40,9 @@ def repo(make_register: Callable[..., Path]) -> Repo:
 
 
 def count_reads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
-    """Every file git_scan reads, by either way (gitscan._read, cache._hash_file)."""
+    """Every file git_scan reads, by either way (gitscan._read, cache.hash_file_at)."""
     read: list[str] = []
-    read_file, hash_file = gitscan._read, cache._hash_file
+    read_file, hash_file = gitscan._read, cache.hash_file_at
 
     def reading(path: str) -> bytes | None:
         read.append(os.path.relpath(path, root))
@@ -52,7 +53,7 @@ def count_reads(monkeypatch: pytest.MonkeyPatch, root: Path) -> list[str]:
         return hash_file(path)
 
     monkeypatch.setattr(gitscan, "_read", reading)
-    monkeypatch.setattr(cache, "_hash_file", hashing)
+    monkeypatch.setattr(cache, "hash_file_at", hashing)
     return read
 
 
@@ -324,12 +325,12 @@ def test_a_cache_hit_keeps_the_new_tokens(repo: Repo, tmp_path: Path, monkeypatc
         patch.setattr(gitscan, "git_scan", lambda root, previous, meanwhile=None: None)
         check_findings(Context(root=repo.root, today=date(2026, 6, 1), cache=True))  # stat keys stored
     read = count_reads(monkeypatch, repo.root)
-    stored = cache.ResultCache(repo.root)
+    stored = ResultCache(repo.root)
     assert stored.key, "nothing stored"
     first = stored.lookup("2026-06-01")
     assert first[2] is not None and len(read) == len(first[1])  # a hit, every file read for its blob id
     read.clear()
-    second = cache.ResultCache(repo.root).lookup("2026-06-01")
+    second = ResultCache(repo.root).lookup("2026-06-01")
     assert second[2] is not None and read == []
 
 
@@ -338,6 +339,7 @@ import os, sys
 from pathlib import Path
 from govmedia.register.cache import scan
 from govmedia.register.gitscan import git_scan, vouched
+from govmedia.register.results import ResultCache
 root = Path.cwd()
 got = git_scan(root, {})
 want = scan(root, {}, 0)

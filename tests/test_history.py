@@ -23,7 +23,7 @@ from .gitrepo import Repo, approval, make_repo
 KUAISHOU = "accounts/wangyi-education/kuaishou"
 KUAISHOU_OPEN = f"{KUAISHOU}/requests/2026-05-12-open"
 WEIBO = "accounts/wangyi-gov-office/weibo"
-BILIBILI_CHANGE = "accounts/wangyi-culture-tourism/bilibili/requests/2025-02-12-change"
+BILIBILI_CHANGE = "accounts/wangyi-culture-tourism/bilibili/requests/2026-05-20-change"
 
 
 @pytest.fixture
@@ -41,8 +41,9 @@ def _rename_request(repo: Repo, changes: dict[str, str], stages: tuple[str, ...]
     if "district_office" in stages:
         repo.write(f"{folder}/district_office.yaml", approval(date(2026, 5, 25), "刘晓明", "区政府办公室主任"))
     if "city_office" in stages:
+        number = 100 + sum(map(ord, folder)) % 800  # one 文号 per request (the demo uses 1–97)
         repo.write(f"{folder}/city_office.yaml", approval(date(2026, 5, 28), "赵强", "市政府办公室主任",
-                                                         "铜政办函〔2026〕12号"))
+                                                         f"铜政办函〔2026〕{number}号"))
 
 
 # -- legitimate merge requests stay silent ---------------------------------------------------------
@@ -61,7 +62,8 @@ def test_next_stage_approving_a_pending_request(repo: Repo) -> None:
 def test_completing_a_change_request_returns_to_active(repo: Repo) -> None:
     repo.write(f"{BILIBILI_CHANGE}/city_office.yaml", approval(date(2026, 5, 30), "赵强", "市政府办公室主任",
                                                               "铜政办函〔2026〕31号"))
-    repo.edit("accounts/wangyi-culture-tourism/bilibili/account.yaml", status="active")
+    repo.edit("accounts/wangyi-culture-tourism/bilibili/account.yaml", status="active",
+              positioning="发布区文旅局文化旅游资讯与政策解读。")  # the approved change, applied
     repo.commit("change approved")
     assert repo.findings() == []
 
@@ -299,10 +301,9 @@ def test_the_base_is_read_for_the_changed_unit_folders_only(repo: Repo) -> None:
     """A merge request touches a few unit folders: only those are read at the base, and only those are
     loaded for the history rules. Tracked edits (committed or not), untracked files and ignored files
     all count as changes."""
-    from govmedia.register.context import Context
 
     def units() -> frozenset[str] | None:
-        snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))
+        snap = gitbase.snapshot(repo.root, "main")
         assert snap is not None
         outside = {p.split("/")[1] for p in snap.files if p.startswith("accounts/")} - (snap.units or set())
         assert not outside, outside  # nothing of another unit folder was read
@@ -327,7 +328,7 @@ def test_a_partial_base_against_the_whole_register_is_caught(repo: Repo, monkeyp
     base with every account now would call every unchanged account new (GM602)."""
     from govmedia.rules import history
 
-    monkeypatch.setattr(history, "_seen", lambda reg, snap: reg)
+    monkeypatch.setattr(history, "seen", lambda reg, snap: reg)
     repo.write(f"{KUAISHOU_OPEN}/city_office.yaml", approval(date(2026, 5, 30), "赵强", "市政府办公室主任",
                                                             "铜政办函〔2026〕30号"))
     repo.commit("city office approves")
@@ -338,10 +339,8 @@ def test_a_partial_base_against_the_whole_register_is_caught(repo: Repo, monkeyp
 def test_a_changed_gitattributes_makes_the_base_read_whole(repo: Repo) -> None:
     """eol, ident or working-tree-encoding can change a file's bytes where git sees no change: when any
     .gitattributes differs from the base, every unit folder is read and compared."""
-    from govmedia.register.context import Context
-
     repo.write(".gitattributes", "*.yaml ident\n")
-    snap = gitbase.snapshot(Context(root=repo.root, today=date(2026, 6, 1), base="main"))
+    snap = gitbase.snapshot(repo.root, "main")
     assert snap is not None and snap.units is None
     assert {p.split("/")[1] for p in snap.files if p.startswith("accounts/")} >= {"wangyi-education", "wangyi-health"}
     repo.findings()  # and the three ways still agree

@@ -109,7 +109,7 @@ def judge(root: Path, label: str, run: Runner = cached_run) -> list[Row]:
     return truth
 
 
-# -- the register under test, and edits in the YAML dialect of SPEC -------------------------------------
+# -- the register under test, and edits in the register's YAML dialect ---------------------------------
 
 @dataclass
 class Reg:

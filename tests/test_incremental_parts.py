@@ -13,7 +13,7 @@ from govmedia.cli import main
 from govmedia.register import cache
 from govmedia.register.context import Context
 from govmedia.register.loader import load, load_more
-from govmedia.run import incremental
+from govmedia.run import incremental, links
 from govmedia.run.engine import check, check_findings
 
 from .conftest import BASE_TODAY
@@ -43,17 +43,17 @@ def test_plan_needs_the_same_date_and_code() -> None:
     before = files("accounts/a/unit.yaml")
     after = files("accounts/a/unit.yaml", digest=b"z" * 16)
     state = {"version": incremental.STATE_VERSION, "stamp": "2026-06-01 abc", "owners": [], "keys": {}, "carry": {}}
-    assert incremental.plan(state, "2026-06-01 abc", before, after) == {"a"}
-    assert incremental.plan(state, "2026-06-02 abc", before, after) is None
-    assert incremental.plan(state, "2026-06-01 abd", before, after) is None
-    assert incremental.plan(None, "2026-06-01 abc", before, after) is None
-    assert incremental.plan({**state, "version": -1}, "2026-06-01 abc", before, after) is None
+    assert incremental.answerable(state, "2026-06-01 abc", before, after) == {"a"}
+    assert incremental.answerable(state, "2026-06-02 abc", before, after) is None
+    assert incremental.answerable(state, "2026-06-01 abd", before, after) is None
+    assert incremental.answerable(None, "2026-06-01 abc", before, after) is None
+    assert incremental.answerable({**state, "version": -1}, "2026-06-01 abc", before, after) is None
     damages: list[dict[str, object]] = [{"owners": None}, {"keys": []}, {"carry": 1}]
     for damaged in damages:
-        assert incremental.plan({**state, **damaged}, "2026-06-01 abc", before, after) is None
-    assert incremental.plan(state, "2026-06-01 abc", before, after, findings=1) is None  # owners do not match
+        assert incremental.answerable({**state, **damaged}, "2026-06-01 abc", before, after) is None
+    assert incremental.answerable(state, "2026-06-01 abc", before, after, findings=1) is None  # owners do not match
     many = {f"accounts/u{i}/unit.yaml": ((0, 0, 0, 0), H) for i in range(incremental.MAX_UNITS + 1)}
-    assert incremental.plan(state, "2026-06-01 abc", {}, many) is None
+    assert incremental.answerable(state, "2026-06-01 abc", {}, many) is None
 
 
 def test_linked_units() -> None:
@@ -66,12 +66,12 @@ def test_linked_units() -> None:
         "f": ["url\0weibo\0https://weibo.com/9"],  # linked to e, so transitively to a
         "g": ["id\0douyin\01"],  # another platform
     }
-    assert incremental.linked({"a"}, keys, keys) == {"a", "b", "c", "e", "f"}
-    assert incremental.linked({"g"}, keys, keys) == {"g"}
-    assert incremental.linked({"d"}, keys, keys) == {"d"}
+    assert links.linked({"a"}, keys, keys) == {"a", "b", "c", "e", "f"}
+    assert links.linked({"g"}, keys, keys) == {"g"}
+    assert links.linked({"d"}, keys, keys) == {"d"}
     # a renamed: the units linked through its old name are still checked again
     renamed = {"a": ["skel\0别的名字局"]}
-    assert incremental.linked({"a"}, {"a": ["skel\0王益教育局"], "c": keys["c"]}, renamed) == {"a", "c"}
+    assert links.linked({"a"}, {"a": ["skel\0王益教育局"], "c": keys["c"]}, renamed) == {"a", "c"}
 
 
 def test_partial_load_matches_the_full_load(make_register: Callable[..., Path]) -> None:
@@ -127,10 +127,9 @@ def test_an_incremental_run_keeps_the_clean_memo_of_units_it_did_not_load(
     root = make_register()
     _cached(root)
     memo = next(cache_home.rglob("clean.marshal"))
-    before = cache._read(memo)[1]
+    before = cache.read_marshal(memo)[1]
     path = root / "accounts/wangyi-health/unit.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
-    monkeypatch.setattr(cache.CleanMemo, "_open", {})  # a new process: the memo is read from its file
     assert _cached(root) == _full(root)
     assert "mode=incremental" in capsys.readouterr().err
-    assert cache._read(memo)[1] >= before  # a pruning save would keep only the loaded unit's texts
+    assert cache.read_marshal(memo)[1] >= before  # a pruning save would keep only the loaded unit's texts

@@ -118,10 +118,11 @@ def test_missing_flags_are_listed_in_chinese(reg: Path, capsys: pytest.CaptureFi
 @pytest.mark.parametrize(
     ("flag", "value", "message"),
     [
-        ("--platform-id", "not-a-douyin-id", "抖音的账号 ID 格式应符合"),
-        ("--platform-id", "MS4wLjABAAAA\udcff", "抖音的账号 ID 格式应符合"),  # a byte that is not UTF-8 (RE2)
-        ("--url", "https://evil.example.com/x", "抖音的网址应以 https:// 开头且域名为 douyin.com"),
-        ("--url", "http://www.douyin.com/user/x", "网址必须以 https:// 开头"),
+        # what govmedia check would say about the written file, with its code
+        ("--platform-id", "not-a-douyin-id", "--platform-id accounts/wangyi-sports/douyin/account.yaml:4:1: GM107"),
+        ("--platform-id", "MS4wLjABAAAA\udcff", "GM002"),  # a byte that is not UTF-8: the file could not be read
+        ("--url", "https://evil.example.com/x", "GM107 账号 wangyi-sports/douyin「王益体育」 的网址域名 “evil.example.com” 不属于抖音"),
+        ("--url", "http://www.douyin.com/user/x", "--url http://www.douyin.com/user/x：GM010 账号信息“url” 的格式不对"),
         ("--update-cycle", "seven", "请填写一个整数"),
         ("--comments", "maybe", "请回答 是 或 否"),
         ("--platform", "myspace", "平台应为以下之一"),
@@ -146,7 +147,7 @@ def test_never_overwrites(reg: Path, capsys: pytest.CaptureFixture[str]) -> None
     argv = [*UNIT]
     argv[argv.index("wangyi-sports")] = "huangbao-town"
     assert main(argv) == 2
-    assert "已存在" in capsys.readouterr().err
+    assert "--id huangbao-town：这些文件已经存在" in capsys.readouterr().err
     assert (reg / "accounts/huangbao-town/unit.yaml").read_bytes() == before
 
 
@@ -155,7 +156,9 @@ def test_full_open_chain_then_announcement(reg: Path, capsys: pytest.CaptureFixt
     ask = ["new", "approval", "--yes", *T, "--request", OPEN, "--decision", "approved"]
     # The next pending stage is unit_head: district_office may not decide first.
     assert main([*ask, "--stage", "district_office", "--approver-name", "刘晓明", "--approver-title", "主任"]) == 2
-    assert "现在轮到「本单位主要负责同志」（unit_head）审批" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--stage accounts/wangyi-sports/douyin/requests/2026-06-01-open/district_office.yaml:2:1: GM201" in err
+    assert "前一环节“本单位主要负责同志”尚无审批文件" in err
     assert main([*ask, "--approver-name", "王强", "--approver-title", "主任"]) == 0
     assert main([*ask, "--approver-name", "刘晓明", "--approver-title", "区政府办公室主任"]) == 0
     # city_office requires an official document number.
@@ -221,9 +224,13 @@ def test_change_request_fills_changes(reg: Path, capsys: pytest.CaptureFixture[s
         "与其他平台统一名称（第九条）。",
     ]
     assert main([*base, "--set", "status=closed"]) == 2
-    assert "字段 status 不能通过变更申请修改" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--set accounts/huangbao-town/douyin/requests/2026-06-01-change/request.yaml" in err
+    assert "GM010 申请“changes”：changes 中的字段不能变更：status" in err
     assert main([*base, "--set", "url=https://evil.example.com/"]) == 2
-    assert "网址应以 https:// 开头且域名为" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "--set accounts/huangbao-town/douyin/account.yaml" in err and "GM107 变更后的" in err
+    assert "网址域名 “evil.example.com” 不属于抖音" in err
     assert main([*base, "--set", "name=黄堡发布", "--set", "operations.update_cycle_days=3"]) == 0
     registry = load(reg)
     acc = registry.accounts["huangbao-town/douyin"]
@@ -292,7 +299,7 @@ def test_interactive_reasks_until_valid(
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
     assert main(["new", "unit", *T]) == 0
     out = capsys.readouterr().out
-    assert "✗ 编号只能用小写英文字母、数字和连字符" in out
+    assert "✗ GM020 单位目录名 “Wangyi Sports!” 不合规" in out
     assert "✗ 单位性质应为以下之一" in out
     assert "2) public_institution  事业单位" in out
     registry = load(reg)
@@ -326,8 +333,7 @@ def test_interactive_subprocess(reg: Path) -> None:
                 "douyin",
                 "",
                 "王益体育",
-                "wrong-id",
-                DOUYIN_ID,
+                "wrong-id",  # refused by GM107 once every answer is in: asked again at the end
                 f"https://www.douyin.com/user/{DOUYIN_ID}",
                 "发布全民健身信息。",
                 "",
@@ -345,6 +351,7 @@ def test_interactive_subprocess(reg: Path) -> None:
                 "",
                 "",
                 "",
+                DOUYIN_ID,
             ]
         )
         + "\n"
@@ -360,7 +367,7 @@ def test_interactive_subprocess(reg: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "✗ 抖音的账号 ID 格式应符合" in proc.stdout
+    assert "✗ GM107 账号 wangyi-sports/douyin「王益体育」 的账号 ID “wrong-id” 不符合抖音的格式" in proc.stdout
     assert (reg / f"{OPEN}/request.yaml").is_file()
     assert errors(reg) == []
 
@@ -384,12 +391,14 @@ def test_interactive_approval_defaults_to_next_stage(
 ) -> None:
     assert main(UNIT) == 0 and main(ACCOUNT) == 0
     monkeypatch.setenv("GOVMEDIA_INTERACTIVE", "1")
-    answers = iter([OPEN, "", "同意", "approved", "王强", "主任", "", ""])
+    # A choice is typed as its label (同意), its id or its number; anything else is asked again.
+    answers = iter([OPEN, "", "也许", "同意", "王强", "主任", "", ""])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
     assert main(["new", "approval", *T]) == 0
     out = capsys.readouterr().out
     assert "✗ 审批意见应为以下之一" in out
-    assert (reg / f"{OPEN}/unit_head.yaml").is_file()
+    approval = load(reg).accounts["wangyi-sports/douyin"].requests[0].approvals["unit_head"]
+    assert approval.model.decision == "approved"
 
 
 def test_one_account_per_platform_and_the_usual_name(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -409,7 +418,14 @@ def test_one_account_per_platform_and_the_usual_name(reg: Path, capsys: pytest.C
         )
         == 2
     )
-    assert "同一单位在同一平台只能开设一个账号（第七条（一））" in capsys.readouterr().err
+    assert "--id douyin：这些文件已经存在" in capsys.readouterr().err  # never over the unit's douyin account
+    argv = [*base, "--id", "douyin-2", "--platform", "douyin", "--platform-id", DOUYIN_ID,
+            "--url", f"https://www.douyin.com/user/{DOUYIN_ID}"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "--platform accounts/huangbao-town/douyin-2/account.yaml:3:1: GM102" in err
+    assert "单位 huangbao-town 在平台 douyin 上有多个在用账号" in err
+    assert not (reg / "accounts/huangbao-town/douyin-2").exists()
     assert (
         main([*base, "--platform", "weibo", "--platform-id", "5012345678", "--url", "https://weibo.com/u/5012345678"])
         == 0
@@ -452,17 +468,19 @@ def test_english_errors(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     argv = [*ACCOUNT, *EN]
     argv[argv.index("--platform-id") + 1] = "not-a-douyin-id"
-    argv += ["--comments", "maybe", "--update-cycle", "seven"]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert "--platform-id not-a-douyin-id: An account id on “抖音” must match" in err
+    assert "--platform-id accounts/wangyi-sports/douyin/account.yaml:4:1: GM107 account wangyi-sports/douyin: " in err
+    assert "platform_id 'not-a-douyin-id' does not fit douyin" in err
+    assert main([*argv, "--comments", "maybe", "--update-cycle", "seven"]) == 2
+    err = capsys.readouterr().err
     assert "--comments maybe: Please answer yes or no" in err
     assert "--update-cycle seven: Please give a whole number" in err
     assert_english(err, "格式应符合", "请回答")
     assert main([*UNIT, *EN]) == 2  # never overwrites
     err = capsys.readouterr().err
-    assert "already exists" in err
-    assert_english(err, "已存在")
+    assert "--id wangyi-sports: These files exist already and are never overwritten" in err
+    assert_english(err, "已经存在")
     assert main(["new", "approval", "--yes", *T, *EN]) == 2
     err = capsys.readouterr().err
     assert "--request is missing" in err
@@ -480,8 +498,9 @@ def test_english_approval_chain_and_change(reg: Path, capsys: pytest.CaptureFixt
     ask = ["new", "approval", "--yes", *T, *EN, "--request", OPEN, "--decision", "approved"]
     assert main([*ask, "--stage", "district_office", "--approver-name", "刘晓明", "--approver-title", "主任"]) == 2
     err = capsys.readouterr().err
-    assert "It is the turn of “本单位主要负责同志” (unit_head), not district_office" in err
-    assert_english(err, "现在轮到")
+    assert "--stage accounts/wangyi-sports/douyin/requests/2026-06-01-open/district_office.yaml:2:1: GM201" in err
+    assert "has a decision at district_office but none at the earlier stage unit_head" in err
+    assert_english(err, "前一环节")
     assert main([*ask, "--approver-name", "王强", "--approver-title", "主任"]) == 0
     out = capsys.readouterr().out
     assert "Recorded the decision of “本单位主要负责同志”" in out
@@ -493,8 +512,8 @@ def test_english_approval_chain_and_change(reg: Path, capsys: pytest.CaptureFixt
     )
     assert main([*change, "--account", ref, "--set", "status=closed"]) == 2
     err = capsys.readouterr().err
-    assert "cannot be changed by a change request" in err
-    assert_english(err, "不能通过变更申请修改")
+    assert "GM010 request: changes: changes names fields that cannot be changed: status" in err
+    assert_english(err, "不能变更")
 
 
 def test_english_prompts(reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -515,7 +534,7 @@ def test_english_prompts(reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pyt
     assert asked[0].startswith("unit id (used as the folder name) (e.g. wangyi-education)")
     assert any(p.startswith("kind of unit") for p in asked)
     assert "2) public_institution  public institution" in out
-    assert "✗ An id uses only lowercase letters" in out  # the first answer was refused, in English
+    assert "✗ GM020 unit folder 'Wangyi Sports' is not a valid id" in out  # refused, in English
     assert_english(out + "\n".join(asked), "单位编号", "请重新输入")
     unit = load(reg).units["wangyi-sports"]
     assert unit.record is not None and unit.record.model.kind == "public_institution"

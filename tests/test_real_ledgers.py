@@ -91,6 +91,9 @@ def test_the_command_imports_a_real_list(tmp_path: Path, capsys: pytest.CaptureF
 
 
 def test_the_shipped_governance_files_agree() -> None:
+    """The template a new register starts from is the shipped policy, except the demo's web reviewers."""
     root = Path(__file__).parent.parent
-    assert (root / "policies" / "governance.yaml").read_text(encoding="utf-8") == (
-        TEMPLATES / "governance.yaml").read_text(encoding="utf-8")
+    shipped = yaml.safe_load((root / "policies" / "governance.yaml").read_text(encoding="utf-8"))
+    template = yaml.safe_load((TEMPLATES / "governance.yaml").read_text(encoding="utf-8"))
+    assert shipped["people"] and template["people"] == {}
+    assert {k: v for k, v in shipped.items() if k != "people"} == {k: v for k, v in template.items() if k != "people"}

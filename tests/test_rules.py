@@ -58,7 +58,7 @@ APPROVAL = ("decision: approved\ndecided_on: {day}\n"
 
 
 def inject_all(root: Path) -> set[tuple[str, str]]:
-    """Inject one violation of every rule GM101–GM406; return the (code, path) findings expected."""
+    """Inject one violation of every rule GM101–GM406 (GM207–GM209 too); return the (code, path) findings expected."""
     expected: set[tuple[str, str]] = set()
     acc = "accounts/{}/account.yaml".format
 
@@ -70,7 +70,8 @@ def inject_all(root: Path) -> set[tuple[str, str]]:
 
     # GM102: the education bureau's application moves onto Weibo, where it already has an account.
     _apply(root, {"set": {acc("wangyi-education/kuaishou"): {
-        "platform": "weibo", "platform_id": "5710293846", "url": "https://weibo.com/u/5710293846"}}})
+        "platform": "weibo", "platform_id": "5710293846", "url": "https://weibo.com/u/5710293846",
+        "aliases": []}}})  # its handle is the weibo account's too (GM101): one violation here
     expected |= {("GM102", acc("wangyi-education/kuaishou")), ("GM102", acc("wangyi-education/weibo"))}
 
     # GM103 (warning): another name on one platform.
@@ -140,6 +141,21 @@ def inject_all(root: Path) -> set[tuple[str, str]]:
     folder = _folder(root, "wangyi-culture-tourism/bilibili", "change")
     _apply(root, {"files": {f"{folder}/unit_head.yaml": APPROVAL.format(day=folder.rsplit("/", 1)[1][:10], extra="")}})
     expected.add(("GM206", f"{folder}/unit_head.yaml"))
+
+    # GM207: an approved open request rewritten afterwards: every decision on it no longer holds.
+    folder = _folder(root, "wangyi-culture-tourism/xiaohongshu", "open")
+    _apply(root, {"set": {f"{folder}/request.yaml": {"reason": "审批之后补写的理由"}}})
+    expected |= {("GM207", p.relative_to(root).as_posix()) for p in (root / folder).glob("*.yaml")
+                 if p.name != "request.yaml"}
+
+    # GM208: the district office's director also signs as the city office.
+    folder = _folder(root, "wangyi-culture-tourism/douyin", "open")
+    _apply(root, {"set": {f"{folder}/city_office.yaml": {"approver.name": "刘晓明"}}})
+    expected.add(("GM208", f"{folder}/city_office.yaml"))
+
+    # GM209: opened long before its final approval.
+    _apply(root, {"set": {acc("wangyi-data-center/wechat-official"): {"opened_on": "2000-01-01"}}})
+    expected.add(("GM209", acc("wangyi-data-center/wechat-official")))
 
     # GM301: an active account loses its opening announcement.
     ref = _active(root, "demo-unit-00005")
@@ -324,7 +340,7 @@ def test_rules_read_only_the_registry(make_register: Callable[..., Path], monkey
 
 
 def test_uscc_check_digit_on_real_codes() -> None:
-    """The real codes quoted in ARTICLES.md pass GB 32100's check; one changed character fails."""
+    """Real, published codes pass GB 32100's check; one changed character fails."""
     from govmedia.dialect.identifiers import uscc_check_ok
 
     for code in ("11610429016021738F", "11331002002673575G", "11441700007280420Y"):

@@ -64,14 +64,14 @@ def test_the_run_is_really_sharded(reg_for: Callable[[int, str], Reg], monkeypat
     reg = reg_for(40, "reg")
     units = sorted(p.name for p in (reg.root / "accounts").iterdir())
     parts = []
-    original = sharded.check_chunk
+    original = sharded.Shards.check_chunk
 
-    def spy(ctx: Context, unit_ids: list[str], extract: sharded.Extract | None) -> sharded.ChunkResult:
+    def spy(self: sharded.Shards, unit_ids: list[str], extract: sharded.Extract | None) -> sharded.ChunkResult:
         parts.append(list(unit_ids))
-        return original(ctx, unit_ids, extract)
+        return original(self, unit_ids, extract)
 
     monkeypatch.setenv("GOVMEDIA_JOBS", "1")  # in this process, so that the spy sees every chunk
-    monkeypatch.setattr(sharded, "check_chunk", spy)
+    monkeypatch.setattr(sharded.Shards, "check_chunk", spy)
     assert rows(sharded_run(reg.root)) == rows(engine.check_findings(Context(root=reg.root, today=TODAY)))
     assert len(parts) >= 4 and sorted(u for p in parts for u in p) == units
 
@@ -88,7 +88,7 @@ def test_incremental_after_sharded_equals_one_process(case: Case, reg_for: Calla
 
 def test_workers_in_new_processes_by_spawn(reg_for: Callable[[int, str], Reg], monkeypatch: pytest.MonkeyPatch) -> None:
     """Where fork is unavailable (or threads run), workers start afresh and load the base themselves."""
-    monkeypatch.setattr(sharded, "_methods", lambda: ["spawn"])
+    monkeypatch.setattr(sharded, "start_methods", lambda: ["spawn"])
     case = next(c for c in CASES if c.id == "duplicate-platform-id")
     play(reg_for(case.n, "reg"), case, sharded_run)
 
@@ -122,12 +122,12 @@ def test_a_dead_worker_falls_back_to_one_process(reg_for: Callable[[int, str], R
         "from pathlib import Path\n"
         "from govmedia.run import engine\nfrom govmedia.run import sharded\n"
         "from govmedia.register.context import Context\n"
-        "original = sharded.check_chunk\n"
-        "def dying(ctx, unit_ids, extract):\n"
+        "original = sharded.Shards.check_chunk\n"
+        "def dying(self, unit_ids, extract):\n"
         "    if unit_ids[0] == sorted(os.listdir(Path(sys.argv[1]) / 'accounts'))[0]:\n"
         "        os._exit(9)\n"
-        "    return original(ctx, unit_ids, extract)\n"
-        "sharded.check_chunk = dying\n"
+        "    return original(self, unit_ids, extract)\n"
+        "sharded.Shards.check_chunk = dying\n"
         "found = engine.check_findings(Context(root=Path(sys.argv[1]), today=date.fromisoformat(sys.argv[2])))\n"
         "print(len(found))\n"
     )
@@ -171,14 +171,14 @@ def test_texts_no_unit_owns_are_scanned_once_in_shares(reg_for: Callable[[int, s
     _hostile_texts(reg)
     monkeypatch.setenv("GOVMEDIA_JOBS", jobs)
     shares: list[tuple[int, int]] = []
-    original = sharded.scan_texts
+    original = sharded.Shards.scan_texts
 
-    def spy(ctx: Context, share: tuple[int, int]) -> sharded.TextResult:
+    def spy(self: sharded.Shards, share: tuple[int, int]) -> sharded.TextResult:
         shares.append(share)
-        return original(ctx, share)
+        return original(self, share)
 
     if jobs == "1":  # in this process: the spy sees every share
-        monkeypatch.setattr(sharded, "scan_texts", spy)
+        monkeypatch.setattr(sharded.Shards, "scan_texts", spy)
     truth = rows(engine.check_findings(Context(root=reg.root, today=TODAY)))
     got = rows(sharded_run(reg.root))
     assert got == truth
@@ -191,7 +191,7 @@ def test_texts_no_unit_owns_are_scanned_once_in_shares(reg_for: Callable[[int, s
     assert rows(sharded_cached_run(reg.root)) == truth  # answered from the cache, clean-text memo included
 
 
-def _no_texts(ctx: Context, share: tuple[int, int]) -> sharded.TextResult:
+def _no_texts(self: sharded.Shards, share: tuple[int, int]) -> sharded.TextResult:
     return [], set()
 
 
@@ -199,6 +199,6 @@ def test_an_engine_that_skips_the_text_shares_is_caught(reg_for: Callable[[int, 
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     reg = reg_for(40, "blind")
     _hostile_texts(reg)
-    monkeypatch.setattr(sharded, "scan_texts", _no_texts)
+    monkeypatch.setattr(sharded.Shards, "scan_texts", _no_texts)
     truth = rows(engine.check_findings(Context(root=reg.root, today=TODAY)))
     assert rows(sharded_run(reg.root)) != truth

@@ -21,8 +21,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from openpyxl import load_workbook
 
 from govmedia.register.loader import load
+from govmedia.site.data import HEADERS
 from govmedia.site.publish import public_fields
 from tests.conftest import BASE_TODAY
 
@@ -59,7 +61,7 @@ def built(demo_cache: Callable[[int, date], Path], tmp_path_factory: pytest.Temp
     import shutil
 
     root = tmp_path_factory.mktemp("site-reg") / "reg"
-    shutil.copytree(demo_cache(40, BASE_TODAY), root)  # issue 5: a 40-account demo register
+    shutil.copytree(demo_cache(40, BASE_TODAY), root)  # a 40-account demo register
     out = root.parent / "site"
     done = mkdocs_build(root, out, BASE_TODAY)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -99,7 +101,7 @@ class _Refs(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag in ("script", "img", "iframe", "source", "audio", "video", "embed", "track") and a.get("src"):
             self.loads.append((tag, a["src"]))
-        if tag == "link" and a.get("href"):
+        if tag == "link" and a.get("href") and a.get("rel") not in ("canonical", "alternate"):  # names, not loads
             self.loads.append((tag, a["href"]))
         if tag == "object" and a.get("data"):
             self.loads.append((tag, a["data"]))
@@ -187,8 +189,14 @@ def test_open_data_files(built: Built) -> None:
     assert len(rows) == len(data["accounts"]) > 0
     from govmedia.schemas import Account
 
-    derived = {"unit_id", "account_id", "unit_name", "unit_short_name", "platform_label", "status_label", "official"}
-    assert set(rows[0]) == set(public_fields(Account)) | derived
+    derived = {"unit_id", "account_id", "unit_name", "unit_short_name", "platform_label", "status_label", "official",
+               "demo"}
+    assert set(rows[0]) == {HEADERS[k] for k in set(public_fields(Account)) | derived}  # Chinese headers
+    assert {r["数据说明"] for r in rows} == {"演示数据，非真实账号"}
+    workbook = load_workbook(built.out / "data" / "accounts.xlsx", read_only=True)
+    sheet = list(workbook.active.iter_rows(values_only=True))
+    assert sheet[0] == tuple(csv.reader(io.StringIO(raw.decode("utf-8-sig"))).__next__())
+    assert len(sheet) == len(rows) + 1 and all(isinstance(v, str) for row in sheet for v in row if v is not None)
     assert {a["status"] for a in data["accounts"]} <= {"active", "changing", "exiting", "closing", "closed", "exited"}
 
 

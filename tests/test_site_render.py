@@ -112,8 +112,8 @@ def test_csv_has_bom_and_defuses_formulas() -> None:
 
 
 def test_allowlist_comes_from_the_models() -> None:
-    assert public_fields(Account) == ("name", "platform", "platform_id", "url", "aliases", "wechat_biz", "status",
-                                      "opened_on", "positioning")
+    assert public_fields(Account) == ("name", "platform", "platform_id", "url", "status", "opened_on", "positioning",
+                                      "aliases", "wechat_biz")
     assert "leader_in_charge" not in public_fields(Unit) and "reviewers" not in public_fields(Unit)
     assert "undertaking" not in public_fields(Account)
     assert set(public_fields(Announcement)) == {"title", "kind", "accounts", "published_on", "display_until"}

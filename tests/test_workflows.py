@@ -52,7 +52,9 @@ def _test_script_commands() -> list[str]:
     """The commands .ci/run runs through scripts/test.sh: pre-commit and pytest."""
     assert "scripts/test.sh" in (REPO / ".ci/run").read_text(encoding="utf-8")
     lines = (REPO / "scripts/test.sh").read_text(encoding="utf-8").splitlines()
-    cmds = [ln.strip().replace(' "$@"', "") for ln in lines if re.match(r"^\s*(pre-commit|pytest)\b", ln)]
+    # a leading VAR=value (the pinned date of the hooks' run) is the step's environment in the workflows
+    cmds = [re.sub(r"^(?:[A-Z_]+=\S+\s+)+", "", ln.strip()).replace(' "$@"', "") for ln in lines
+            if re.match(r"^\s*(?:[A-Z_]+=\S+\s+)*(pre-commit|pytest)\b", ln)]
     assert len(cmds) >= 2
     return cmds
 
@@ -82,18 +84,45 @@ def test_same_commands_as_ci_run(path: Path) -> None:
     for cmd in _test_script_commands():
         assert cmd in commands, cmd
     assert "mkdocs build --strict" in commands
-    assert "govmedia check --base" in commands
+    assert re.search(r'/opt/trusted/venv/bin/govmedia check --root "\$[A-Z_]+" --base "\$BASE_SHA"', commands)
 
 
 def test_check_annotates_the_merge_request() -> None:
     commands = _commands(CHECK)
-    assert re.search(r'govmedia check --base "origin/\$BASE_REF" --format github', commands)
+    assert re.search(r'govmedia check --root "\$GITHUB_WORKSPACE" --base "\$BASE_SHA" --format github', commands)
     assert "${{" not in commands  # untrusted values reach scripts through env, never by interpolation
+
+
+def _gate_commands(job: dict[str, Any]) -> str:
+    steps = job.get("steps")
+    if steps is not None:
+        return "\n".join(str(s.get("run", "")) for s in steps)
+    return "\n".join(str(c) for c in [*job.get("before_script", []), *job["script"]])
+
+
+@pytest.mark.parametrize("path,job", [(CHECK, "gate"), (GITLAB, "history")], ids=["github", "gitlab"])
+def test_the_gate_runs_the_base_branchs_govmedia(path: Path, job: str) -> None:
+    """The merge-request gate installs govmedia from the base commit into its own environment and runs it
+    outside the checkout: the merge request's own code (an edited rule) never judges the merge request."""
+    data = _load(path)
+    spec = data["jobs"][job] if path == CHECK else data[job]
+    commands = _gate_commands(spec)
+    assert 'git archive --format=tar "$BASE_SHA" | tar -x -C /opt/trusted/src' in commands
+    assert "pip install -q --disable-pip-version-check /opt/trusted/src" in commands
+    assert "-e ." not in commands and "-e '.[" not in commands and ".venv/bin" not in commands
+    assert "python -m govmedia" not in commands
+    if path == CHECK:
+        assert spec["if"] == "github.event_name == 'pull_request'"
+        assert spec["steps"][-1]["working-directory"] == "/opt/trusted"
+        assert spec["steps"][-1]["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    else:
+        assert spec["before_script"] == []
+        assert "cd /opt/trusted #" in path.read_text(encoding="utf-8")
 
 
 def test_gitlab_code_quality_report() -> None:
     data = _load(GITLAB)
-    assert "--format gitlab > gl-code-quality-report.json" in _commands(GITLAB)
+    assert '--format gitlab > "$WORK/gl-code-quality-report.json"' in _commands(GITLAB)
     assert data["history"]["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
     assert data["pages"]["artifacts"]["paths"] == ["public"]
 

@@ -1,4 +1,4 @@
-"""The strict YAML dialect (SPEC §3): every item of the dialect, hostile inputs, properties."""
+"""The strict YAML dialect (docs/architecture.md, "The YAML dialect"): every item of the dialect, hostile inputs, properties."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""``govmedia check``: the rules of SPEC §5 over the whole register (SPEC §4)."""
+"""``govmedia check``: every rule over the whole register (docs/rules.md); PATH or --changed narrow the report;
+exit codes as README.md says."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from govmedia.findings.finding import Finding
 from govmedia.findings.reporters import REPORTERS
 from govmedia.register.context import Context
-from govmedia.run.engine import check_findings, has_errors
+from govmedia.register.walk import count_files
+from govmedia.run.engine import check_findings, has_errors, plan_for
+from govmedia.run.precommit import changed_paths
+from govmedia.run.preexisting import demote
 from govmedia.run.progress import progress_bar
 
 
@@ -21,7 +25,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--base", default=None, help="与该 git 版本比较，启用历史规则 GM6xx")
     p.add_argument("--format", choices=sorted(REPORTERS), default="text", help="输出格式（默认 text）")
     p.add_argument("--verify-signatures", action="store_true", help="要求 --base 以来新增的审批文件有合规签名")
+    p.add_argument("--strict", action="store_true",
+                   help="与 --base 同用：基准版本已有、本次未改动文件上的错误也算失败（默认只报告为警告）")
     p.add_argument("--no-cache", action="store_true", help="不使用缓存（$XDG_CACHE_HOME/govmedia）")
+    p.add_argument("--changed", action="store_true",
+                   help="只报告 git 显示有改动的文件中的问题（暂存的文件，或 pre-commit 的推送范围；都没有时报告全部）")
     p.add_argument("paths", nargs="*", metavar="PATH", help="只报告这些文件或目录中的问题")
     p.set_defaults(func=run)
 
@@ -58,24 +66,33 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     ctx = Context(root=root, today=args.today or date.today(), base=args.base,
                   verify_signatures=args.verify_signatures, cache=not args.no_cache)
+    plan = None
     if ctx.base is not None:
-        from govmedia.history.gitbase import BaseError, snapshot
-
-        try:
-            snapshot(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
-        except BaseError as exc:
-            print(f"govmedia: {exc.message(args.lang)}", file=sys.stderr)
+        plan = plan_for(ctx)  # read the base once, up front: a bad --base is a usage error, not a traceback
+        problem = plan.base_problem(args.lang)
+        if problem is not None:
+            print(f"govmedia: {problem}", file=sys.stderr)
             return EXIT_USAGE
     with progress_bar(args.lang) as progress:
-        findings = check_findings(ctx, progress)
-    prefixes = _selector(root, args.paths)
+        findings = check_findings(ctx, progress, plan)
+    if ctx.base is not None and not args.strict:
+        findings = demote(ctx, findings)
+    paths = list(args.paths)
+    if args.changed and not paths:
+        paths = changed_paths(root) or []
+    prefixes = _selector(root, paths)
     shown = [f for f in findings if _selected(f, prefixes)]
     sys.stdout.write(REPORTERS[args.format](shown, args.lang))
+    if args.format == "text":
+        print(_summary(root, shown, args.lang), file=sys.stderr)
+    return EXIT_FINDINGS if has_errors(shown) else EXIT_OK
+
+
+def _summary(root: Path, shown: list[Finding], lang: str) -> str:
+    """The last line of a text report (on stderr: stdout holds only findings)."""
     errors = sum(f.severity == "error" for f in shown)
     warnings = len(shown) - errors
-    if (args.format == "text" and sys.stderr.isatty()) or (args.format == "text" and shown):
-        if args.lang == "zh":
-            print(f"共 {errors} 个错误，{warnings} 个警告。", file=sys.stderr)
-        else:
-            print(f"{errors} errors, {warnings} warnings.", file=sys.stderr)
-    return EXIT_FINDINGS if has_errors(shown) else EXIT_OK
+    if shown:
+        return f"共 {errors} 个错误，{warnings} 个警告。" if lang == "zh" else f"{errors} errors, {warnings} warnings."
+    files = count_files(str(root))
+    return f"检查了 {files} 个文件：没有发现问题。" if lang == "zh" else f"checked {files} files: no problems found."

@@ -2,7 +2,7 @@
 
 Each stage's approval files go to that stage's reviewers, a ``from_unit`` stage's files to each
 unit's own reviewers, each unit folder to the unit, and the files that decide who approves (policies/,
-schemas/, checks/, website/, mkdocs.yml, .github/ ...) to the district office. ``--check`` only
+schemas/, govmedia/, mkdocs.yml, .github/ ...) to the district office. ``--check`` only
 compares (pre-commit and CI): exit 1 when the file is missing or differs.
 
 GitLab does not read ``.github/``: ``--gitlab`` writes the same text to ``.gitlab/CODEOWNERS`` too, and
@@ -16,7 +16,8 @@ import os
 import sys
 from pathlib import Path
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Msg, add_common, missing_root, say
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common, missing_root, say
+from govmedia.findings.message import Msg
 from govmedia.history.codeowners import GITLAB_TARGET, TARGET, generate, unit_reviewers
 from govmedia.register.loader import load
 

@@ -1,13 +1,14 @@
-"""``govmedia demo``: write a complete, valid synthetic register (SPEC §4)."""
+"""``govmedia demo``: write a complete, valid synthetic register (README.md, "CLI")."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_OK, EXIT_USAGE, iso_date
+from govmedia.commands import EXIT_OK, EXIT_USAGE, TODAY_ENV, iso_date
 from govmedia.staff.demo import generate, write
 
 
@@ -15,7 +16,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("demo", help="生成一个完整、合规的演示名录", description="生成演示名录：同样的 N 和日期总是得到同样的文件。")
     p.add_argument("--accounts", type=int, required=True, metavar="N", help="账号数量")
     p.add_argument("--out", required=True, help="输出目录（应为空或不存在）")
-    p.add_argument("--today", type=iso_date, default=None, help="以哪一天为“今天”，YYYY-MM-DD（默认：今天）")
+    p.add_argument("--today", type=iso_date, default=os.environ.get(TODAY_ENV) or None,
+                   help=f"以哪一天为“今天”，YYYY-MM-DD（默认：环境变量 {TODAY_ENV}，否则今天）")
     p.set_defaults(func=run)
 
 

@@ -7,7 +7,8 @@ import errno
 import sys
 from pathlib import Path
 
-from govmedia.cli import EXIT_OK, EXIT_USAGE, Msg, add_common, missing_root, msg, say, unwritable_folder
+from govmedia.commands import EXIT_OK, EXIT_USAGE, add_common, missing_root, say, unwritable_folder
+from govmedia.findings.message import Msg, msg
 from govmedia.register.loader import load
 from govmedia.staff import ledger
 

@@ -11,8 +11,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Msg, add_lang, iso_date, msg, say, unwritable_folder
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_lang, iso_date, say, unwritable_folder
 from govmedia.dialect.files import read_regular
+from govmedia.findings.message import Msg, msg
 from govmedia.register.lifecycle import STATUS_LABELS
 from govmedia.register.loader import load
 from govmedia.schemas import Governance

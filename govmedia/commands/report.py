@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from govmedia.cli import EXIT_OK, EXIT_USAGE, add_common
+from govmedia.commands import EXIT_OK, EXIT_USAGE, add_common
 from govmedia.register.context import Context
 from govmedia.run.engine import check
 from govmedia.staff.report import as_json, build, markdown, parse_period, period_of

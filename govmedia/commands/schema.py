@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-from govmedia.cli import EXIT_FINDINGS, EXIT_OK
+from govmedia.commands import EXIT_FINDINGS, EXIT_OK
 from govmedia.schemas import MODELS
-
-HEADER = "generated from schemas/*.py by `govmedia schema`: do not edit"
-
-
-def render(kind: str) -> str:
-    schema = MODELS[kind].model_json_schema()
-    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$comment": HEADER, **schema}
-    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+from govmedia.schemas.json_schema import render
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

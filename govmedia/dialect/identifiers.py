@@ -1,4 +1,4 @@
-"""Identifier formats of ARTICLES.md: 统一社会信用代码 (GB 32100-2015)."""
+"""Identifier formats the district's rules name: 统一社会信用代码 (GB 32100-2015), and URL hosts."""
 
 from __future__ import annotations
 

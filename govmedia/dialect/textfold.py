@@ -1,4 +1,4 @@
-"""Folding text for comparison (GM103, GM105, GM501): never for rejecting (SPEC §3).
+"""Folding text for comparison (GM103, GM105, GM501): never for rejecting (docs/architecture.md, "The YAML dialect").
 
 ``fold``: NFKC, casefold, traditional -> simplified (OpenCC t2s), with spaces, punctuation, symbols
 and invisible characters removed. ``skeleton``: ``fold`` and then every character replaced by the
@@ -157,3 +157,23 @@ def skeleton_chars(folded: str) -> str:
     Used by GM501 to match look-alike letters (Cyrillic ``е``, ``о``; ``0``/``o``, ``1``/``l``).
     """
     return folded.translate(_SKELETON_TABLE)
+
+
+def _ascii_lookalike_code(code: int) -> int:
+    """A full-width or look-alike letter or digit to its ASCII form (one character for one), else itself."""
+    ch = chr(code)
+    n = unicodedata.normalize("NFKC", ch)
+    if len(n) == 1 and n.isascii():
+        return ord(n.lower())
+    target = _to_ascii().get(ch.casefold()) or _to_ascii().get(ch)
+    return ord(target) if target is not None and len(target) == 1 else code
+
+
+_ASCII_LOOKALIKE_TABLE = TranslateTable(_ascii_lookalike_code)
+
+
+def ascii_lookalike(text: str) -> str:
+    """``text`` in lower case with full-width forms and Unicode look-alikes of Latin letters and digits
+    (Cyrillic е, З) as ASCII, one character for one: offsets stay valid. GM501's patterns (bet365,
+    www,x,com) read this."""
+    return text.lower() if text.isascii() else text.translate(_ASCII_LOOKALIKE_TABLE)

@@ -1,10 +1,10 @@
-"""The strict YAML dialect of SPEC §3, with a line map for every field.
+"""The strict YAML dialect (docs/architecture.md, "The YAML dialect"), with a line map for every field.
 
 We never let PyYAML construct objects: libyaml (or the pure-Python parser where libyaml is
 missing) only produces *events*, and this module builds plain ``dict``/``list``/scalars from them,
 resolving plain scalars by the YAML 1.2 core schema. Anchors, aliases, tags, merge keys, several
 documents and duplicate keys are findings, found before anything could expand or execute them.
-Every problem is a :class:`~checks.findings.Finding`; nothing here raises for bad input.
+Every problem is a :class:`~govmedia.findings.finding.Finding`; nothing here raises for bad input.
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def too_large(path: str, size: int) -> Finding:
 
 
 def decode(raw: bytes, path: str, line_offset: int = 0) -> tuple[str | None, list[Finding]]:
-    """Bytes to text under SPEC §3's rules: size, UTF-8 without BOM, no Cc/Cf characters."""
+    """Bytes to text under the dialect's rules: size, UTF-8 without BOM, no Cc/Cf characters."""
     if len(raw) > MAX_FILE_BYTES:
         return None, [too_large(path, len(raw))]
     if raw.startswith(b"\xef\xbb\xbf"):
@@ -417,6 +417,11 @@ def parse_events(text: str, path: str, line_offset: int = 0) -> tuple[Document |
         if "nesting depth" in problem:
             return None, [make("GM006", path, line, col, f"嵌套过深（{problem}）：请简化结构。",
                                f"nested too deeply ({problem}): flatten the structure.")]
+        culprit = typing_slip(text, line - line_offset)
+        if culprit is not None:
+            at_line, at_col, zh, en = culprit
+            return None, [make("GM002", path, at_line + line_offset, at_col, f"YAML 语法错误：{zh}",
+                               f"YAML syntax error: {en}")]
         return None, [make("GM002", path, line, col,
                            f"YAML 语法错误（{problem}）：请检查该行的缩进、冒号和引号。",
                            f"YAML syntax error ({problem}): check the indentation, colons and quotes of this line.")]
@@ -427,6 +432,51 @@ def parse_events(text: str, path: str, line_offset: int = 0) -> tuple[Document |
     finally:
         dispose()
     return Document(data, builder.positions), []
+
+
+# What a Chinese input method types where YAML wants ASCII: the error that follows names the next line and a
+# parser's term ("mapping values are not allowed", "cannot start any token"), never the character.
+_SLIPS = {
+    "\t": ("制表符", "a tab", "YAML 只能用空格缩进：请把制表符换成空格", "YAML indents with spaces only: replace the tab by spaces"),
+    "\u3000": ("全角空格", "a full-width space", "YAML 只能用半角空格缩进：请换成半角空格",
+               "YAML indents with ASCII spaces only: replace it by ASCII spaces"),
+    "：": ("全角冒号", "a full-width colon", "键和值之间要用半角冒号加空格：请把 “：” 改为 “: ”",
+          "a key and its value are separated by an ASCII colon and a space: replace '：' by ': '"),
+}
+_KEY_SLIP = re.compile(r"^[ \t\u3000]*(?:-[ \u3000]+)?[^:#'\"\s\u3000][^:#'\"]*?(：)")
+
+
+def _slip_name(ch: str) -> str:
+    return "U+0009 CHARACTER TABULATION" if ch == "\t" else char_name(ch)
+
+
+def slip_in(text: str) -> tuple[str, str] | None:
+    """(zh, en) naming a tab, a full-width space or a full-width colon in ``text`` (a key, a line), if any."""
+    for ch, (zh_name, en_name, zh_fix, en_fix) in _SLIPS.items():
+        if ch in text:
+            name = _slip_name(ch)
+            return f"其中有{zh_name}（{name}）：{zh_fix}", f"it holds {en_name} ({name}): {en_fix}"
+    return None
+
+
+def typing_slip(text: str, line: int) -> tuple[int, int, str, str] | None:
+    """The tab or full-width space in the indentation, or the full-width colon after a key, on the 1-based
+    ``line`` of a YAML error or on one of the two lines before it: (line, column, zh, en), or None."""
+    lines = text.split("\n")
+    for number in range(min(line, len(lines)), max(line - 3, 0), -1):
+        row = lines[number - 1]
+        indent = row[:len(row) - len(row.lstrip(" \t\u3000"))]
+        found = next(((i, ch) for i, ch in enumerate(indent) if ch in "\t\u3000"), None)
+        if found is None:
+            m = _KEY_SLIP.match(row)
+            found = (m.start(1), "：") if m else None
+        if found is not None:
+            col, ch = found
+            zh_name, en_name, zh_fix, en_fix = _SLIPS[ch]
+            name = _slip_name(ch)
+            return (number, col + 1, f"第 {number} 行第 {col + 1} 列是{zh_name}（{name}）：{zh_fix}。",
+                    f"line {number}, column {col + 1} is {en_name} ({name}): {en_fix}.")
+    return None
 
 
 def load_bytes(raw: bytes, path: str) -> tuple[Document | None, list[Finding]]:

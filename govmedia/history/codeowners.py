@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
-from typing import Any
+from typing import Any, cast
 
 import re2
 
@@ -63,6 +63,10 @@ class Rule:
     line: int  # 1-based line in the CODEOWNERS file
     pattern: str
     owners: tuple[str, ...]
+    section: str = ""  # GitLab: the section (its name, folded) the line belongs to
+    optional: bool = False  # GitLab: in an optional section (^[Name]): its approval is not required
+    exclude: bool = False  # GitLab: an exclusion (!pattern)
+    gitlab: bool = False  # read as GitLab reads it: [...] classes are patterns, not invalid lines
 
     @cached_property
     def head(self) -> tuple[str, ...]:
@@ -72,7 +76,7 @@ class Rule:
             return ()
         head: list[str] = []
         for part in body.split("/"):
-            if any(ch in part for ch in "*?"):
+            if any(ch in part for ch in WILD):
                 break
             head.append(part)
         return tuple(head)
@@ -84,13 +88,18 @@ class Rule:
     @cached_property
     def source(self) -> str | None:
         """The regular expression of the pattern (:func:`_translate`), built on first use."""
-        return _translate(self.pattern)
+        return _translate(self.pattern, self.gitlab)
+
+    @staticmethod
+    def segment_source(part: str) -> str:
+        """The regular expression of one name of a pattern (no ``/``)."""
+        return _segment(part.replace("**", "*"))
 
     @cached_property
     def segments(self) -> frozenset[str]:
         """The pattern's folder and file names without a wildcard: a path it matches has each as one of its
         own names (a test that spares most calls into RE2)."""
-        return frozenset(p for p in self.pattern.strip("/").split("/") if "*" not in p and "?" not in p)
+        return frozenset(p for p in self.pattern.strip("/").split("/") if not any(ch in p for ch in WILD))
 
     @cached_property
     def whole(self) -> tuple[tuple[str, ...], bool, bool] | None:
@@ -98,7 +107,7 @@ class Rule:
         has none, as every line of a generated CODEOWNERS: matched name by name, without RE2. None otherwise."""
         body = self.pattern.strip("/")
         names = tuple(body.split("/"))
-        if any(p not in ("*", "**") and ("*" in p or "?" in p) for p in names):
+        if any(p not in ("*", "**") and any(ch in p for ch in WILD) for p in names):
             return None
         return names, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/")
 
@@ -113,10 +122,16 @@ class Rule:
         :attr:`too_complex` names nothing here (GM604 reports it)."""
         if self.too_complex or not self.segments <= names:
             return False
-        whole = self.whole
-        if whole is None:
-            return self.regex.match(path) is not None
-        return _names_match(*whole, parts)
+        names_, anchored, folder, globs = self.shape
+        return _names_match(names_, anchored, folder, parts, globs)
+
+    @cached_property
+    def shape(self) -> tuple[tuple[str, ...], bool, bool, tuple[Glob | None, ...]]:
+        """(names, anchored, folder only, each name's glob or None): what :func:`_names_match` walks."""
+        body = self.pattern.strip("/")
+        names = tuple(body.split("/"))
+        globs = tuple(None if p in ("*", "**") or not any(ch in p for ch in WILD) else Glob.of(p) for p in names)
+        return names, self.pattern.startswith("/") or "/" in body, self.pattern.endswith("/"), globs
 
     @cached_property
     def regex(self) -> Any:
@@ -171,7 +186,8 @@ def generate(gov: Governance, units: dict[str, list[str]]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: list[str]) -> bool:
+def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: list[str],
+                 globs: tuple[Glob | None, ...] | None = None) -> bool:
     """:func:`_translate`'s expression for a pattern of whole names, decided name by name: a literal is one
     equal name, ``*`` any one name, ``**`` any number of whole names (at the end: at least one more, unless it
     is the whole pattern); unanchored, it may start at any name; after it, a folder pattern needs one more
@@ -187,7 +203,11 @@ def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: 
             start = min(reach)
             after = ({n} if start < n else set()) if i == last else set(range(start, n + 1))
         else:
-            after = {j + 1 for j in reach if j < n and (part == "*" or part == names[j])}
+            glob = globs[i] if globs is not None else None
+            if glob is None:
+                after = {j + 1 for j in reach if j < n and (part == "*" or part == names[j])}
+            else:
+                after = {j + 1 for j in reach if j < n and glob.match(names[j])}
         if not after:
             return False
         reach = after
@@ -195,20 +215,164 @@ def _names_match(pattern: tuple[str, ...], anchored: bool, folder: bool, names: 
         return n in reach
     if folder:
         return any(j < n for j in reach)
-    if pattern[-1] == "*":
+    if any(ch in pattern[-1] for ch in WILD):
         return n in reach
     return True
 
 
-def _valid(pattern: str) -> bool:
-    """Whether GitHub reads the pattern (no negation, range or escape, no ``***``, not only slashes)."""
+class Glob:
+    """One name of a pattern with ``*``, ``?`` or ``[...]`` (ranges ``a-z``, ``!``/``^`` negation), matched by
+    the two-pointer algorithm: (pattern x name) steps at worst, however many ``*`` a hostile line has. The
+    literal head and tail are compared first, which settles most names at once."""
+
+    __slots__ = ("chunks", "head", "least", "plain", "tail", "tokens")
+    STAR = "*"
+    ANY = "?"
+
+    def __init__(self, tokens: tuple[object, ...]) -> None:
+        self.tokens = tokens
+        self.head = "".join(t for t in _takewhile_str(tokens))
+        self.tail = "".join(reversed(list(_takewhile_str(tuple(reversed(tokens))))))
+        self.least = sum(1 for t in tokens if t is not Glob.STAR)
+        # only literal characters and *: the literal runs, found in order, decide (str.find, linear)
+        self.plain = all(t is Glob.STAR or (isinstance(t, str) and t not in ("*", "?")) for t in tokens)
+        runs, run = [], ""
+        for t in tokens:
+            if isinstance(t, str) and t not in ("*", "?"):
+                run += t
+            else:
+                runs.append(run)
+                run = ""
+        runs.append(run)
+        self.chunks = tuple(r for r in runs if r)
+    @staticmethod
+    def of(part: str) -> Glob:
+        tokens: list[object] = []
+        i = 0
+        while i < len(part):
+            m = _CLASS.match(part, i) if part[i] == "[" else None
+            if m is not None:
+                tokens.append((_ranges(m.group(2)), bool(m.group(1))))
+                i = m.end()
+                continue
+            ch = part[i]
+            if ch == "*":
+                if not tokens or tokens[-1] is not Glob.STAR:
+                    tokens.append(Glob.STAR)
+            elif ch == "?":
+                tokens.append(Glob.ANY)
+            else:
+                tokens.append(ch)
+            i += 1
+        return Glob(tuple(tokens))
+
+    def match(self, name: str) -> bool:
+        if len(name) < self.least or not name.startswith(self.head) or not name.endswith(self.tail):
+            return False
+        if any(chunk not in name for chunk in self.chunks):
+            return False
+        if self.plain:
+            return self._plain(name)
+        tokens, p, s, star, mark = self.tokens, 0, 0, -1, 0
+        while s < len(name):
+            if p < len(tokens) and tokens[p] is Glob.STAR:
+                star, mark, p = p, s, p + 1
+            elif p < len(tokens) and _one(tokens[p], name[s]):
+                p, s = p + 1, s + 1
+            elif star >= 0:
+                mark += 1
+                p, s = star + 1, mark
+            else:
+                return False
+        while p < len(tokens) and tokens[p] is Glob.STAR:
+            p += 1
+        return p == len(tokens)
+
+    def _plain(self, name: str) -> bool:
+        """Literal runs separated by ``*``: the head at the start, the tail at the end, the runs between found
+        leftmost in order (leftmost is always right for ``*``)."""
+        if self.tokens and self.tokens[0] is not Glob.STAR and Glob.STAR not in self.tokens:
+            return name == self.head
+        chunks = list(self.chunks)
+        start = len(self.head)
+        end = len(name) - len(self.tail)
+        if start > end:
+            return False
+        if self.head:
+            chunks = chunks[1:]
+        if self.tail:
+            chunks = chunks[:-1]
+        for chunk in chunks:
+            found = name.find(chunk, start, end)
+            if found < 0:
+                return False
+            start = found + len(chunk)
+        return True
+
+
+def _takewhile_str(tokens: tuple[object, ...]) -> Iterable[str]:
+    """The literal characters a glob's tokens start with (``*`` and ``?`` are never literal tokens)."""
+    for t in tokens:
+        if not isinstance(t, str) or t in ("*", "?"):
+            return
+        yield t
+
+
+def _one(token: object, ch: str) -> bool:
+    if token is Glob.ANY:
+        return True
+    if isinstance(token, str):
+        return token == ch
+    ranges, negated = cast("tuple[tuple[tuple[str, str], ...], bool]", token)
+    return any(lo <= ch <= hi for lo, hi in ranges) != negated
+
+
+def _ranges(body: str) -> tuple[tuple[str, str], ...]:
+    """A class's characters and ``a-z`` ranges."""
+    out, i = [], 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            out.append((body[i], body[i + 2]))
+            i += 3
+        else:
+            out.append((body[i], body[i]))
+            i += 1
+    return tuple(out)
+
+
+WILD = "*?["  # what makes a name a wildcard: GitLab reads [...] classes too (GitHub skips such a line)
+_CLASS = re.compile(r"\[(!|\^)?([^\]/]+)\]")
+
+
+def _valid(pattern: str, gitlab: bool = False) -> bool:
+    """Whether GitHub reads the pattern (no negation, range or escape, no ``***``, not only slashes); GitLab
+    reads ``[...]`` classes (exclusions are parsed before)."""
+    if gitlab:
+        return "***" not in pattern and bool(pattern.strip("/")) and "\\" not in pattern
     return not (pattern.startswith("!") or any(ch in pattern for ch in "[]\\") or "***" in pattern
                 or not pattern.strip("/"))
 
 
-def _translate(pattern: str) -> str | None:
+def _segment(part: str) -> str:
+    """One name of a pattern as a regular expression: ``*``, ``?`` and ``[...]`` (``[!...]`` negated)."""
+    out, i = [], 0
+    while i < len(part):
+        m = _CLASS.match(part, i) if part[i] == "[" else None
+        if m is not None:
+            items = "".join(re.escape(lo) if lo == hi else f"{re.escape(lo)}-{re.escape(hi)}"
+                            for lo, hi in _ranges(m.group(2)) if lo <= hi)
+            out.append(("[^/" if m.group(1) else "[") + items + "]" if items else ("[^/]" if m.group(1) else "(?!)"))
+            i = m.end()
+            continue
+        ch = part[i]
+        out.append("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch))
+        i += 1
+    return "".join(out)
+
+
+def _translate(pattern: str, gitlab: bool = False) -> str | None:
     """A regular expression for a CODEOWNERS pattern (matching a path or a folder above it)."""
-    if not _valid(pattern):
+    if not _valid(pattern, gitlab):
         return None
     directory = pattern.endswith("/")
     body = pattern.strip("/")
@@ -222,32 +386,45 @@ def _translate(pattern: str) -> str | None:
             continue
         if "**" in part:  # a ** inside a name acts like *
             part = part.replace("**", "*")
-        piece = "".join("[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in part)
-        regex += piece + ("" if last else "/")
+        regex += _segment(part) + ("" if last else "/")
     prefix = "" if anchored else "(?:.*/)?"
     # A pattern names a file, or a folder and everything below it; with a trailing / only a folder.
     # GitHub: ``docs/*`` names the files directly in docs/, not those in its subfolders.
-    wild_last = any(ch in parts[-1] for ch in "*?")
+    wild_last = any(ch in parts[-1] for ch in WILD)
     suffix = "/.*" if directory else "" if wild_last else "(?:/.*)?"
     if regex.endswith(".*") and parts[-1] == "**":
         suffix = ""
     return f"^{prefix}{regex}{suffix}$"
 
 
+_BLANK = re.compile(r"[ \t\v\f\r]+")  # the ASCII spaces GitHub and GitLab split on (not U+00A0, U+3000 …)
+
+
+def source_lines(text: str) -> list[str]:
+    """The file's lines as GitHub and GitLab read them: split at ``\n`` only (a trailing ``\r`` dropped). Python's
+    ``splitlines`` would also split at U+2028, U+0085 or a form feed, where both forges see one line."""
+    return [raw[:-1] if raw.endswith("\r") else raw for raw in text.split("\n")]
+
+
+def tokens(line: str) -> list[str]:
+    """A line's words, split at ASCII spaces only: a no-break space is part of a word, as for the forges."""
+    return [t for t in _BLANK.split(line) if t]
+
+
 def parse(text: str) -> tuple[list[Rule], list[int]]:
-    """The valid rules in file order, and the line numbers GitHub would skip as invalid."""
+    """The valid rules in file order, and the line numbers GitHub would skip as invalid (GitHub's reading:
+    ``#`` starts a comment anywhere, ``!`` negation, ``[...]`` and ``\\`` make a line invalid)."""
     rules: list[Rule] = []
     invalid: list[int] = []
-    for no, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+    for no, raw in enumerate(source_lines(text), 1):
+        words = tokens(raw)
+        if not words or words[0].startswith("#"):
             continue
-        tokens = line.split()
-        for i, tok in enumerate(tokens):
+        for i, tok in enumerate(words):
             if tok.startswith("#"):
-                tokens = tokens[:i]
+                words = words[:i]
                 break
-        pattern, owners = tokens[0], tuple(tokens[1:])
+        pattern, owners = words[0], tuple(words[1:])
         if not _valid(pattern) or not all(_OWNER.match(o) for o in owners):
             invalid.append(no)
             continue
@@ -317,18 +494,3 @@ class Matcher:
                     best = rule
                     break
         return best
-
-
-def instances(rule: Rule) -> Iterable[str]:
-    """Concrete paths a rule names, with wildcards filled in: lets GM604 test lines that target
-    approval files no account has yet (``/accounts/x/y/requests/2031-*/city_office.yaml``)."""
-    if rule.too_complex:
-        return
-    body = rule.pattern.strip("/")
-    seen = set()
-    for deep in ("x", "x/x", "x/x/x"):
-        filled = re.sub(r"\?", "x", re.sub(r"\*+", "x", body.replace("**", deep)))
-        parts = filled.split("/")
-        if filled and filled not in seen and rule.matches(filled, parts, set(parts)):
-            seen.add(filled)
-            yield filled

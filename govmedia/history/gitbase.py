@@ -2,14 +2,14 @@
 
 Nothing is checked out: ``git ls-tree`` lists the register's files at REF, ``git cat-file --batch``
 reads their blobs, they are written into a temporary directory and the ordinary loader builds a
-:class:`~checks.registry.Registry` from it. Of accounts/, only the unit folders in which ``git diff``
+:class:`~govmedia.register.registry.Registry` from it. Of accounts/, only the unit folders in which ``git diff``
 sees a difference from the working tree are read (:func:`changed_units`): a merge request touches a few
 unit folders of a register of thousands. This works in a shallow CI clone as long as REF itself
 was fetched. Only regular files are materialised (symbolic links and submodules at REF are
 skipped), and every path is checked to stay inside the temporary directory.
 
-The snapshot is built once per run and cached (see :func:`snapshot`), so the history rules
-(``govmedia/rules/history.py``) can all read it without loading the base again.
+The snapshot is built once per run (govmedia/run/plan.py) and handed to the history rules
+(``govmedia/rules/history.py``) in their context, so they all read it without loading the base again.
 """
 
 from __future__ import annotations
@@ -17,70 +17,14 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from govmedia.register.context import Context
+from govmedia.history.gitcmd import GIT_TIMEOUT, BaseError, git, git_env, resolve
 from govmedia.register.loader import load
-from govmedia.register.registry import Registry
+from govmedia.register.snapshot import BaseSnapshot
 
 TREES = ("accounts", "announcements", "policies")
-_TIMEOUT = 300  # seconds for one git command: a hang is worse than an error
-
-
-class BaseError(Exception):
-    """REF cannot be used as a base: a usage error (exit 2), reported in Chinese and English."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.zh if lang == "zh" else self.en
-
-
-def _git_env() -> dict[str, str]:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
-    env.pop("GIT_DIR", None)
-    env.pop("GIT_WORK_TREE", None)
-    return env
-
-
-def git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess[bytes]:
-    """Run git in ``root`` with a predictable environment; a missing git is a :class:`BaseError`."""
-    try:
-        proc = subprocess.run(["git", "-C", str(root), "-c", "core.quotepath=off", *args], input=stdin,
-                              capture_output=True, env=_git_env(), timeout=_TIMEOUT, check=False)
-    except FileNotFoundError:
-        raise BaseError("找不到 git 命令：使用 --base 需要安装 git。",
-                        "git is not installed: --base needs git.") from None
-    except subprocess.TimeoutExpired:
-        raise BaseError(f"git {args[0]} 超时（{_TIMEOUT} 秒）。", f"git {args[0]} timed out.") from None
-    if check and proc.returncode != 0:
-        detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        last = detail[-1] if detail else f"exit {proc.returncode}"
-        raise BaseError(f"git {args[0]} 失败：{last}", f"git {args[0]} failed: {last}")
-    return proc
-
-
-def resolve(root: Path, ref: str) -> str:
-    """The commit id that ``ref`` names, or a :class:`BaseError` saying what to do."""
-    if not ref or ref.startswith("-") or any(ch in ref for ch in "\0\n\r"):
-        raise BaseError(f"--base 的值 “{ref}” 不是 git 版本名：请写分支名、标签或提交号，如 origin/main。",
-                        f"--base '{ref}' is not a git revision: give a branch, tag or commit, e.g. origin/main.")
-    inside = git(root, "rev-parse", "--is-inside-work-tree", check=False)
-    if inside.returncode != 0 or inside.stdout.strip() != b"true":
-        raise BaseError(f"{root} 不在 git 仓库中：--base 只能在名录的 git 仓库里使用。",
-                        f"{root} is not inside a git work tree: --base needs the register's git repository.")
-    proc = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}", check=False)
-    if proc.returncode != 0:
-        raise BaseError(
-            f"找不到 git 版本 “{ref}”：请确认名称正确并已获取（CI 中先运行 git fetch origin <目标分支>）。",
-            f"git revision '{ref}' not found: check the name and fetch it first (in CI: git fetch origin <base>).")
-    return proc.stdout.decode("ascii").strip()
-
-
+__all__ = ["BaseError", "BaseSnapshot", "git", "resolve"]
 def _safe_rel(rel: str) -> PurePosixPath | None:
     """``rel`` as a relative path that cannot leave its directory, or None."""
     p = PurePosixPath(rel)
@@ -134,28 +78,6 @@ def read_file_at(root: Path, commit: str, rel: str) -> bytes | None:
     return read_blobs(root, [found[1]])[found[1]]
 
 
-@dataclass
-class BaseSnapshot:
-    """The register at the base revision: what lies outside accounts/, and the unit folders in ``units``."""
-
-    ref: str  # as given on the command line
-    commit: str  # the commit id it names
-    registry: Registry
-    files: dict[str, bytes] = field(default_factory=dict)  # every regular file read at REF
-    # The unit folders whose files differ between REF and the working tree, the only ones read (None: all).
-    # An unchanged unit folder gives the history rules nothing to say: its accounts keep their status and
-    # fields, and its request files are the same bytes.
-    units: frozenset[str] | None = None
-
-    def is_request_file(self, rel: str) -> bool:
-        parts = rel.split("/")
-        return len(parts) == 6 and parts[0] == "accounts" and parts[3] == "requests"
-
-    def request_files(self) -> dict[str, bytes]:
-        """Files inside request folders at REF: the append-only evidence (GM601)."""
-        return {p: b for p, b in self.files.items() if self.is_request_file(p)}
-
-
 def _scratch() -> str | None:
     """Where to unpack the base: memory-backed /dev/shm when there is one (writing and removing
     thousands of small files on a busy disk costs seconds), else the system's temporary directory."""
@@ -191,13 +113,13 @@ def changed_units(root: Path, commit: str) -> frozenset[str] | None:
     try:  # both walk the working tree: side by side
         listing = subprocess.Popen(["git", "-C", str(root), "--literal-pathspecs", "ls-files", "-z", "--others",
                                     "--", "accounts", ".gitattributes"],
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_git_env())
+                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_env())
     except OSError:
         return None
     try:
         # no pathspec: with one, git 2.39 spends 44 s instead of 1 s on 666,000 files
         diff = git(root, "diff", "--name-only", "-z", "--no-renames", "--relative", commit, check=False)
-        others, _ = listing.communicate(timeout=_TIMEOUT)
+        others, _ = listing.communicate(timeout=GIT_TIMEOUT)
     except (BaseError, subprocess.TimeoutExpired):
         listing.kill()
         listing.wait()
@@ -240,29 +162,13 @@ def build(root: Path, ref: str, units: frozenset[str] | None = None, commit: str
     raise BaseError(f"无法在临时目录中展开基准版本 {ref}：{error}", f"cannot unpack {ref} into a temporary directory: {error}")
 
 
-_cache: dict[tuple[str, str, frozenset[str] | None], BaseSnapshot] = {}
-_last: list[tuple[Context, BaseSnapshot]] = []
-
-
-def snapshot(ctx: Context) -> BaseSnapshot | None:
-    """The base snapshot of this run (None without --base), built once and shared by every rule: only the
-    unit folders that differ from the working tree (:func:`changed_units`) are read.
-
-    Keyed by the commit REF names (not REF itself), so a branch that moved is read again, and by those
-    unit folders, so an edit in between is seen.
-    """
-    if ctx.base is None:
-        return None
-    if _last and _last[0][0] is ctx:  # the same run: no git call at all
-        return _last[0][1]
-    root = ctx.root.resolve()
-    commit = resolve(root, ctx.base)
-    key = (str(root), commit, changed_units(root, commit))
-    if key not in _cache:
-        _cache.clear()  # one run at a time: keeps memory flat in long test sessions
-        _cache[key] = build(root, ctx.base, key[2], commit)
-    _last[:] = [(ctx, _cache[key])]
-    return _cache[key]
+def snapshot(root: Path, ref: str) -> BaseSnapshot:
+    """The register at ``ref``: what lies outside accounts/ and the unit folders that differ from the
+    working tree (:func:`changed_units`). A run builds it once and hands it to the rules
+    (govmedia/run/plan.py); a :class:`BaseError` says why ``ref`` cannot be used."""
+    root = root.resolve()
+    commit = resolve(root, ref)
+    return build(root, ref, changed_units(root, commit), commit)
 
 
 def worktree_file(root: Path, rel: str) -> bytes | None:

@@ -3,18 +3,24 @@
 A stage in governance.yaml may name ``allowed_signers``: an ssh allowed-signers file (``principal
 [options] key`` per line, as ``ssh-keygen -Y verify`` reads it). Every approval file added since REF
 must come from commits (every commit since REF that touched it) with a good SSH signature (git's
-``gpg.format=ssh``) by a principal in that stage's list. Governance and the signer lists are read
+``gpg.format=ssh``) by a principal in that stage's list; a unit_head approval by a principal of the
+unit's own list (``allowed_signers`` in unit.yaml) when the unit names one. A key's ``valid-after`` and
+``valid-before`` are judged at the base commit's time, never at the commit date the signer wrote. Governance and the signer lists are read
 AT REF: a merge request cannot name a new list or add its own key and approve with it in one go.
 An approval that is not yet committed cannot be verified and is reported too.
 """
 
 from __future__ import annotations
 
+import re
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from govmedia.findings.finding import Finding, make
-from govmedia.history.gitbase import BaseError, BaseSnapshot, git, read_blobs, read_file_at, same_content, worktree_file
+from govmedia.history.gitbase import BaseError, git, read_blobs, read_file_at, same_content, worktree_file
+from govmedia.history.policy import commit_time
+from govmedia.register.snapshot import BaseSnapshot
 
 _SEP, _END = "\x1f", "\x1e"
 
@@ -47,8 +53,84 @@ def _finding(path: str, zh: str, en: str) -> Finding:
     return make("GM604", path, 1, 1, zh, en)
 
 
+_VALIDITY = re.compile(r'(^|,)valid-(after|before)="?([0-9]{8}(?:[0-9]{4}(?:[0-9]{2})?)?)(Z?)"?(?=,|$)', re.IGNORECASE)
+
+
+def _when(stamp: str) -> datetime | None:
+    """An allowed-signers time (YYYYMMDD[HHMM[SS]]), read as UTC."""
+    fmt = {8: "%Y%m%d", 12: "%Y%m%d%H%M", 14: "%Y%m%d%H%M%S"}.get(len(stamp))
+    try:
+        return datetime.strptime(stamp, fmt).replace(tzinfo=UTC) if fmt else None
+    except ValueError:
+        return None
+
+
+def valid_at(data: bytes, when: datetime) -> bytes:
+    """The allowed-signers lines whose key is valid at ``when``, without their validity options.
+
+    git verifies a signature at the time of the commit, a date the signer chooses: a retired key with a
+    back-dated commit would pass. The keys are judged here at the base commit's time instead, and git is
+    handed only the keys valid then, without a time to check."""
+    out = []
+    for raw in data.decode("utf-8", "replace").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(None, 1)
+        if len(parts) < 2:
+            continue
+        principals, rest = parts
+        head, _, tail = rest.partition(" ")
+        if _VALIDITY.search(head) is None:
+            out.append(line)
+            continue
+        ok = True
+        for m in _VALIDITY.finditer(head):
+            stamp = _when(m.group(3))
+            if stamp is None or (m.group(2).lower() == "after" and when < stamp) or \
+                    (m.group(2).lower() == "before" and when >= stamp):
+                ok = False
+        options = _VALIDITY.sub("", head).strip(",")
+        if ok:
+            out.append(" ".join(p for p in (principals, options, tail) if p))
+    return ("\n".join(out) + "\n").encode("utf-8") if out else b""
+
+
+def _signer_lists(root: Path, snap: BaseSnapshot, added: dict[str, list[str]], when: datetime) -> dict[str, bytes]:
+    """stage (or ``stage@unit`` for a unit's own signers) -> the allowed-signers text valid at ``when``, read
+    at the base: governance.yaml's list per stage, and each unit.yaml's ``allowed_signers`` for the stage
+    that speaks for the unit head."""
+    assert snap.registry.governance is not None
+    stages = snap.registry.governance.model.stages
+    lists: dict[str, bytes] = {}
+    for stage, spec in stages.items():
+        data = read_file_at(root, snap.commit, spec.allowed_signers) if spec.allowed_signers else None
+        if data is not None:
+            lists[stage] = valid_at(data, when)
+    for stage, paths in added.items():
+        if stage not in stages or not stages[stage].from_unit:
+            continue
+        for path in paths:
+            uid = _unit_of(path)
+            unit = snap.registry.units.get(uid) if uid else None
+            listed = unit.record.model.allowed_signers if unit is not None and unit.record is not None else None
+            data = read_file_at(root, snap.commit, listed) if listed else None
+            if data is not None:
+                lists[f"{stage}@{uid}"] = valid_at(data, when)
+    return lists
+
+
+def _unit_of(path: str) -> str | None:
+    parts = path.split("/")
+    return parts[1] if len(parts) == 6 and parts[0] == "accounts" else None
+
+
 def verify(root: Path, snap: BaseSnapshot, added: dict[str, list[str]]) -> list[Finding]:
-    """GM604 findings for approval files (stage -> paths) added since the base without a good signature."""
+    """GM604 findings for approval files (stage -> paths) added since the base without a good signature.
+
+    A stage's signers are its list in governance.yaml at the base; for a stage that speaks for the unit
+    head, the unit's own list (``allowed_signers`` in its unit.yaml at the base) when it has one. Keys are
+    judged at the base commit's time."""
     if not added:
         return []
     gov = snap.registry.governance
@@ -57,24 +139,22 @@ def verify(root: Path, snap: BaseSnapshot, added: dict[str, list[str]]) -> list[
                          f"基准版本 {snap.ref} 的 governance.yaml 无效，无法确定各环节的签名人名单，审批签名无法核验。",
                          f"governance.yaml at {snap.ref} is invalid: the signer lists are unknown.")]
     stages = gov.model.stages
+    when = commit_time(root, snap.commit) or datetime.now(UTC)
+    lists = _signer_lists(root, snap, added, when)
     out: list[Finding] = []
-    lists: dict[str, bytes] = {}
-    for stage in stages:
-        signer_path = stages[stage].allowed_signers
-        data = read_file_at(root, snap.commit, signer_path) if signer_path else None
-        if data is not None:
-            lists[stage] = data
     with tempfile.TemporaryDirectory(prefix="govmedia-signers-") as tmp:
         files: dict[str, Path] = {}
-        for stage, data in lists.items():
-            files[stage] = Path(tmp) / f"{stage}.allowed_signers"
-            files[stage].write_bytes(data)
+        for key, data in lists.items():
+            files[key] = Path(tmp) / f"{len(files)}.allowed_signers"
+            files[key].write_bytes(data)
         everyone = Path(tmp) / "all.allowed_signers"
         everyone.write_bytes(b"\n".join(lists.values()))
         for stage, paths in sorted(added.items()):
             st = stages.get(stage)
             for path in sorted(paths):
-                if st is None or stage not in files:
+                key = f"{stage}@{_unit_of(path)}"
+                key = key if key in files else stage
+                if st is None or key not in files:
                     why_zh = (f"基准版本 {snap.ref} 的 governance.yaml 中没有环节 {stage}" if st is None else
                               f"基准版本 {snap.ref} 中环节 {stage} 没有可读的签名人名单（allowed_signers：{st.allowed_signers}）")
                     out.append(_finding(path, f"审批文件 {path} 的签名无法核验：{why_zh}。请先由区政府办公室在 governance.yaml "
@@ -82,7 +162,7 @@ def verify(root: Path, snap: BaseSnapshot, added: dict[str, list[str]]) -> list[
                                         f"cannot verify the signature of {path}: stage {stage} has no signer list "
                                         f"at {snap.ref}. Register allowed_signers for the stage first."))
                     continue
-                out.extend(_verify_one(root, snap, stage, path, files[stage], everyone))
+                out.extend(_verify_one(root, snap, stage, path, files[key], everyone))
     return out
 
 

@@ -20,15 +20,14 @@ import hashlib
 import marshal
 import os
 import sys
-import time
-from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from govmedia.dialect import yamlload
 from govmedia.dialect.files import regular_chunks
 from govmedia.findings.finding import Finding
+from govmedia.register.walk import walk
 
 FORMAT = b"govmedia-cache-1"
 REGISTER_DIRS = ("accounts", "announcements", "policies")
@@ -41,7 +40,8 @@ def cache_root() -> Path:
     return Path(base) / "govmedia"
 
 
-def _folder(root: Path) -> Path:
+def folder_of(root: Path) -> Path:
+    """The cache folder of the register at ``root``."""
     digest = hashlib.blake2b(str(root.resolve()).encode(), digest_size=10).hexdigest()
     return cache_root() / digest
 
@@ -62,7 +62,7 @@ def code_salt() -> bytes:
     return h.digest()
 
 
-def _read(path: Path) -> Any:
+def read_marshal(path: Path) -> Any:
     try:
         blob = path.read_bytes()
         if not blob.startswith(FORMAT):
@@ -72,7 +72,7 @@ def _read(path: Path) -> Any:
         return None
 
 
-def _write(path: Path, value: Any) -> None:
+def write_marshal(path: Path, value: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -84,7 +84,7 @@ def _write(path: Path, value: Any) -> None:
 
 StatKey = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 # rel path -> (token, content hash). The token is a stat key, or for a file that git reports unchanged
-# (checks/gitscan.git_scan) (-1, mode, 0, blob id as an int): a size of -1 never equals a stat key.
+# (govmedia/register/gitscan.py ``git_scan``) (-1, mode, 0, blob id as an int): a size of -1 never equals a stat key.
 FileMap = dict[str, tuple[StatKey, bytes]]
 
 
@@ -159,13 +159,13 @@ class ParseCache:
 
     def __init__(self, root: Path, known: FileMap | None = None, persist: bool = True,
                  shards: tuple[str, ...] = ("g", "u")) -> None:
-        self.folder = _folder(root)
+        self.folder = folder_of(root)
         self.salt = code_salt()
         self.persist = persist
         self.shards = shards if persist else ()
         self.old: dict[str, dict[bytes, Any]] = {"g": {}, "u": {}}
         for shard in self.shards:
-            loaded: Any = _read(self.folder / f"parse-{shard}.marshal")
+            loaded: Any = read_marshal(self.folder / f"parse-{shard}.marshal")
             if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.salt:
                 self.old[shard] = loaded[1]
         self.used: dict[str, dict[bytes, Any]] = {"g": {}, "u": {}}
@@ -215,7 +215,7 @@ class ParseCache:
     def save(self) -> None:
         for shard in self.shards:
             if shard in self.changed or len(self.used[shard]) != len(self.old[shard]):
-                _write(self.folder / f"parse-{shard}.marshal", (self.salt, self.used[shard]))
+                write_marshal(self.folder / f"parse-{shard}.marshal", (self.salt, self.used[shard]))
 
 
 # A file whose mtime is this close to the previous run may have changed within the clock's resolution
@@ -223,7 +223,7 @@ class ParseCache:
 RACY_NS = 2_000_000_000
 
 
-def _hash_file(path: str) -> bytes:
+def hash_file_at(path: str) -> bytes:
     """:func:`file_hash` of the file's bytes, read piece by piece (a file of any size)."""
     try:
         h = _hasher()
@@ -257,32 +257,21 @@ def add_file(out: FileMap, rel: str, full: str, previous: FileMap, previous_ns: 
     if old is not None and old[0] == key and max(st.st_mtime_ns, st.st_ctime_ns) < previous_ns - RACY_NS:
         out[rel] = old
     else:
-        out[rel] = (key, _hash_file(full))
+        out[rel] = (key, hash_file_at(full))
 
 
 def walk_folder(root_s: str, rel: str, out: FileMap, previous: FileMap, previous_ns: int,
                 refuse_repositories: bool = False) -> bool:
     """Record every file below ``rel``, and every empty or unreadable folder (the loader reports those).
-    With ``refuse_repositories`` a ``.git`` entry stops the walk: False (govmedia/register/gitscan.py cannot answer)."""
-    try:
-        with os.scandir(os.path.join(root_s, rel)) as it:
-            entries = list(it)
-    except FileNotFoundError:
-        return True
-    except OSError as exc:  # the loader reports it (GM001); its repair must be seen too
-        out[rel + "/"] = folder_entry(exc)
-        return True
-    if not entries:  # an empty folder is a finding (a unit or account without its file): record it
-        out[rel + "/"] = folder_entry(None)
-    for entry in entries:
-        sub = f"{rel}/{entry.name}"
-        if refuse_repositories and entry.name == ".git":
+    With ``refuse_repositories`` a ``.git`` entry stops the walk: False (govmedia/register/gitscan.py cannot answer).
+    The walk is govmedia/register/walk.py's: iterative, and bounded in depth."""
+    for visit in walk(root_s, rel):
+        if refuse_repositories and "/.git/" in f"/{visit.rel}/":
             return False
-        if entry.is_dir(follow_symlinks=False):
-            if not walk_folder(root_s, sub, out, previous, previous_ns, refuse_repositories):
-                return False
-        else:
-            add_file(out, sub, entry.path, previous, previous_ns, entry)
+        if visit.entry is not None:
+            add_file(out, visit.rel, visit.entry.path, previous, previous_ns, visit.entry)
+        else:  # an empty folder is a finding (a unit or account without its file), an unreadable one too
+            out[visit.rel + "/"] = folder_entry(visit.error)
     return True
 
 
@@ -292,7 +281,7 @@ def scan(root: Path, previous: FileMap, previous_ns: int) -> FileMap:
 
     A file is read and hashed unless its size, mtime, ctime and inode equal those of the previous run and
     it was not modified within RACY_NS of that run. Any write changes ctime, so a changed file is always
-    read again; an unchanged one costs one stat. A token from :func:`checks.gitscan.git_scan` (size -1)
+    read again; an unchanged one costs one stat. A token from :func:`govmedia.register.gitscan.git_scan` (size -1)
     never equals a stat key, so such a file is hashed again here.
     """
     out: FileMap = {}
@@ -313,70 +302,26 @@ def fingerprint(files: FileMap, *extra: str) -> bytes:
     return h.digest()
 
 
-class ResultCache:
-    """Fingerprint of the whole register -> the run's findings (as tuples), with the file map it was built on
-    and what an incremental run needs to reuse them (``state``, see govmedia/run/incremental.py)."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.path = _folder(root) / "result.marshal"
-        value = _read(self.path)
-        ok = isinstance(value, tuple) and len(value) == 5
-        self.key: bytes = value[0] if ok else b""
-        self.findings: list[tuple[Any, ...]] = list(value[1]) if ok else []
-        self.files: FileMap = value[2] if ok else {}
-        self.written_ns: int = value[3] if ok else 0
-        self.state: dict[str, Any] | None = value[4] if ok and isinstance(value[4], dict) else None
-
-    def lookup(self, *extra: str, meanwhile: Callable[[], object] | None = None
-               ) -> tuple[bytes, FileMap, list[tuple[Any, ...]] | None]:
-        """(fingerprint now, file map now, cached findings if the fingerprint is unchanged). ``meanwhile`` runs
-        while git looks for changes (see :func:`checks.gitscan.git_scan`)."""
-        from govmedia.register.gitscan import git_scan
-
-        now_ns = time.time_ns()
-        files = git_scan(self.root, self.files, meanwhile)
-        if files is None:  # not the top of a git work tree, or git cannot tell for sure
-            files = scan(self.root, self.files, self.written_ns)
-        key = fingerprint(files, *extra)
-        self._now_ns = now_ns
-        if key == self.key and files != self.files:
-            # Same contents, new tokens (stat keys or blob ids, e.g. after a fallback from git_scan to
-            # scan): remember them, or every later run would hash those files again.
-            _write(self.path, (key, self.findings, files, now_ns, self.state))
-        return key, files, (self.findings if key == self.key else None)
-
-    def store(self, key: bytes, files: FileMap, findings: list[tuple[Any, ...]], state: dict[str, Any]) -> None:
-        _write(self.path, (key, findings, files, getattr(self, "_now_ns", time.time_ns()), state))
-
-
 class CleanMemo:
     """Texts that a content rule has already scanned and found clean, under one configuration.
 
     Only *clean* results are remembered (a digest of the rule, its configuration, the code and the
     text), so a text with a finding is always scanned again and reported again; a changed text, term
-    list or allowed-domain list has another digest. One file per register root, shared by the rules of
-    a run.
+    list or allowed-domain list has another digest. One file per register root; a run reads it once and
+    hands it to the rules (``Context.memo``).
     """
 
-    _open: ClassVar[dict[Path, CleanMemo]] = {}
-    read_only: ClassVar[bool] = False  # a worker of a sharded run (govmedia/run/sharded.py): its process saves
-
-    def __init__(self, root: Path) -> None:
-        self.path = _folder(root) / "clean.marshal"
+    def __init__(self, root: Path, read_only: bool = False) -> None:
+        # read_only: a worker of a sharded run (govmedia/run/sharded.py) hands back what it found clean and
+        # the main process saves once
+        self.read_only = read_only
+        self.path = folder_of(root) / "clean.marshal"
         self.salt = code_salt()
-        loaded: Any = _read(self.path)
+        loaded: Any = read_marshal(self.path)
         ok = isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == self.salt
         self.old: set[bytes] = loaded[1] if ok else set()
         self.used: set[bytes] = set()
         self.on_disk: set[bytes] = self.old  # what the file holds now
-
-    @classmethod
-    def for_root(cls, root: Path) -> CleanMemo:
-        key = root.resolve()
-        if key not in cls._open:
-            cls._open[key] = cls(root)
-        return cls._open[key]
 
     def key(self, scope: bytes, text: str) -> bytes:
         h = hashlib.blake2b(digest_size=16, key=self.salt[:16])
@@ -397,9 +342,9 @@ class CleanMemo:
         """Keeps only what this run saw clean, so the file never grows beyond the register — unless the run
         saw only part of the register (``prune`` off: an incremental run), which keeps the rest too.
 
-        Each content rule saves when it is done; the last one's save holds every rule's keys.
+        The run saves once, after every rule (govmedia/run/plan.py).
         """
         keep = self.used if prune else self.old | self.used
         if keep != self.on_disk and not self.read_only:
-            _write(self.path, (self.salt, keep))
+            write_marshal(self.path, (self.salt, keep))
             self.on_disk = set(keep)

@@ -1,6 +1,6 @@
 """Which register files changed, asked of git instead of stat-scanning every file.
 
-:func:`git_scan` returns the same file map as :func:`checks.cache.scan` (the same paths, the same
+:func:`git_scan` returns the same file map as :func:`govmedia.register.cache.scan` (the same paths, the same
 content hashes), but lets git compare the work tree with its index in C: a tracked file that git
 reports unchanged is neither stat()ed nor read here; its token is its mode and blob id
 (``(-1, mode, 0, blob id)``: the size -1 never equals a stat key), and its
@@ -30,6 +30,7 @@ from pathlib import Path
 from govmedia.dialect.files import read_regular
 from govmedia.register import cache
 from govmedia.register.cache import EXTRA_FILES, REGISTER_DIRS, FileMap, StatKey
+from govmedia.register.walk import within
 
 TIMEOUT = 30.0  # seconds, for each git command
 _MODES = {"100644", "100755", "120000"}  # anything else (160000 gitlink, 040000 sparse dir): no answer
@@ -140,7 +141,7 @@ def _read_tracked(path: str, token: StatKey, blob: str) -> tuple[StatKey, bytes]
     with other contents. A link is not checked (hashed as scan() does, every time)."""
     raw = _read(path)
     if raw is None:
-        return UNSURE, cache._hash_file(path)
+        return UNSURE, cache.hash_file_at(path)
     algo = hashlib.sha1 if len(blob) == 40 else hashlib.sha256
     same = algo(b"blob %d\0" % len(raw) + raw).hexdigest() == blob
     return (token if same else UNSURE), cache.file_hash(raw)
@@ -177,7 +178,7 @@ def _empty_folders(root_s: str, rel: str, out: FileMap) -> None:
 
 
 def git_scan(root: Path, previous: FileMap, meanwhile: Callable[[], object] | None = None) -> FileMap | None:
-    """The file map :func:`checks.cache.scan` would return, from git's index; None if git cannot tell.
+    """The file map :func:`govmedia.register.cache.scan` would return, from git's index; None if git cannot tell.
 
     ``meanwhile`` runs while git works (the caller's imports: git's processes use the other core)."""
     try:
@@ -293,7 +294,7 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
         if stat.S_ISDIR(st.st_mode):  # a tracked file replaced by a folder: git lists what is in it, if
             untracked_dirs.append(rel)  # anything; walked here like an untracked folder
             continue
-        out_map[rel] = (cache.stat_key(st), cache._hash_file(full))
+        out_map[rel] = (cache.stat_key(st), cache.hash_file_at(full))
     for rel in sorted(set(untracked_dirs)):  # exactly as scan() walks a folder; a nested repository: no answer
         if not cache.walk_folder(root_s, rel, out_map, {}, 0, refuse_repositories=True):
             return None
@@ -302,4 +303,6 @@ def _collect(root: Path, root_s: str, previous: FileMap, info_attributes: str, l
     for extra in EXTRA_FILES:  # exactly as scan() does, unless git vouches for it
         if extra not in out_map:
             cache.add_file(out_map, extra, os.path.join(root_s, extra), {}, 0)
+    if not all(map(within, out_map)):  # git lists files at any depth; scan()'s walk stops (walk.MAX_PARTS)
+        out_map = {rel: value for rel, value in out_map.items() if within(rel)}
     return out_map

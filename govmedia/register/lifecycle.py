@@ -27,7 +27,7 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "close": ("注销关停", "closure"),
     "register": ("存量登记", "registration of an existing account"),
 }
-# Status an account is in while a request of this action is pending (SPEC §2).
+# Status an account is in while a request of this action is pending (docs/architecture.md, "Statuses and requests").
 PENDING_STATUS = {"open": "applying", "change": "changing", "exit": "exiting", "close": "closing",
                   "register": "applying"}
 # An account that predates the register is recorded (存量登记) in the state it is in: running, closed or left

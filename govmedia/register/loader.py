@@ -1,6 +1,7 @@
 """Walk a register once and build the :class:`Registry`, turning every problem into a finding.
 
-Layout (SPEC §1) is checked here (GM020) because it decides what each file is.
+The folder layout (docs/architecture.md, "The register on disk") is checked here (GM020) because it decides
+what each file is.
 """
 
 from __future__ import annotations
@@ -9,17 +10,18 @@ import errno
 import gc
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from govmedia.dialect import yamlload
 from govmedia.dialect.files import NotRegular, TooLarge, read_regular
 from govmedia.findings.finding import Finding, make
-from govmedia.register.cache import ParseCache, markdown_from, parse_markdown, parse_yaml, yaml_from
+from govmedia.register.cache import EXTRA_FILES, ParseCache, markdown_from, parse_markdown, parse_yaml, yaml_from
 from govmedia.register.registry import AccountRec, AnnouncementRec, Record, Registry, RequestRec, TextFile, UnitRec
 from govmedia.register.schema_errors import findings_from
 from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
@@ -32,6 +34,7 @@ REQUEST_DIR_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+)$")
 ANNOUNCEMENT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
 ACTIONS = ("register", "open", "change", "exit", "close")
 GOVERNANCE = "policies/governance.yaml"
+CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
 
 
 def _layout(path: str, zh: str, en: str) -> Finding:
@@ -53,18 +56,70 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 Progress = Callable[[int, int], None]
 
 
+class Entry(Protocol):
+    """What the loader asks of a folder entry: :class:`os.DirEntry`, or a :class:`Planned` file."""
+
+    @property
+    def name(self) -> str: ...
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool: ...
+    def is_file(self, *, follow_symlinks: bool = True) -> bool: ...
+    def is_symlink(self) -> bool: ...
+
+
+class Planned:
+    """A file or folder that exists only in the loader's overlay: a candidate not written yet."""
+
+    def __init__(self, name: str, folder: bool) -> None:
+        self._name, self._folder = name, folder
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def is_dir(self, *, follow_symlinks: bool = True) -> bool:
+        return self._folder
+
+    def is_file(self, *, follow_symlinks: bool = True) -> bool:
+        return not self._folder
+
+    def is_symlink(self) -> bool:
+        return False
+
+
+def _children(overlay: Mapping[str, bytes]) -> dict[str, dict[str, bool]]:
+    """folder -> {name: is a folder} of every path in ``overlay`` (relative, forward slashes)."""
+    out: dict[str, dict[str, bool]] = {}
+    for rel in overlay:
+        parts = rel.split("/")
+        for depth in range(1, len(parts)):
+            names = out.setdefault("/".join(parts[:depth]), {})
+            names[parts[depth]] = names.get(parts[depth], False) or depth < len(parts) - 1
+    return out
+
+
 class Loader:
+    """Builds the registry from the files under ``root``. ``overlay`` ({relative path: bytes}) adds files
+    or replaces them, in memory only: govmedia/register/candidate.py checks files before they are written."""
+
     def __init__(self, root: Path, cache: ParseCache | None = None, progress: Progress | None = None,
-                 scope: frozenset[str] | None = None) -> None:
+                 scope: frozenset[str] | None = None, overlay: Mapping[str, bytes] | None = None) -> None:
         self.root = root
         self.root_s = str(root)
         self.reg = Registry(root=root, scope=scope)
         self.cache = cache
         self.progress = progress
+        self.overlay = overlay or {}
+        self.planned = _children(self.overlay)
 
     # -- files ---------------------------------------------------------------------------------
     def _read(self, rel: str) -> bytes | None:
         full = os.path.join(self.root_s, rel)
+        planned = self.overlay.get(rel)
+        if planned is not None:
+            if len(planned) <= yamlload.MAX_FILE_BYTES:
+                return planned
+            self.reg.findings.append(yamlload.too_large(rel, len(planned)))
+            return None
         try:
             if not _NOFOLLOW and os.path.islink(full):  # pragma: no cover - platforms without O_NOFOLLOW
                 raise OSError(errno.ELOOP, "symlink")
@@ -92,7 +147,7 @@ class Loader:
 
     def _parsed(self, rel: str, suffix: bytes, parse: Callable[[bytes, str], tuple[D | None, list[Finding], Any]],
                 restore: Callable[[Any, str], tuple[D | None, list[Finding]]]) -> tuple[D | None, list[Finding]]:
-        """``rel`` parsed by ``parse`` (checks/cache.parse_yaml or parse_markdown), from the parse cache when
+        """``rel`` parsed by ``parse`` (govmedia/register/cache.py ``parse_yaml`` or parse_markdown), from the parse cache when
         it holds these bytes (``restore`` turns its entry back into a document)."""
         cache = self.cache
         hit = self._known(rel, suffix)
@@ -119,10 +174,13 @@ class Loader:
     def _model(self, rel: str, model: type[M], kind: str, doc: yamlload.Document) -> Record[M] | None:
         data = doc.data
         if not isinstance(data, dict):
+            slip = yamlload.slip_in(data) if isinstance(data, str) else None  # "name：王益" is text, not a key
             self.reg.findings.append(make(
                 "GM010", rel, 1, 1,
-                "文件内容应为一组“字段: 值”（映射），现在是空文件或不是映射：请按 schemas/json/ 中的格式填写。",
-                "the file must hold a mapping of 'field: value' lines; it is empty or not a mapping."))
+                "文件内容应为一组“字段: 值”（映射），现在是空文件或不是映射："
+                + (f"{slip[0]}。" if slip else "请按 schemas/json/ 中的格式填写。"),
+                "the file must hold a mapping of 'field: value' lines; it is empty or not a mapping"
+                + (f": {slip[1]}." if slip else ".")))
             return None
         try:
             return Record(rel, model.model_validate(data), doc)
@@ -147,19 +205,47 @@ class Loader:
         else:
             reg.governance = self.load_yaml(GOVERNANCE, Governance, "governance")
         self._policies()
+        self._codeowners()
         self._accounts()
         self._announcements()
         return reg
 
-    def _entries(self, rel: str) -> list[os.DirEntry[str]]:
-        """A folder's entries. A folder that is missing is simply empty; one that is a file, a symlink
-        or unreadable is a finding: otherwise replacing accounts/ by a file would empty the register."""
+    def _codeowners(self) -> None:
+        """Every CODEOWNERS location that holds a regular file (a link, a folder or a FIFO is as good as no
+        file: GitHub and GitLab skip it): its text, or None when it cannot be used (GM604 says so)."""
+        for rel in EXTRA_FILES:
+            try:
+                raw = read_regular(os.path.join(self.root_s, rel), CODEOWNERS_MAX_BYTES)
+            except (FileNotFoundError, NotADirectoryError, NotRegular):
+                continue
+            except TooLarge:
+                self.reg.codeowners[rel] = None
+                continue
+            except OSError as exc:
+                if exc.errno == errno.ELOOP or os.path.islink(os.path.join(self.root_s, rel)):
+                    continue
+                self.reg.codeowners[rel] = None
+                continue
+            try:
+                self.reg.codeowners[rel] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                self.reg.codeowners[rel] = None
+
+    def _entries(self, rel: str) -> list[Entry]:
+        """A folder's entries (with the overlay's). A folder that is missing is simply empty; one that is a
+        file, a symlink or unreadable is a finding: otherwise replacing accounts/ by a file would empty the
+        register."""
+        planned = self.planned.get(rel)
+        entries: list[Entry] = [Planned(name, folder) for name, folder in planned.items()] if planned else []
+        return sorted([*self._disk_entries(rel, planned or {}), *entries], key=lambda e: e.name)
+
+    def _disk_entries(self, rel: str, planned: Mapping[str, bool]) -> list[Entry]:
         full = os.path.join(self.root_s, rel)
         try:
             if os.path.islink(full):
                 raise NotADirectoryError(errno.ENOTDIR, "symlink")
             with os.scandir(full) as it:
-                return sorted(it, key=lambda e: e.name)
+                return [e for e in it if e.name not in planned]
         except FileNotFoundError:
             return []
         except NotADirectoryError:
@@ -189,7 +275,7 @@ class Loader:
                     self.reg.policies.append(TextFile(rel, text))
 
     def _stray(self, rel: str, zh_what: str, en_what: str) -> None:
-        self.reg.findings.append(_layout(rel, f"此处不应有{zh_what}：{rel}。请按 SPEC 的目录结构移动或删除它。",
+        self.reg.findings.append(_layout(rel, f"此处不应有{zh_what}：{rel}。请按名录的目录结构（见 README.md“仓库结构”）移动或删除它。",
                                          f"unexpected {en_what} here: {rel}. Move or delete it (see the layout)."))
 
     def _accounts(self) -> None:
@@ -201,7 +287,7 @@ class Loader:
                 self.progress(done, len(units))
             self._accounts_entry(unit_entry)
 
-    def _accounts_entry(self, unit_entry: os.DirEntry[str]) -> None:
+    def _accounts_entry(self, unit_entry: Entry) -> None:
         rel = f"accounts/{unit_entry.name}"
         if not unit_entry.is_dir(follow_symlinks=False):
             self._stray(rel, "文件", "file")
@@ -223,16 +309,21 @@ class Loader:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            for entry in self._entries("accounts"):
-                if entry.name in new:
-                    self._accounts_entry(entry)
+            self.load_units(new)
         finally:
             if enabled:
                 gc.enable()
+        return reg
+
+    def load_units(self, unit_ids: frozenset[str]) -> None:
+        """Load these unit folders into the registry, then put it back in the order a full load has."""
+        reg = self.reg
+        for entry in self._entries("accounts"):
+            if entry.name in unit_ids:
+                self._accounts_entry(entry)
         reg.units = dict(sorted(reg.units.items()))
         reg.accounts = dict(sorted(reg.accounts.items(), key=lambda kv: (kv[1].unit_id, kv[1].account_id)))
         _sort_requests(reg)
-        return reg
 
     def _unit(self, unit_id: str) -> None:
         base = f"accounts/{unit_id}"
@@ -284,7 +375,7 @@ class Loader:
             else:
                 self._stray(rel, "文件或目录", "file or folder")
 
-    def _request(self, acc: AccountRec, entry: os.DirEntry[str]) -> None:
+    def _request(self, acc: AccountRec, entry: Entry) -> None:
         folder = f"{acc.path.rsplit('/', 1)[0]}/requests/{entry.name}"
         m = REQUEST_DIR_RE.match(entry.name)
         day = _iso(m.group(1)) if m else None
@@ -397,6 +488,33 @@ def load(root: Path | str, cache: ParseCache | None = None, progress: Progress |
             gc.enable()
     _sort_requests(registry)
     return registry
+
+
+def with_files(base: Registry, files: Mapping[str, bytes]) -> Registry:
+    """``base`` with ``files`` ({relative path: bytes}, new or replacing) in place, in memory: the unit folders
+    and the announcements the files belong to are loaded again with them; the rest of ``base`` is shared.
+    ``base`` itself is left as it was. Files outside accounts/<unit>/ and announcements/ are refused."""
+    units = sorted({rel.split("/")[1] for rel in files if rel.startswith("accounts/") and rel.count("/") >= 2})
+    announcements = any(rel.startswith("announcements/") and rel.count("/") == 1 for rel in files)
+    if len(units) + announcements == 0 or any(rel.count("/") < 1 or rel.split("/")[0] not in ("accounts", "announcements")
+                                              for rel in files):
+        raise ValueError("candidate files belong under accounts/<unit>/ or announcements/")
+    touched = tuple(f"accounts/{uid}" for uid in units) + (("announcements",) if announcements else ())
+
+    def kept(path: str) -> bool:
+        return not any(path == t or path.startswith(t + "/") for t in touched)
+
+    reg = replace(base, units={k: u for k, u in base.units.items() if k not in units},
+                  accounts={k: a for k, a in base.accounts.items() if a.unit_id not in units},
+                  announcements=[] if announcements else list(base.announcements),
+                  findings=[f for f in base.findings if kept(f.path)], broken={p for p in base.broken if kept(p)},
+                  derived={}, carry={}, carried={})
+    loader = Loader(base.root, None, None, base.scope, files)
+    loader.reg = reg
+    if announcements:
+        loader._announcements()
+    loader.load_units(frozenset(units))
+    return reg
 
 
 def load_more(registry: Registry, cache: ParseCache | None, unit_ids: frozenset[str]) -> Registry:

@@ -3,7 +3,7 @@
 The loader builds the register in one pass, but reading and parsing YAML is most of a cold run's time
 and needs no shared state: worker processes read, hash and parse files, and hand back plain data in the
 parse cache's format, keyed by content hash. The loader then finds every file in the cache.
-Used by the one-process check (checks/engine.check) of a register with over 4,000 files: a register of
+Used by the one-process check (govmedia/run/modes.py ``check``) of a register with over 4,000 files: a register of
 400 unit folders or more is checked by govmedia/run/sharded.py instead, whose workers parse their own chunks.
 """
 
@@ -17,6 +17,7 @@ from typing import Any
 from govmedia.dialect.files import read_regular
 from govmedia.dialect.yamlload import MAX_FILE_BYTES
 from govmedia.register.cache import ParseCache, file_hash, parse_markdown, parse_yaml
+from govmedia.register.walk import walk
 
 MIN_FILES = 4000
 CHUNK = 500
@@ -51,9 +52,7 @@ def register_documents(root: str) -> list[str]:
     """Relative paths of the files the loader will parse: every .yaml under accounts/, announcements/*.md."""
     out: list[str] = []
     for top, suffix in (("accounts", ".yaml"), ("announcements", ".md")):
-        for dirpath, _dirs, filenames in os.walk(os.path.join(root, top)):
-            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-            out.extend(f"{rel_dir}/{name}" for name in filenames if name.endswith(suffix))
+        out.extend(v.rel for v in walk(root, top) if v.entry is not None and v.rel.endswith(suffix))
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -14,6 +16,8 @@ from govmedia.findings.finding import Finding
 from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+UnitFilter = Callable[[str], bool]
 
 
 @dataclass
@@ -102,21 +106,51 @@ class Registry:
     # Indexes that rules derive from the register, computed once per run and shared (e.g. the list of
     # published texts that all four content rules scan). Keyed by the deriving function's name.
     derived: dict[str, Any] = field(default_factory=dict)
-    # An incremental run (govmedia/run/incremental.py) loads only some unit folders: ``scope`` names them, and
-    # rules that look up other units skip what is out of scope. None: the whole register.
+    # The CODEOWNERS files of the repository (the locations GitHub and GitLab read, in that order), each
+    # that is a regular file: its text, or None when it is unreadable, not UTF-8 or over CODEOWNERS_MAX_BYTES.
+    codeowners: dict[str, str | None] = field(default_factory=dict)
+    # How much of the register a run sees (set by the run machinery, read through the methods below; rules
+    # never look at these fields, see docs/architecture.md "Partial registers"):
+    # ``scope``: the unit folders loaded (None: all of them); ``carry``: per-unit results of this run,
+    # rule key -> unit id -> value; ``carried``: those of earlier runs, for the units out of scope;
+    # ``unowned_share``: of the items no unit folder owns, every n-th from the k-th for (k, n), none for None.
     scope: frozenset[str] | None = None
-    # Per-unit intermediate results of rules that combine every unit (GM604): ``carry[rule][unit_id]`` is
-    # written by the rule for each unit it saw; ``carried`` is what an incremental run hands the rule for
-    # the units it did not load (cached from the previous run).
     carry: dict[str, dict[str, Any]] = field(default_factory=dict)
     carried: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # The published texts that no unit owns (governance.yaml's, announcements', policies/) that the content
-    # rules scan: every n-th from the k-th for (k, n), none for None. A sharded run (govmedia/run/sharded.py) scans
-    # them in n shares beside its chunks of unit folders, which skip them, as its final run does.
-    base_texts: tuple[int, int] | None = (0, 1)
+    unowned_share: tuple[int, int] | None = (0, 1)
 
     def in_scope(self, unit_id: str) -> bool:
+        """True when this registry holds the unit folder ``unit_id`` (if it exists at all)."""
         return self.scope is None or unit_id in self.scope
+
+    def lacks_unit(self, unit_id: str) -> bool:
+        """True when the register has no unit folder ``unit_id``; never for one this registry did not load."""
+        return unit_id not in self.units and self.in_scope(unit_id)
+
+    def lacks_account(self, ref: str) -> bool:
+        """True when the register has no account ``<unit>/<account>``; never for a unit folder this registry
+        did not load (a partial register cannot tell)."""
+        return ref not in self.accounts and self.in_scope(ref.split("/", 1)[0])
+
+    def unit_results(self, key: str, compute: Callable[[UnitFilter], dict[str, T]]) -> dict[str, T]:
+        """A rule's results per unit (plain data), for the whole register.
+
+        ``compute(wanted)`` returns the results of the units for which ``wanted(unit_id)`` is true (their
+        folders are loaded); the results of the other units are those of the run that last saw them. In a
+        one-process run of the whole register ``wanted`` is always true. ``key`` names the rule's results."""
+        fresh = {uid: value for uid, value in compute(self.in_scope).items() if self.in_scope(uid)}
+        self.carry[key] = fresh
+        earlier = {uid: value for uid, value in self.carried.get(key, {}).items() if not self.in_scope(uid)}
+        return {**earlier, **fresh}
+
+    def unowned(self, items: Iterable[T]) -> Iterator[T]:
+        """Of ``items`` that no unit folder owns (one per file of policies/, announcements/ and
+        governance.yaml, in register order), those this registry's run checks: all of them, unless the run
+        shares them out (a sharded run scans them beside its chunks of unit folders)."""
+        if self.unowned_share is None:
+            return iter(())
+        first, step = self.unowned_share
+        return itertools.islice(items, first, None, step)
 
     def valid_accounts(self) -> list[tuple[AccountRec, Record[Account]]]:
         """The accounts whose account.yaml loaded, in register order (worked out again once accounts change)."""

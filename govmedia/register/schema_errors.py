@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from govmedia.dialect.yamlload import Document
+from govmedia.dialect.yamlload import Document, slip_in
 from govmedia.findings.finding import Finding, make
 
 _LABEL = {
@@ -30,15 +30,15 @@ def dotted(loc: tuple[Any, ...]) -> str:
     return out or "(文件)"
 
 
-def _show(value: Any) -> str:
+def show_value(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _zh(err: dict[str, Any], field: str, model: type[BaseModel] | None) -> str:
+def zh_message(err: dict[str, Any], field: str, model: type[BaseModel] | None) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
-    given = _show(err.get("input"))
+    given = show_value(err.get("input"))
     if kind == "missing":
         return f"缺少必填字段 “{field}”：请补上（格式见 schemas/json/）。"
     if kind == "extra_forbidden":
@@ -46,6 +46,9 @@ def _zh(err: dict[str, Any], field: str, model: type[BaseModel] | None) -> str:
         if model is not None and len(err["loc"]) == 1:
             close = difflib.get_close_matches(str(err["loc"][-1]), list(model.model_fields), n=1)
             hint = f"，是否想写 “{close[0]}”" if close else ""
+        slip = slip_in(str(err["loc"][-1]))
+        if slip is not None:
+            return f"不认识的字段 “{field}”：{slip[0]}。"
         return f"不认识的字段 “{field}”{hint}：请删除或改正拼写。"
     if kind == "string_type":
         return f"“{field}” 应为文字，现在是 {given}：数字、日期等请加引号。"
@@ -54,7 +57,8 @@ def _zh(err: dict[str, Any], field: str, model: type[BaseModel] | None) -> str:
     if kind in ("int_type", "int_parsing"):
         return f"“{field}” 应为整数，现在是 {given}。"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"“{field}” 应为一组“字段: 值”（映射），现在是 {given}。"
+        slip = slip_in(err["input"]) if isinstance(err.get("input"), str) else None
+        return f"“{field}” 应为一组“字段: 值”（映射），现在是 {given}" + (f"：{slip[0]}。" if slip else "。")
     if kind == "list_type":
         return f"“{field}” 应为列表（每项以 “- ” 开头），现在是 {given}。"
     if kind == "literal_error":
@@ -81,7 +85,46 @@ def _zh(err: dict[str, Any], field: str, model: type[BaseModel] | None) -> str:
     return f"“{field}” 不符合要求：{err.get('msg', '')}。"
 
 
-def _problem(err: dict[str, Any]) -> tuple[str, str, str] | None:
+_EN = {
+    "missing": "the required field “{f}” is missing: add it (formats in schemas/json/).",
+    "extra_forbidden": "unknown field “{f}”: delete it or correct its spelling.",
+    "string_type": "“{f}” must be text, it is {given}: quote numbers and dates.",
+    "bool_type": "“{f}” must be true or false, it is {given}.",
+    "int_type": "“{f}” must be a whole number, it is {given}.",
+    "list_type": "“{f}” must be a list (each item on a line starting with “- ”), it is {given}.",
+    "literal_error": "“{f}” is {given}, which is not allowed: it must be one of {expected}.",
+    "string_pattern_mismatch": "“{f}” has the wrong format ({given}): it must match {pattern}.",
+    "string_too_short": "“{f}” must not be empty.",
+    "string_too_long": "“{f}” is too long: at most {max_length} characters.",
+    "greater_than_equal": "“{f}” is too small ({given}): it must be at least {ge}.",
+    "less_than_equal": "“{f}” is too large ({given}): it must be at most {le}.",
+}
+
+
+def en_message(err: dict[str, Any], field: str) -> str:
+    """The English of a pydantic error as a sentence that says the fix, like :func:`zh_message`."""
+    ctx = err.get("ctx") or {}
+    template = _EN.get(err["type"])
+    given = show_value(err.get("input"))
+    if template is None:
+        return f"{field}: {err.get('msg', '')} (got {given})"
+    return template.format(f=field, given=given, expected=ctx.get("expected", ""), pattern=ctx.get("pattern", ""),
+                           max_length=ctx.get("max_length"), ge=ctx.get("ge"), le=ctx.get("le"))
+
+
+def _en_slip(err: dict[str, Any]) -> str:
+    """The English of a tab, full-width space or full-width colon in an unknown key or in text given where a
+    mapping belongs (what :func:`zh_message` names in Chinese)."""
+    if err["type"] == "extra_forbidden":
+        slip = slip_in(str(err["loc"][-1]))
+    elif err["type"] in ("dict_type", "model_type", "model_attributes_type") and isinstance(err.get("input"), str):
+        slip = slip_in(err["input"])
+    else:
+        slip = None
+    return f": {slip[1]}" if slip else ""
+
+
+def known_problem(err: dict[str, Any]) -> tuple[str, str, str] | None:
     """The (field, zh, en) of an error raised with schemas.common.problem(), else None."""
     if err["type"] != "value_error":
         return None
@@ -97,7 +140,7 @@ def findings_from(
     label = _LABEL.get(kind, kind)
     for err in exc.errors(include_url=False):
         loc = tuple(err["loc"])
-        known = _problem(dict(err))
+        known = known_problem(dict(err))
         if known is not None:
             sub, zh_text, en_text = known
             loc = (*loc, sub) if sub else loc
@@ -108,7 +151,7 @@ def findings_from(
             continue
         field = dotted(loc)
         pos = doc.pos(loc)
-        zh = f"{label}{_zh(dict(err), field, model)}"
-        en = f"{kind}: {field}: {err.get('msg', '')} (got {_show(err.get('input'))})"
+        zh = f"{label}{zh_message(dict(err), field, model)}"
+        en = f"{kind}: {en_message(dict(err), field)}" + _en_slip(dict(err))
         out.append(make("GM010", path, pos.line, pos.column, zh, en))
     return out

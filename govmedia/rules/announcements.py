@@ -99,7 +99,7 @@ def gm303_announced_after_approval(reg: Registry, ctx: Context) -> Iterator[Find
         for i, ref in enumerate(m.accounts):
             acc = reg.accounts.get(ref)
             if acc is None:
-                continue  # GM304, or out of an incremental run's scope
+                continue  # GM304's finding, or a unit folder this registry does not hold
             final = _final_approval(acc, chain)
             if final is None:
                 continue
@@ -125,8 +125,7 @@ def gm304_known_accounts(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM304: every account an announcement names exists in the register."""
     for ann in reg.announcements:
         for i, ref in enumerate(ann.record.model.accounts):
-            unit_id = ref.split("/", 1)[0]
-            if ref in reg.accounts or not reg.in_scope(unit_id):
+            if not reg.lacks_account(ref):
                 continue
             yield replace(finding(
                 "GM304", ann.record, ("accounts", i),
@@ -135,7 +134,7 @@ def gm304_known_accounts(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 "“单位编号/账号编号”，或先登记该账号。",
                 f"announcement {ann.record.path} names {ref}, which is not in the register "
                 f"(accounts/{ref}/account.yaml): correct it to '<unit_id>/<account_id>' or register the acc"
-                "ount first."), owner=unit_id)
+                "ount first."), owner=ref.split("/", 1)[0])
 
 
 RULES = [gm301_opening_announced, gm302_display_days, gm303_announced_after_approval, gm304_known_accounts]

@@ -1,6 +1,6 @@
 """Approval chains and the lifecycle (第七条（二）, 第八条): decisions in chain order, dates in order,
 nothing after a rejection, 文号 where an official document is required, only the chain's stages, and a
-declared status that the requests support (docs/rules.md).
+declared status that the requests support (docs/architecture.md, "Statuses and requests").
 
 The chains and stages are read from policies/governance.yaml: a district with another chain changes
 YAML only. Without a valid governance.yaml these rules stay silent (the load finding explains).
@@ -248,7 +248,7 @@ def expected_status(acc: AccountRec, gov: Governance) -> tuple[str | None, Reque
 
 
 def gm202_status(reg: Registry, ctx: Context) -> Iterator[Finding]:
-    """GM202: the declared status must be what the requests support (docs/rules.md).
+    """GM202: the declared status must be what the requests support (docs/architecture.md, "Statuses and requests").
 
     applying: a pending open request; rejected: a rejected open request; active: an open request
     approved at every stage (and no later request pending or approved); changing/exiting/closing: an

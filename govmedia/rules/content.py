@@ -1,6 +1,6 @@
 """Content safety (第十一条（二）, 第十七条): every text the site publishes, before it is published.
 
-GM501 banned terms (gambling, advertising, spam) after folding; GM502 links; GM503 raw HTML, attribute
+GM501 gambling, porn and spam passages (scored by govmedia/rules/lib/detector.py); GM502 links; GM503 raw HTML, attribute
 lists, snippet/template syntax, and HTML-special characters in plain-text fields; GM504 personal data.
 
 The texts: account ``name``, ``positioning`` and ``undertaking.name``; unit ``name`` and ``short_name``;
@@ -10,33 +10,40 @@ stage titles and platform labels of governance.yaml. The scanners live in ``govm
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
 
+from govmedia.dialect.files import read_regular
+from govmedia.dialect.urls import url_host
 from govmedia.findings.finding import Finding, make
-from govmedia.register.cache import CleanMemo
 from govmedia.register.context import Context
 from govmedia.register.registry import Record, Registry
 from govmedia.rules.lib.contentscan import (
-    Matcher,
     Term,
     check_url,
     markdown_links,
     markdown_markup,
     mask,
-    matcher_for,
     parse_terms,
     personal_data,
     plain_markup,
     show,
 )
+from govmedia.rules.lib.detector import (
+    FAMILY_ZH,
+    THRESHOLD,
+    VIA_ZH,
+    Detector,
+    Verdict,
+    allow_markers,
+    detector_for,
+)
 
 TERMS_FILE = "policies/banned-terms.txt"
 BUILTIN_TERMS = Path(__file__).resolve().parent.parent / "templates" / TERMS_FILE
 DEFAULT_DOMAINS = ("gov.cn",)
+MARKER_FILE_LIMIT = 1 << 20  # bytes of a flagged text's file read for allow markers
 
 
 class Source(NamedTuple):
@@ -95,10 +102,8 @@ def _published_texts(reg: Registry) -> Iterator[Source]:
         if a.undertaking is not None:
             yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
                          f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
-    if reg.base_texts is not None:
-        first, step = reg.base_texts
-        for texts in itertools.islice(_base_texts(reg), first, None, step):
-            yield from texts
+    for texts in reg.unowned(_base_texts(reg)):
+        yield from texts
 
 
 def _base_texts(reg: Registry) -> Iterator[list[Source]]:
@@ -141,11 +146,6 @@ def load_terms(reg: Registry) -> tuple[list[Term], list[Finding]]:
     return terms, problems
 
 
-def matcher(reg: Registry) -> tuple[Matcher, list[Finding]]:
-    terms, problems = load_terms(reg)
-    return matcher_for(tuple(terms)), problems
-
-
 def allowed_domains(reg: Registry) -> list[str]:
     gov = reg.governance
     if gov is None:
@@ -163,19 +163,18 @@ _ART_11 = "第十一条（二）规定政务新媒体不得刊登商业广告或
 
 
 class _Memo:
-    """The run's memo of texts a rule found clean (checks/cache.CleanMemo), when the cache is on."""
+    """The texts a rule found clean in earlier runs, under one configuration (``ctx.memo``: None when the
+    run keeps no memo): they are not scanned again. A text with a finding is never marked clean."""
 
     def __init__(self, ctx: Context, rule: str, *config: object) -> None:
-        self.memo = CleanMemo.for_root(ctx.root) if ctx.cache else None
-        self.scope = repr((rule, config)).encode()
-        self.whole = True  # the run sees the whole register (not an incremental run's part of it)
+        self.memo = ctx.memo
+        self.prefix = repr((rule, config)).encode()
 
     def texts(self, reg: Registry, markdown_only: bool = False) -> Iterator[tuple[Source, bytes | None]]:
-        self.whole = reg.scope is None
         for src in published_texts(reg):
             if markdown_only and not src.markdown:
                 continue
-            key = self.memo.key(self.scope + (b"md" if src.markdown else b""), src.text) if self.memo else None
+            key = self.memo.key(self.prefix + (b"md" if src.markdown else b""), src.text) if self.memo else None
             if key is not None and self.memo is not None and self.memo.clean(key):
                 continue
             yield src, key
@@ -184,36 +183,61 @@ class _Memo:
         if key is not None and self.memo is not None:
             self.memo.mark(key)
 
-    def save(self) -> None:
-        if self.memo is not None:
-            self.memo.save(prune=self.whole)
-
 
 def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:
-    """GM501: gambling, advertising and spam terms, after NFKC/casefold/space/script folding."""
+    """GM501: a passage that scores as gambling, porn or spam (govmedia/rules/lib/detector.py)."""
     terms, problems = load_terms(reg)
-    found = matcher_for(tuple(terms))
+    domains = tuple(allowed_domains(reg))
     yield from problems
-    memo = _Memo(ctx, "GM501", sorted((t.text, t.kind) for t in terms))
+    memo = _Memo(ctx, "GM501", sorted((t.text, t.family, t.weight) for t in terms), domains)
+    markers: dict[str, list[tuple[str, str]]] = {}
+    found: Detector | None = None  # built on the first text the memo does not know
     for src, key in memo.texts(reg):
-        hits = found.find(src.text)
-        if not hits:
+        found = found or detector_for(tuple(terms), domains)
+        verdicts = found.scan(src.text, name=not src.markdown)
+        if not verdicts:
             memo.clean(key)
-        for hit in hits:
-            line, col = src.at(hit.start)
-            shown, term = show(src.text[hit.start : hit.end]), hit.term
-            yield make(
-                "GM501", src.path, line, col,
-                f"{src.what_zh}含禁用词 “{shown}”（折叠后为 “{hit.folded}”，"
-                f"命中 {term.source} 的 “{term.text}”）："
-                f"{_ART_11}，博彩、广告和垃圾信息不得出现在公开内容中。请删除这段文字；"
-                f"若确属正常政务用语，请在 {TERMS_FILE} 中加入允许短语（!短语）并说明理由。",
-                f"{src.what_en} contains the banned term '{shown}' (folded: '{hit.folded}', matching "
-                f"'{term.text}' of {term.source}): article 11(2) forbids commercial advertising and links "
-                f"to it, and gambling or spam text must not be published. Delete the text; if it is "
-                f"legitimate "
-                f"government prose, add an allowed phrase (!phrase) to {TERMS_FILE} and say why.")
-    memo.save()
+            continue
+        if src.path not in markers:
+            markers[src.path] = _markers(ctx, src.path)
+        if markers[src.path]:
+            verdicts = found.scan(src.text, [text for text, _ in markers[src.path]], name=not src.markdown)
+        for verdict in verdicts:
+            yield _verdict_finding(src, verdict)
+
+
+def _markers(ctx: Context, path: str) -> list[tuple[str, str]]:
+    """The allow markers of the file that holds a flagged text (read only when a text is flagged)."""
+    try:
+        data = read_regular(str(ctx.root / path), MARKER_FILE_LIMIT)
+    except (OSError, ValueError):
+        return []  # unreadable files are the loader's findings
+    return allow_markers(data.decode("utf-8", "replace"))
+
+
+def _verdict_finding(src: Source, verdict: Verdict) -> Finding:
+    line, col = src.at(verdict.first.start)
+    parts_zh, parts_en = [], []
+    for s in verdict.signals[:8]:
+        shown = show(src.text[s.start : s.end], 40)
+        via_zh = f"，{VIA_ZH[s.via]}写法" if s.via else ""
+        via_en = f", written as {s.via}" if s.via else ""
+        parts_zh.append(f"{FAMILY_ZH[s.family]} “{shown}”（{s.label}{via_zh}）+{s.weight}")
+        parts_en.append(f"{s.family} '{shown}' ({s.label}{via_en}) +{s.weight}")
+    passage = show(src.text[verdict.start : verdict.end].strip(), 60)
+    return make(
+        "GM501", src.path, line, col,
+        f"{src.what_zh}中的一段文字疑似赌博、色情或广告内容（得分 {verdict.score}，阈值 {THRESHOLD}）："
+        f"{'；'.join(parts_zh)}。段落：“{passage}”。{_ART_11}，博彩、色情、广告和垃圾信息不得出现在公开内容中。"
+        f"请删除这段文字；若审核确认属正常政务用语，在该文件中加允许标记（YAML 注释 "
+        f"# govmedia: allow GM501 \"原文\" 理由，Markdown 中 <!-- govmedia: allow GM501 \"原文\" 理由 -->），"
+        f"见 docs/security.md。",
+        f"{src.what_en}: a passage looks like gambling, porn or advertising spam (score {verdict.score}, "
+        f"threshold {THRESHOLD}): {'; '.join(parts_en)}. Passage: '{passage}'. Article 11(2) forbids commercial "
+        f"advertising, and gambling, porn or spam text must not be published. Delete the text; if review finds "
+        f"it legitimate government prose, add an allow marker to the file (a YAML comment "
+        f"# govmedia: allow GM501 \"text\" reason, in Markdown <!-- govmedia: allow GM501 \"text\" reason -->), "
+        f"see docs/security.md.")
 
 
 def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
@@ -243,7 +267,6 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
             yield make("GM502", src.path, line, col,
                        f"{src.what_zh}中的链接 “{url}”：{problem.zh}。{fix_zh}",
                        f"{src.what_en}: the link '{url}': {problem.en}. {fix_en}")
-    memo.save()
     url_allowed = list(allowed)
     gov = reg.governance
     if gov is not None:
@@ -257,11 +280,11 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
                        f"the portal address jurisdiction.portal_url '{show(portal, 80)}': "
                        f"{problem.en}. {fix_en}")
     for acc, rec in reg.valid_accounts():
-        # Whether the host fits the platform is GM107's question; here only what makes any link unsafe
-        # (scheme, user@ disguise, IP address, malformed or invalid host) is reported.
         if rec.model.url is None:
             continue
-        own_host = (urlsplit(rec.model.url).hostname or "").lower() if "://" in rec.model.url else ""
+        # Whether the host fits the platform is GM107's question; here only what makes any link unsafe
+        # (scheme, user@ disguise, IP address, malformed or invalid host) is reported.
+        own_host = url_host(rec.model.url) if "://" in rec.model.url else ""
         problem = check_url(rec.model.url, [*url_allowed, own_host] if own_host else url_allowed)
         if problem is not None:
             p = rec.pos("url")
@@ -296,7 +319,6 @@ def html(reg: Registry, ctx: Context) -> Iterator[Finding]:
                       "titles must not contain < > \" & or template syntax (article 17, network security). "
                       "Delete it or use the full-width forms (＜＞“”＆) or words.")
             yield make("GM503", src.path, line, col, zh, en)
-    memo.save()
 
 
 _KIND = {"mobile": ("手机号码", "a mobile phone number"), "id": ("居民身份证号码", "a resident ID number"),
@@ -305,9 +327,10 @@ _KIND = {"mobile": ("手机号码", "a mobile phone number"), "id": ("居民身�
 
 def personal(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM504: mobile numbers, resident ID numbers (valid check digit) and e-mail addresses."""
-    memo = _Memo(ctx, "GM504")
+    domains = allowed_domains(reg)
+    memo = _Memo(ctx, "GM504", sorted(domains))
     for src, key in memo.texts(reg):
-        items = personal_data(src.text)
+        items = personal_data(src.text, domains)
         if not items:
             memo.clean(key)
         for item in items:
@@ -322,7 +345,9 @@ def personal(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"{src.what_en} contains personal data: {en_kind} '{shown}'. Published government text must "
                 "not carry personal mobile numbers, ID numbers or e-mail addresses (article 11(2), personal "
                 "information protection). Delete it; give the office landline (e.g. 0919-2181509) instead.")
-    memo.save()
 
 
 RULES = [banned_terms, links, html, personal]
+# These rules read the published texts that no unit folder owns (announcements, policy pages): a sharded run
+# scans those in shares beside its chunks of unit folders (docs/architecture.md, "Partial registers").
+TEXT_RULES = RULES

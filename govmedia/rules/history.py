@@ -1,8 +1,8 @@
 """History rules (GM601–GM603, and signed approvals as GM604): the working tree against ``--base``.
 
 Active only with ``govmedia check --base REF``. The register at REF is read from git objects once
-per run (``govmedia/history/gitbase.py``), for the unit folders that differ from the working tree; these rules
-compare it with the same unit folders of the working tree (``_seen``). Nothing else can differ.
+per run (``govmedia/history/gitbase.py``, handed over as ``ctx.snapshot``), for the unit folders that differ from the working tree; these rules
+compare it with the same unit folders of the working tree (:func:`seen`). Nothing else can differ.
 
 * GM601: request folders are evidence. A file inside a request folder that exists at REF must stay
   byte for byte (line endings aside) — at the same path, or at the account's new folder when the
@@ -20,23 +20,31 @@ compare it with the same unit folders of the working tree (``_seen``). Nothing e
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
 from govmedia.findings.finding import Finding, make
-from govmedia.history import gitbase, signatures
-from govmedia.history.gitbase import BaseSnapshot
+from govmedia.history import gitbase, policy, signatures
+from govmedia.history.policy import base_governance
 from govmedia.register.context import Context
 from govmedia.register.lifecycle import STATUS_LABELS, TRANSITIONS, registered, request_state, transition_allowed
-from govmedia.register.registry import AccountRec, Registry
-from govmedia.schemas import Account, Governance
+from govmedia.register.registry import AccountRec, Record, Registry, RequestRec
+from govmedia.register.snapshot import BaseSnapshot
+from govmedia.schemas import Account, Approval, Governance
+from govmedia.schemas.account import OPEN_STATUSES
 from govmedia.schemas.request import CHANGEABLE_FIELDS
 
 TRACKED = ("name", "platform", "platform_id", "url", "unit")
 FIELD_LABELS = {"name": ("账号名称", "name"), "platform": ("平台", "platform"),
                 "platform_id": ("账号 ID", "platform_id"), "url": ("网址", "url"),
-                "unit": ("主办单位", "host unit")}
+                "unit": ("主办单位", "host unit"), "positioning": ("功能定位", "positioning"),
+                "verification": ("认证信息", "verification"), "undertaking": ("承办单位", "undertaking"),
+                "interaction": ("互动功能", "interaction"), "operations": ("运维安排", "operations"),
+                "national_system_id": ("全国系统编号", "national_system_id"), "app": ("应用备案", "app")}
 
 
 @dataclass
@@ -75,16 +83,16 @@ def pair_accounts(base: Registry, now: Registry) -> Pairing:
     return out
 
 
-_last: list[tuple[Registry, BaseSnapshot, Pairing]] = []  # this run's pairing, shared by the rules
-
-
 def _pairing(reg: Registry, snap: BaseSnapshot) -> Pairing:
-    if not _last or _last[0][0] is not reg or _last[0][1] is not snap:
-        _last[:] = [(reg, snap, pair_accounts(snap.registry, _seen(reg, snap)))]
-    return _last[0][2]
+    """This run's pairing, worked out once and shared by the rules (kept with the registry)."""
+    known = reg.derived.get("pairing")
+    if known is None or known[0] is not snap:
+        known = reg.derived["pairing"] = (snap, pair_accounts(snap.registry, seen(reg, snap)))
+    pairing: Pairing = known[1]
+    return pairing
 
 
-def _seen(reg: Registry, snap: BaseSnapshot) -> Registry:
+def seen(reg: Registry, snap: BaseSnapshot) -> Registry:
     """``reg`` narrowed to the unit folders the snapshot read at the base (those that changed since)."""
     if snap.units is None:
         return reg
@@ -107,7 +115,7 @@ def _first_difference(before: bytes, after: bytes) -> int:
 
 
 def gm601_append_only(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
     moved = _pairing(reg, snap).moved
@@ -150,10 +158,12 @@ def status_finding(acc: AccountRec, before: str | None, after: str, ref: str) ->
     nxt_en = f"after {before} it may only become {', '.join(allowed)}" if allowed else f"{before} is final"
     p = acc.record.pos("status")
     if before is None:
-        zh = (f"新账号 {acc.ref} 的状态是“{_label(after)}”（{after}）：新开账号只能以“申请中”（applying）登记，"
-              "随开设申请逐级审批后再改为 active（第七条）。请把 status 改为 applying。")
-        en = (f"new account {acc.ref} has status '{after}': a new account starts as 'applying' and becomes "
-              "active only after its open request is approved (Art. 7). Set status to applying.")
+        zh = (f"新账号 {acc.ref} 的状态是“{_label(after)}”（{after}）：新开账号以“申请中”（applying）登记，"
+              "或在同一合并请求中带上开设申请及全部环节的批准后登记为 active（第七条）。"
+              "请把 status 改为 applying，或补齐开设申请的全部审批。")
+        en = (f"new account {acc.ref} has status '{after}': a new account starts as 'applying', or arrives "
+              "'active' with its open request approved by every stage in the same merge request (Art. 7). Set "
+              "status to applying or add the missing approvals.")
     else:
         zh = (f"账号 {acc.ref} 的状态从基准版本 {ref} 的“{_label(before)}”（{before}）变为“{_label(after)}”（{after}），"
               f"生命周期不允许；{nxt_zh}（第七条、第八条）。"
@@ -163,10 +173,20 @@ def status_finding(acc: AccountRec, before: str | None, after: str, ref: str) ->
     return make("GM602", acc.path, p.line, p.column, zh, en)
 
 
+def arrives_complete(acc: AccountRec, gov: Governance | None) -> bool:
+    """A new account that arrives ``active`` with its whole opening in the same merge request: its latest
+    open request approved at every stage of the base's open chain (the approvals are new with the account)."""
+    if gov is None or acc.record is None or acc.record.model.status != "active":
+        return False
+    opens = [req for req in acc.requests if req.action == "open"]
+    return bool(opens) and request_state(opens[-1], gov.chain("open")).state == "approved"
+
+
 def gm602_lifecycle(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
+    snap = ctx.snapshot
     if snap is None:
         return []
+    gov = base_governance(reg, snap)
     pairing = _pairing(reg, snap)
     out: list[Finding] = []
     for old, cur in pairing.pairs:
@@ -175,7 +195,7 @@ def gm602_lifecycle(reg: Registry, ctx: Context) -> Iterable[Finding]:
             if f:
                 out.append(f)
     for cur in pairing.new:
-        if cur.record is not None:
+        if cur.record is not None and not arrives_complete(cur, gov):
             f = status_finding(cur, None, cur.record.model.status, snap.ref)
             if f:
                 out.append(f)
@@ -191,13 +211,32 @@ def gm602_lifecycle(reg: Registry, ctx: Context) -> Iterable[Finding]:
 
 
 # -- GM603 -------------------------------------------------------------------------------------
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+
+def normal(name: str, value: Any) -> Any:
+    """A field's value as plain JSON data, for comparing an account's field with a change request's value
+    (a nested value is validated by the field's own model first: defaults and dates written alike)."""
+    if name == "unit":
+        return value
+    if name not in _ADAPTERS:
+        field_info = Account.model_fields.get(name)
+        _ADAPTERS[name] = TypeAdapter(field_info.annotation if field_info is not None and field_info.annotation else Any)
+    adapter = _ADAPTERS[name]
+    try:
+        value = adapter.validate_python(value)
+    except ValidationError:
+        return ("invalid", repr(value))
+    return adapter.dump_python(value, mode="json", exclude_none=True)
+
+
 def _value(acc: AccountRec, model: Account, name: str) -> Any:
-    return acc.unit_id if name == "unit" else getattr(model, name)
+    return acc.unit_id if name == "unit" else normal(name, getattr(model, name))
 
 
 def approved_changes(acc: AccountRec, gov: Governance) -> tuple[dict[str, Any], dict[str, tuple[str, str]]]:
-    """Per field: the value the latest complete change request sets, and pending requests naming
-    it (field -> (folder, next stage))."""
+    """Per field: the value (:func:`normal`) the latest complete change request sets, and pending requests
+    naming it (field -> (folder, next stage))."""
     chain = gov.chain("change")
     done: dict[str, Any] = {}
     pending: dict[str, tuple[str, str]] = {}
@@ -207,63 +246,106 @@ def approved_changes(acc: AccountRec, gov: Governance) -> tuple[dict[str, Any], 
         state = request_state(req, chain)
         for key, value in req.request.model.changes.items():
             if state.state == "approved":
-                done[key] = value
+                done[key] = normal(key, value)
             elif state.state == "pending" and state.next_stage:
                 pending[key] = (req.folder, state.next_stage)
     return done, pending
 
 
+def tracked(old: Account) -> tuple[str, ...]:
+    """The fields that change only through a change request: every field a change request may carry once
+    the account is open; while it applies, what identifies it."""
+    if old.status in OPEN_STATUSES:
+        return ("platform", *CHANGEABLE_FIELDS)
+    return TRACKED
+
+
+def _completed_here(old: AccountRec, cur: AccountRec, gov: Governance) -> list[str]:
+    """The fields of change requests that became complete in this merge request (or whose account leaves
+    ``changing`` in it): their approved values must now be in account.yaml, exactly."""
+    chain = gov.chain("change")
+    before = {req.folder.rsplit("/", 1)[-1]: request_state(req, chain).state for req in old.requests}
+    leaving = old.record is not None and old.record.model.status == "changing"
+    fields: list[str] = []
+    for req in cur.requests:
+        if req.action != "change" or req.request is None or not req.request.model.changes:
+            continue
+        if request_state(req, chain).state != "approved":
+            continue
+        if before.get(req.folder.rsplit("/", 1)[-1]) != "approved" or leaving:
+            fields.extend(k for k in req.request.model.changes if k not in fields)
+    return fields
+
+
+def _gm603_message(cur: AccountRec, name: str, before: Any, after: Any, ref: str, gov: Governance,
+                   pending: dict[str, tuple[str, str]]) -> tuple[str, str]:
+    label_zh, label_en = FIELD_LABELS.get(name, (name, name))
+    head_zh = f"账号 {cur.ref} 的{label_zh}从 “{_show(before)}” 改为 “{_show(after)}”（与基准版本 {ref} 相比），"
+    head_en = f"account {cur.ref} changed its {label_en} from '{_show(before)}' to '{_show(after)}' (against {ref}) "
+    if name not in CHANGEABLE_FIELDS:
+        return (head_zh + "但平台不能通过变更申请修改：请恢复原值；在新平台开设账号请按第七条提交开设申请。",
+                head_en + "but the platform cannot be changed: restore it and open a new account instead (Art. 7).")
+    if name in pending:
+        folder, stage = pending[name]
+        title = gov.stages[stage].title if stage in gov.stages else stage
+        return (head_zh + f"但变更申请 {folder} 尚未完成全部审批（还差“{title}”）：请在变更链全部批准后再修改（第八条（一））。",
+                head_en + f"but the change request {folder} is not complete yet (next: {stage}): change the "
+                "field only after every stage of the change chain approved it (Art. 8(1)).")
+    return (head_zh + f"但没有全部批准、且 changes 中写明 {name} 新值的变更申请（第八条（一））。"
+            "请恢复原值，或提交变更申请并在逐级批准后再修改。",
+            head_en + f"without a completely approved change request whose changes set {name} to it (Art. 8(1)). "
+            "Restore it, or file a change request and change it once approved.")
+
+
+def _show(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
 def gm603_identity(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    snap = gitbase.snapshot(ctx)
-    if snap is None or reg.governance is None:
+    snap = ctx.snapshot
+    gov = base_governance(reg, snap) if snap is not None else None
+    if snap is None or gov is None:
         return []
-    gov = reg.governance.model
     out = []
     for old, cur in _pairing(reg, snap).pairs:
         if old.record is None or cur.record is None:
             continue
         done, pending = approved_changes(cur, gov)
-        for name in TRACKED:
+        names = tracked(old.record.model)
+        reported = set()
+        for name in names:
             before = _value(old, old.record.model, name)
             after = _value(cur, cur.record.model, name)
-            if before == after:
+            if before == after or (name in done and done[name] == after):
                 continue
-            if name in done and done[name] == after:
-                continue
-            label_zh, label_en = FIELD_LABELS[name]
+            zh, en = _gm603_message(cur, name, before, after, snap.ref, gov, pending)
             p = cur.record.pos(name) if name != "unit" else cur.record.pos()
-            head_zh = f"账号 {cur.ref} 的{label_zh}从 “{before}” 改为 “{after}”（与基准版本 {snap.ref} 相比），"
-            head_en = f"account {cur.ref} changed its {label_en} from '{before}' to '{after}' (against {snap.ref}) "
-            if name not in CHANGEABLE_FIELDS:
-                zh = head_zh + "但平台不能通过变更申请修改：请恢复原值；在新平台开设账号请按第七条提交开设申请。"
-                en = head_en + "but the platform cannot be changed: restore it and open a new account instead (Art. 7)."
-            elif name in pending:
-                folder, stage = pending[name]
-                title = gov.stages[stage].title if stage in gov.stages else stage
-                zh = head_zh + (f"但变更申请 {folder} 尚未完成全部审批（还差“{title}”）：请在变更链全部批准后再修改"
-                                "（第八条（一））。")
-                en = head_en + (f"but the change request {folder} is not complete yet (next: {stage}): change the "
-                                "field only after every stage of the change chain approved it (Art. 8(1)).")
-            else:
-                zh = head_zh + (f"但没有全部批准、且 changes 中写明 {name}: {after} 的变更申请（第八条（一））。"
-                                "请恢复原值，或提交变更申请并在逐级批准后再修改。")
-                en = head_en + (f"without a completely approved change request whose changes set {name}: {after} "
-                                "(Art. 8(1)). Restore it, or file a change request and change it once approved.")
             out.append(make("GM603", cur.path, p.line, p.column, zh, en))
+            reported.add(name)
+        for name in _completed_here(old, cur, gov):
+            after = _value(cur, cur.record.model, name)
+            if name in reported or name not in done or done[name] == after:
+                continue
+            label_zh, label_en = FIELD_LABELS.get(name, (name, name))
+            p = cur.record.pos(name) if name != "unit" else cur.record.pos()
+            out.append(make(
+                "GM603", cur.path, p.line, p.column,
+                f"账号 {cur.ref} 的变更申请已全部批准，但{label_zh}（{name}）仍是 “{_show(after)}”，不是批准的 "
+                f"“{_show(done[name])}”：批准的变更须照批准内容写进 account.yaml（第八条（一））。请按 changes 修改。",
+                f"account {cur.ref}: the change request is approved at every stage but {label_en} is still "
+                f"'{_show(after)}', not the approved '{_show(done[name])}': write the approved values into "
+                "account.yaml exactly (Art. 8(1))."))
     return out
 
 
 # -- signed approvals (GM604) ------------------------------------------------------------------
-def gm604_signatures(reg: Registry, ctx: Context) -> Iterable[Finding]:
-    if not ctx.verify_signatures:
-        return []
-    snap = gitbase.snapshot(ctx)
-    if snap is None:
-        return []
-    moved = _pairing(reg, snap).moved
-    back = {new: old for old, new in moved.items()}
-    added: dict[str, list[str]] = {}
-    for acc in _seen(reg, snap).accounts.values():
+def added_approvals(reg: Registry, snap: BaseSnapshot) -> list[tuple[str, Record[Approval], RequestRec]]:
+    """(stage, approval, request) of every approval file of the changed unit folders that the base does
+    not hold (at its path, or at the path the account had before it moved)."""
+    back = {new: old for old, new in _pairing(reg, snap).moved.items()}
+    out = []
+    for acc in seen(reg, snap).accounts.values():
         for req in acc.requests:
             for stage, rec in req.approvals.items():
                 original = rec.path
@@ -271,7 +353,24 @@ def gm604_signatures(reg: Registry, ctx: Context) -> Iterable[Finding]:
                     if original.startswith(new):
                         original = old + original[len(new):]
                 if rec.path not in snap.files and original not in snap.files:
-                    added.setdefault(stage, []).append(rec.path)
+                    out.append((stage, rec, req))
+    return out
+
+
+def gm604_signatures(reg: Registry, ctx: Context) -> Iterable[Finding]:
+    if not ctx.verify_signatures:
+        return []
+    snap = ctx.snapshot
+    if snap is None:
+        return []
+    added: dict[str, list[str]] = {}
+    for stage, rec, _req in added_approvals(reg, snap):
+        added.setdefault(stage, []).append(rec.path)
+    stages = snap.registry.governance.model.stages if snap.registry.governance is not None else {}
+    for request in policy.load_policy_requests(ctx.root, dict(stages))[0]:
+        for stage, rec in request.approvals.items():
+            if rec.path not in snap.files:
+                added.setdefault(stage, []).append(rec.path)
     return signatures.verify(ctx.root, snap, added)
 
 

@@ -11,16 +11,17 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 import ahocorasick
 
 from govmedia.dialect.identifiers import host_in
 from govmedia.dialect.textfold import fold, skeleton
+from govmedia.dialect.urls import url_host
 from govmedia.findings.finding import Finding
 from govmedia.register.context import Context
 from govmedia.register.lifecycle import registered
 from govmedia.register.registry import AccountRec, Record, Registry
+from govmedia.rules import Links
 from govmedia.rules.lib.common import finding
 from govmedia.schemas import Account
 from govmedia.schemas.account import LIVE_STATUSES, PUBLISHED_STATUSES
@@ -31,6 +32,7 @@ HOLDING_STATUSES = frozenset(LIVE_STATUSES | {"closed", "exited"})
 # GM105: a name that contains another unit's name counts only when both skeletons are this long,
 # so that 王益 inside 王益教育 and 王益文旅 (legitimately distinct) never collide.
 MIN_CONTAINED = 4
+_SKEL = "skel\0"  # the tag of a name-skeleton link key
 
 
 def _label(acc: AccountRec) -> str:
@@ -53,54 +55,59 @@ name_skeleton = lru_cache(maxsize=1 << 16)(skeleton)
 def link_keys(model: Account) -> list[str]:
     """What can tie an account to another unit's account in GM101 (platform and id or url of a holding
     account) and GM105 (the skeleton of a live account's name). Two units whose keys are equal, or whose
-    skeletons contain one another, must be checked together (govmedia/run/incremental.py)."""
+    skeletons contain one another, must be checked together (``LINKS``, read by govmedia/run/links.py)."""
     keys = []
     if model.status in HOLDING_STATUSES:
-        if model.platform_id is not None:  # an existing account may be recorded without either (GM108)
-            keys.append(f"id\0{model.platform}\0{model.platform_id}")
-        if model.url is not None:
-            keys.append(f"url\0{model.platform}\0{_url_key(model.url)}")
+        keys += [key for key, *_ in _handles(model)]
     if model.status in LIVE_STATUSES:
         skel = name_skeleton(model.name)
         if skel:
-            keys.append(f"skel\0{skel}")
+            keys.append(f"{_SKEL}{skel}")
     return keys
 
 
+def _handles(model: Account) -> Iterator[tuple[str, tuple[str | int, ...], str, str]]:
+    """Every handle that identifies ``model`` to a citizen: (group key, field path, value, what) — the
+    platform id, the url, each alias (one namespace with the platform ids of the same platform: a 抖音号
+    is typed where a Douyin id is) and the WeChat ``__biz`` (one namespace for the whole register)."""
+    if model.platform_id is not None:  # an existing account may be recorded without either (GM108)
+        yield f"id\0{model.platform}\0{model.platform_id}", ("platform_id",), model.platform_id, "账号 ID"
+    if model.url is not None:
+        yield f"url\0{model.platform}\0{_url_key(model.url)}", ("url",), model.url, "网址"
+    for i, alias in enumerate(model.aliases):
+        if alias != model.platform_id and alias not in model.aliases[:i]:
+            yield f"id\0{model.platform}\0{alias}", ("aliases", i), alias, "别名（其他账号标识）"
+    if model.wechat_biz is not None:
+        yield f"biz\0{model.wechat_biz}", ("wechat_biz",), model.wechat_biz, "__biz"
+
+
 def gm101_duplicate_handle(reg: Registry, ctx: Context) -> Iterator[Finding]:
-    """GM101: one platform_id or url registered twice on a platform (every holding account)."""
-    by_id: dict[tuple[str, str], list[AccountRec]] = defaultdict(list)
-    by_url: dict[tuple[str, str], list[AccountRec]] = defaultdict(list)
+    """GM101: a platform_id, url or alias registered twice on a platform, or a WeChat __biz registered
+    twice (every holding account): each identifies exactly one account."""
+    groups: dict[str, list[tuple[AccountRec, tuple[str | int, ...], str, str]]] = defaultdict(list)
     for acc, rec in reg.valid_accounts():
-        m = rec.model
-        if m.status not in HOLDING_STATUSES:
+        if rec.model.status in HOLDING_STATUSES:
+            for key, path, value, what in _handles(rec.model):
+                groups[key].append((acc, path, value, what))
+    flagged: set[str] = set()  # one finding per account: its first duplicated handle
+    for entries in groups.values():
+        if len({acc.ref for acc, *_ in entries}) < 2:
             continue
-        if m.platform_id is not None:  # an existing account may be recorded without either (GM108)
-            by_id[(m.platform, m.platform_id)].append(acc)
-        if m.url is not None:
-            by_url[(m.platform, _url_key(m.url))].append(acc)
-    flagged: set[tuple[str, str]] = set()
-    for field, groups in (("platform_id", by_id), ("url", by_url)):
-        for (platform, _), accs in groups.items():
-            if len(accs) < 2:
+        for acc, path, value, what in entries:
+            if acc.ref in flagged or acc.record is None:
                 continue
-            for acc in accs:
-                if (acc.ref, field) in flagged or (field == "url" and (acc.ref, "platform_id") in flagged):
-                    continue
-                flagged.add((acc.ref, field))
-                others = "、".join(_label(o) for o in accs if o is not acc)
-                others_en = ", ".join(o.ref for o in accs if o is not acc)
-                assert acc.record is not None
-                what = "账号 ID" if field == "platform_id" else "网址"
-                value = acc.record.model.platform_id if field == "platform_id" else acc.record.model.url
-                yield finding(
-                    "GM101", acc.record, (field,),
-                    f"账号 {_label(acc)} 在平台 {platform} 上的{what} “{value}” 与 {others} 重复登记：同一"
-                    "账号只能登记一次，"
-                    "请核实哪一条是真实的主办单位账号，删除或更正另一条。",
-                    f"account {acc.ref}: {field} '{value}' on {platform} is also registered as {others_en}: "
-                    "one account is registered once; find the real host unit and remove or correct the othe"
-                    "r.")
+            flagged.add(acc.ref)
+            others = [o for o, *_ in entries if o.ref != acc.ref]
+            platform = acc.record.model.platform
+            yield finding(
+                "GM101", acc.record, path,
+                f"账号 {_label(acc)} 在平台 {platform} 上的{what} “{value}” 与 {'、'.join(_label(o) for o in others)} "
+                "重复登记：同一账号只能登记一次，"
+                "请核实哪一条是真实的主办单位账号，删除或更正另一条。",
+                f"account {acc.ref}: {'.'.join(map(str, path))} '{value}' on {platform} is also registered as "
+                f"{', '.join(o.ref for o in others)}: "
+                "one account is registered once; find the real host unit and remove or correct the othe"
+                "r.")
 
 
 def gm102_one_per_platform(reg: Registry, ctx: Context) -> Iterator[Finding]:
@@ -189,7 +196,7 @@ def contained(skeletons: Iterable[str]) -> dict[str, list[str]]:
     """For each skeleton, the other skeletons inside it, as GM105 links names: the inner one at least
     MIN_CONTAINED long, the outer one longer. An Aho-Corasick automaton of all skeletons finds every
     contained one in a single pass per name, so this stays linear in the total length of the names.
-    govmedia/run/incremental.py links units with this too, so both always agree."""
+    The run links units with this too (:func:`related_keys`, ``LINKS``), so both always agree."""
     skeletons = list(skeletons)
     automaton = ahocorasick.Automaton()
     for skel in skeletons:
@@ -309,10 +316,7 @@ def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"({spec.id_pattern}): copy the id from the account's profile page.")
         if m.url is None:
             continue  # GM108/GM109 say whether it is needed
-        try:
-            host = (urlsplit(m.url).hostname or "").rstrip(".")
-        except ValueError:
-            host = ""
+        host = url_host(m.url)
         if not host_fits(host, spec.url_hosts):
             hosts = "、".join(spec.url_hosts)
             yield finding(
@@ -324,6 +328,16 @@ def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"{', '.join(spec.url_hosts)} or a subdomain): give the account's profile url on the platfo"
                 "rm.")
 
+
+def related_keys(keys: Iterable[str]) -> dict[str, list[str]]:
+    """Of the link keys (:func:`link_keys`), the name-skeleton keys that link because one skeleton
+    contains the other (as GM105 compares them: :func:`contained`), outer -> inner."""
+    inside = contained(k[len(_SKEL):] for k in keys if k.startswith(_SKEL))
+    return {_SKEL + outer: [_SKEL + sub for sub in inner] for outer, inner in inside.items()}
+
+
+# GM101 and GM105 compare accounts of different units: only through these keys (docs/architecture.md)
+LINKS = Links(link_keys, related_keys)
 
 RULES = [gm101_duplicate_handle, gm102_one_per_platform, gm103_same_name, gm104_verification_subject,
          gm105_impersonation, gm107_platform_format]

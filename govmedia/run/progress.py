@@ -44,3 +44,10 @@ def progress_bar(lang: str = "zh") -> Iterator[Progress | None]:
     finally:
         if "bar" in state:
             state["bar"].stop()
+
+
+def trace(mode: str, **extra: object) -> None:
+    """One line on stderr when GOVMEDIA_TRACE is set: which kind of run answered (for tests and benchmarks)."""
+    if os.environ.get("GOVMEDIA_TRACE"):
+        details = "".join(f" {k}={v}" for k, v in extra.items())
+        print(f"govmedia: mode={mode}{details}", file=sys.stderr)

@@ -1,19 +1,19 @@
 """A full check of a large register in chunks of unit folders: on every core, in bounded memory.
 
 The loader and the rules are built so that a run can see only some unit folders (``Registry.scope``,
-govmedia/run/incremental.py): findings are owned by a unit folder or by the rest of the register, units affect
+govmedia/run/links.py): findings are owned by a unit folder or by the rest of the register, units affect
 each other only through their link keys (platform ids, urls, name skeletons), and GM604 combines per-unit
-results (``Registry.carry``). A sharded run uses exactly that:
+results (``Registry.unit_results``). A sharded run uses exactly that:
 
 1. the main process loads the rest of the register once (policies/, announcements/; ``scope`` empty);
 2. worker processes check the unit folders chunk by chunk: each chunk is loaded beside that base, every
    rule runs, and the worker hands back only the findings the chunk's units own, their link keys, their
-   ``carry`` and (for the site) an ``extract`` of their public data; the chunk is then dropped, so no
+   per-unit results and (for the site) an ``extract`` of their public data; the chunk is then dropped, so no
    process ever holds the whole register;
 3. beside the chunks, the workers scan the published texts that no unit owns (announcement bodies, policy
    pages; ``Registry.base_texts``) in one share per worker, with the content rules (GM501-GM504);
 4. the main process runs every rule once more on the base plus the units whose links cross a chunk (and
-   the units that announcements name but no folder holds), with the other units' ``carry``, skipping the
+   the units that announcements name but no folder holds), with the other units' results, skipping the
    texts of step 3: that run decides those units' findings and the findings owned by the rest of the
    register, to which the findings of step 3 are added.
 
@@ -32,23 +32,23 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
-from typing import TYPE_CHECKING, Any
+from multiprocessing import get_all_start_methods, get_context
+from typing import Any
 
 from govmedia.findings.finding import Finding
 from govmedia.register.cache import FileMap, ParseCache
 from govmedia.register.context import Context
-
-if TYPE_CHECKING:
-    from govmedia.register.loader import Progress
-    from govmedia.register.registry import Registry
-    from govmedia.run.incremental import KeyIndex
+from govmedia.register.loader import Progress
+from govmedia.register.registry import Registry
+from govmedia.rules import all_rules, text_rules
+from govmedia.run.links import Carry, KeyIndex, combine, key_index, linked, owner_of, unit_keys
+from govmedia.run.plan import Plan
 
 MIN_UNITS = 400  # fewer unit folders than this: one process is as fast
 CHUNK_UNITS = 2500  # at most this many unit folders in memory at once, per worker (about 10,000 accounts)
 CHUNK_ENV = "GOVMEDIA_SHARD_UNITS"  # units per chunk, whatever the size (tests force small chunks)
 
-Extract = Callable[["Registry"], Any]  # picklable: a module-level function
+Extract = Callable[[Registry], Any]  # picklable: a module-level function
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Checked:
     findings: list[Finding]
     registry: Registry  # the whole register (one process), or the base without unit folders (sharded)
     keys: dict[str, list[str]]  # unit -> link keys
-    carry: dict[str, dict[str, Any]]  # rule -> unit -> per-unit result
+    carry: Carry  # rule -> unit -> per-unit result
     extracts: list[Any] = field(default_factory=list)  # extract(registry) of each chunk, in unit order
 
 
@@ -82,112 +82,106 @@ def chunks(root: str, jobs: int) -> list[list[str]] | None:
     return [names[i:i + size] for i in range(0, len(names), size)]
 
 
-# -- the base and the chunks (run in the workers) --------------------------------------------------------
-
-_BASE: Registry | None = None  # the base of the current run: set before the workers fork
-
-
-def _fresh(base: Registry) -> Registry:
+def fresh(base: Registry) -> Registry:
     """A new registry sharing the base's documents, with no unit folder loaded yet."""
-    from govmedia.register.registry import Registry
-
     return Registry(root=base.root, governance=base.governance, announcements=base.announcements,
                     policies=base.policies, banned_terms=base.banned_terms, findings=list(base.findings),
-                    broken=set(base.broken), scope=frozenset())
+                    broken=set(base.broken), codeowners=base.codeowners, scope=frozenset())
 
 
-def _base(ctx: Context, cache: ParseCache | None) -> Registry:
-    from govmedia.register.loader import load
-
-    return load(ctx.root, cache, None, scope=frozenset())
+ChunkResult = tuple[list[Finding], dict[str, list[str]], Carry, Any, set[bytes]]
+TextResult = tuple[list[Finding], set[bytes]]
 
 
-_IN_WORKER = False  # set in a worker process (_init)
-_KEPT: Registry | None = None  # a worker's last chunk, freed when its next one starts (see check_chunk)
+class Shards:
+    """What the chunks of one sharded run share: its plan and the base (policies/, announcements/)."""
+
+    def __init__(self, plan: Plan, base: Registry, in_worker: bool = False) -> None:
+        self.plan = plan
+        self.base = base
+        self.in_worker = in_worker
+        self.kept: Registry | None = None  # a worker's last chunk, freed when its next one starts
+
+    def check_chunk(self, unit_ids: list[str], extract: Extract | None) -> ChunkResult:
+        """Load one chunk beside the base, run every rule; keep what the chunk's units own.
+
+        The collector is off meanwhile (as in govmedia/register/loader.py ``load``): the chunk is a tree of
+        fresh objects without cycles, and with it on, every allocation of the rules would walk the chunk's
+        million objects again.
+
+        A worker frees a chunk only when its next chunk starts, so that the result goes back first; after its
+        last chunk it never does, since a forked worker leaves by ``os._exit``: freeing a million objects takes
+        a tenth of a second."""
+        if self.in_worker:
+            self.kept = None
+            gc.collect()
+            self.kept, result = self._check_chunk(unit_ids, extract)
+            return result
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._check_chunk(unit_ids, extract)[1]
+        finally:
+            gc.collect()
+            if enabled:
+                gc.enable()
+
+    def _check_chunk(self, unit_ids: list[str], extract: Extract | None) -> tuple[Registry, ChunkResult]:
+        part = fresh(self.base)
+        part.unowned_share = None  # scanned by scan_texts
+        reg = self.plan.load_more(part, None, frozenset(unit_ids))
+        scope = reg.scope or frozenset()
+        owned = [replace(f, owner=o) for f in self.plan.run_rules(reg) if (o := owner_of(f)) in scope]
+        keys = {uid: unit_keys(reg, uid) for uid in reg.units}
+        return reg, (owned, keys, reg.carry, extract(reg) if extract is not None else None, self.plan.memo_used())
+
+    def scan_texts(self, share: tuple[int, int]) -> TextResult:
+        """The text rules over one share of the published texts that no unit owns (the announcements'
+        bodies, mostly): no chunk and not the final run scan them, so that they are spread over every core."""
+        part = fresh(self.base)
+        part.unowned_share = share
+        return self.plan.run(part, text_rules()), self.plan.memo_used()
 
 
-def _init(ctx: Context) -> None:
-    """Worker start: the base is inherited (fork) or loaded once per worker (spawn). Workers never write
-    the clean-text memo: they hand back what they found clean, and the main process saves it once.
+# -- a worker process -------------------------------------------------------------------------------------
+# A pool's worker keeps the shards it was started with here: tasks are sent to it as a function and its
+# arguments, so what they share has no other place to live. Only a worker process sets it.
+_worker: Shards | None = None
+
+
+def _init(shared: Shards | Context) -> None:
+    """Worker start: the shards are inherited (fork: never pickled) or built once per worker (spawn: the
+    run's options are sent and the base is loaded again). Workers never write the clean-text memo: they hand
+    back what they found clean, and the main process saves it once.
 
     The collector stays off in a worker, and what is alive now (the base, the modules) is frozen out of its
-    reach: :func:`check_chunk` collects between chunks, over what the chunks left."""
-    global _BASE, _IN_WORKER
-    from govmedia.register.cache import CleanMemo
-
-    CleanMemo.read_only = True
-    if _BASE is None:
-        _BASE = _base(ctx, None)
-    _IN_WORKER = True
+    reach: :meth:`Shards.check_chunk` collects between chunks, over what the chunks left."""
+    global _worker
+    if isinstance(shared, Shards):  # this process is a copy of the main one: its memo is ours to mark read-only
+        if shared.plan.memo is not None:
+            shared.plan.memo.read_only = True
+        _worker = Shards(shared.plan, shared.base, in_worker=True)
+    else:
+        plan = Plan(shared, worker=True)
+        _worker = Shards(plan, plan.load(None, None, scope=frozenset()), in_worker=True)
     gc.disable()
     gc.freeze()
 
 
-ChunkResult = tuple[list[Finding], dict[str, list[str]], dict[str, dict[str, Any]], Any, set[bytes]]
+def _chunk_task(unit_ids: list[str], extract: Extract | None) -> ChunkResult:
+    assert _worker is not None
+    return _worker.check_chunk(unit_ids, extract)
 
 
-def check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> ChunkResult:
-    """Load one chunk beside the base, run every rule; keep what the chunk's units own.
-
-    The collector is off meanwhile (as in checks/loader.load): the chunk is a tree of fresh objects without
-    cycles, and with it on, every allocation of the rules would walk the chunk's million objects again.
-
-    A worker frees a chunk only when its next chunk starts, so that the result goes back first; after its
-    last chunk it never does, since a forked worker leaves by ``os._exit``: freeing a million objects takes
-    a tenth of a second."""
-    global _KEPT
-    if _IN_WORKER:
-        _KEPT = None
-        gc.collect()
-        _KEPT, result = _check_chunk(ctx, unit_ids, extract)
-        return result
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _check_chunk(ctx, unit_ids, extract)[1]
-    finally:
-        gc.collect()
-        if enabled:
-            gc.enable()
-
-
-def _check_chunk(ctx: Context, unit_ids: list[str], extract: Extract | None) -> tuple[Registry, ChunkResult]:
-    from govmedia.register.cache import CleanMemo
-    from govmedia.register.loader import load_more
-    from govmedia.run.engine import run_rules
-    from govmedia.run.incremental import owner_of, unit_keys
-
-    assert _BASE is not None
-    part = _fresh(_BASE)
-    part.base_texts = None  # scanned by scan_texts
-    reg = load_more(part, None, frozenset(unit_ids))
-    scope = reg.scope or frozenset()
-    owned = [replace(f, owner=o) for f in run_rules(reg, ctx) if (o := owner_of(f)) in scope]
-    keys = {uid: unit_keys(reg, uid) for uid in reg.units}
-    used = set(CleanMemo.for_root(ctx.root).used) if ctx.cache else set()
-    return reg, (owned, keys, reg.carry, extract(reg) if extract is not None else None, used)
-
-
-TextResult = tuple[list[Finding], set[bytes]]
-
-
-def scan_texts(ctx: Context, share: tuple[int, int]) -> TextResult:
-    """The content rules over one share of the published texts that no unit owns (the announcements'
-    bodies, mostly): no chunk and not the final run scan them, so that they are spread over every core."""
-    from govmedia.register.cache import CleanMemo
-    from govmedia.rules.content import RULES
-
-    assert _BASE is not None
-    part = _fresh(_BASE)
-    part.base_texts = share
-    found = [finding for rule in RULES for finding in rule(part, ctx)]
-    return found, set(CleanMemo.for_root(ctx.root).used) if ctx.cache else set()
+def _text_task(share: tuple[int, int]) -> TextResult:
+    assert _worker is not None
+    return _worker.scan_texts(share)
 
 
 # -- the whole run (main process) -----------------------------------------------------------------------
 
 def crossing(parts: list[list[str]], index: KeyIndex) -> set[str]:
-    """Units linked (an equal key, or a name skeleton containing another) to a unit of another chunk."""
+    """Units linked (an equal key, or a related one) to a unit of another chunk."""
     by_key, related = index
     chunk_of = {uid: i for i, part in enumerate(parts) for uid in part}
     out: set[str] = set()
@@ -206,32 +200,33 @@ def unheld(base: Registry, parts: list[list[str]]) -> set[str]:
     return {ref.split("/", 1)[0] for ann in base.announcements for ref in ann.record.model.accounts} - held
 
 
-def _pool(jobs: int, ctx: Context) -> ProcessPoolExecutor:
+def _pool(jobs: int, shards: Shards) -> ProcessPoolExecutor:
     # fork hands the workers the loaded base and every imported module; it is only safe without threads
-    method = "fork" if "fork" in _methods() and threading.active_count() == 1 else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context(method), initializer=_init, initargs=(ctx,))
+    fork = "fork" in start_methods() and threading.active_count() == 1
+    shared: Shards | Context = shards if fork else shards.plan.options
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork" if fork else "spawn"),
+                               initializer=_init, initargs=(shared,))
 
 
-def _methods() -> list[str]:
-    from multiprocessing import get_all_start_methods
-
+def start_methods() -> list[str]:
+    """The process start methods of this platform (tests pretend fork is missing)."""
     return get_all_start_methods()
 
 
-def _run_chunks(ctx: Context, parts: list[list[str]], jobs: int, extract: Extract | None,
+def _run_chunks(shards: Shards, parts: list[list[str]], jobs: int, extract: Extract | None,
                 progress: Progress | None) -> tuple[list[ChunkResult], list[TextResult]]:
     total = sum(len(p) for p in parts)
     if jobs < 2 or len(parts) < 2:
         done: list[ChunkResult] = []
         for part in parts:
-            done.append(check_chunk(ctx, part, extract))
+            done.append(shards.check_chunk(part, extract))
             if progress is not None:
                 progress(sum(len(p) for p in parts[:len(done)]), total)
-        return done, [scan_texts(ctx, (0, 1))]
-    with _pool(min(jobs, len(parts)), ctx) as pool:
-        futures = {pool.submit(check_chunk, ctx, part, extract): len(part) for part in parts}
+        return done, [shards.scan_texts((0, 1))]
+    with _pool(min(jobs, len(parts)), shards) as pool:
+        futures = {pool.submit(_chunk_task, part, extract): len(part) for part in parts}
         # after the chunks, one share a worker: they even out the end
-        texts = [pool.submit(scan_texts, ctx, (k, jobs)) for k in range(jobs)]
+        texts = [pool.submit(_text_task, (k, jobs)) for k in range(jobs)]
         finished = 0
         for future in as_completed(futures):
             finished += futures[future]
@@ -240,47 +235,38 @@ def _run_chunks(ctx: Context, parts: list[list[str]], jobs: int, extract: Extrac
         return [future.result() for future in futures], [future.result() for future in texts]
 
 
-def check(ctx: Context, parts: list[list[str]], jobs: int, progress: Progress | None = None,
+def check(plan: Plan, parts: list[list[str]], jobs: int, progress: Progress | None = None,
           known: FileMap | None = None, extract: Extract | None = None) -> Checked | None:
     """The sharded full check; None when a worker died (the caller then checks in one process)."""
-    global _BASE
-    from govmedia.register.cache import CleanMemo
-    from govmedia.register.loader import load_more
-    from govmedia.rules import all_rules
-    from govmedia.run.engine import run_rules
-    from govmedia.run.incremental import combine, key_index, linked
-
     all_rules()  # imported once, here: forked workers inherit the modules
-    cache = ParseCache(ctx.root, known, persist=ctx.cache, shards=("g",))  # unit folders: parsed by workers
-    base = _base(ctx, cache)
-    _BASE = base
+    cache = plan.parse_cache(known, shards=("g",))  # unit folders: parsed by workers
+    base = plan.load(cache, None, scope=frozenset())
     try:
-        results, texts = _run_chunks(ctx, parts, jobs, extract, progress)
+        results, texts = _run_chunks(Shards(plan, base), parts, jobs, extract, progress)
     except BrokenProcessPool:
         return None
-    finally:
-        _BASE = None
+    return _final(plan, cache, base, parts, results, texts)
+
+
+def _final(plan: Plan, cache: ParseCache, base: Registry, parts: list[list[str]], results: list[ChunkResult],
+           texts: list[TextResult]) -> Checked:
+    """Step 4: the units whose links cross a chunk (and those only announcements name), with the base."""
     previous = [(f, f.owner) for owned, *_ in results for f in owned]
     keys = {uid: k for _, chunk_keys, *_ in results for uid, k in chunk_keys.items()}
-    carry: dict[str, dict[str, Any]] = defaultdict(dict)
+    carry: Carry = defaultdict(dict)
     for _, _, chunk_carry, *_ in results:
         for rule, per_unit in chunk_carry.items():
             carry[rule].update(per_unit)
     index = key_index(keys)
     seeds = crossing(parts, index) | unheld(base, parts)
-    reg = _fresh(base)
-    reg.base_texts = None  # scanned by scan_texts
+    reg = fresh(base)
+    reg.unowned_share = None  # scanned by scan_texts
     scope = linked(seeds, keys, keys, index)
-    load_more(reg, cache, scope)  # its scope now names units that only announcements name, too
+    plan.load_more(reg, cache, scope)  # its scope now names units that only announcements name, too
     reg.carried = dict(carry)
     scanned = [finding for found, _ in texts for finding in found]
-    findings, keys, new_carry = combine(reg, run_rules(reg, ctx) + scanned, previous, keys, dict(carry))
+    findings, keys, new_carry = combine(reg, plan.run_rules(reg) + scanned, previous, keys, dict(carry))
     cache.save()
-    if ctx.cache:
-        memo = CleanMemo.for_root(ctx.root)
-        for *_, used in results:
-            memo.used |= used
-        for _, used in texts:
-            memo.used |= used
-        memo.save(prune=True)
+    plan.save_memo(whole=True, used={key for *_, used in results for key in used}
+                   | {key for _, used in texts for key in used})
     return Checked(findings, base, keys, new_carry, [extract_ for *_, extract_, _ in results])

@@ -59,6 +59,12 @@ class App(Strict):
     mlps_level: int | None = Field(default=None, ge=1, le=5)
 
 
+# A public handle as citizens meet it: a 微信号, 抖音号, 快手号, B站 UID, a Weibo custom domain (ASCII, no spaces).
+Handle = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")]
+# The ``__biz`` of a WeChat official account: base64 of its number, carried by every article link.
+WechatBiz = Annotated[str, Field(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9+/_-]+={0,2}$")]
+
+
 class Account(Strict):
     name: Annotated[ShortLine, Field(json_schema_extra=public(), description="账号名称")]
     platform: Annotated[Key, Field(json_schema_extra=public())]
@@ -69,8 +75,6 @@ class Account(Strict):
         Field(json_schema_extra=public()),
     ] = None
     url: Annotated[HttpsUrl | None, Field(json_schema_extra=public())] = None
-    aliases: Annotated[list[str], Field(json_schema_extra=public())] = Field(default_factory=list)
-    wechat_biz: Annotated[str | None, Field(json_schema_extra=public())] = None
     status: Annotated[Status, Field(json_schema_extra=public())]
     opened_on: Annotated[IsoDate | None, Field(json_schema_extra=public())] = None
     positioning: Annotated[Text | None, Field(json_schema_extra=public(), description="功能定位")] = None
@@ -78,5 +82,14 @@ class Account(Strict):
     undertaking: Undertaking | None = None
     interaction: Interaction | None = None
     operations: Operations | None = None
+    aliases: Annotated[
+        list[Handle],
+        Field(max_length=16, default_factory=list, json_schema_extra=public(),
+              description="其他公开账号标识：微信号、抖音号、快手号、B站 UID、微博个性域名等"),
+    ]
+    wechat_biz: Annotated[
+        WechatBiz | None,
+        Field(json_schema_extra=public(), description="微信公众号的 __biz（每篇文章链接都带有）"),
+    ] = None
     national_system_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\x21-\x7e]+$")] | None = None
     app: App | None = None

@@ -65,7 +65,11 @@ Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_singl
 ShortLine = Annotated[str, Field(min_length=1, max_length=_NAME_MAX), AfterValidator(_single_line)]
 Text = Annotated[str, Field(min_length=1, max_length=4000)]
 Reviewer = Annotated[str, Field(pattern=r"^@[A-Za-z0-9][A-Za-z0-9_.-]*(/[A-Za-z0-9][A-Za-z0-9_.-]*)?$")]
-HttpsUrl = Annotated[str, Field(pattern=r"^https://[^\s<>\"'`]+$", max_length=500)]
+# A user name on the code host (a GitHub login, a GitLab username), without the "@".
+Login = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=_NAME_MAX)]
+# The pattern is valid in both Python's and ECMA-262's regex dialects (JSON Schema validators and editors use the
+# latter, which refuses needless escapes such as \" inside a class).
+HttpsUrl = Annotated[str, Field(pattern="^https://[^\\s<>\"'`]+$", max_length=500)]
 Uscc = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_single_line)]
 
 ACTIONS = ("open", "change", "exit", "close", "register")

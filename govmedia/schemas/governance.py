@@ -7,7 +7,18 @@ from typing import Annotated, Any
 import re2
 from pydantic import AfterValidator, Field, model_validator
 
-from govmedia.schemas.common import ACTIONS, HttpsUrl, Key, Line, Reviewer, ShortLine, Strict, linear_regex, problem
+from govmedia.schemas.common import (
+    HttpsUrl,
+    Key,
+    Line,
+    Login,
+    Person,
+    Reviewer,
+    ShortLine,
+    Strict,
+    linear_regex,
+    problem,
+)
 
 
 def id_regex(pattern: str) -> Any:
@@ -52,6 +63,9 @@ class Chains(Strict):
     # 存量登记: recording an account that predates the register (opened, closed or exited before it)
     # (the attribute is ``register_``: ``register`` is a method of every pydantic model; use Governance.chain)
     register_: list[Key] = Field(default_factory=lambda: ["district_office"], min_length=1, alias="register")
+    # A change to governance.yaml or to a unit's reviewers, signers or identity is itself a request
+    # (policies/requests/<date>-policy/) with this chain; without it, the change chain's.
+    policy: list[Key] | None = Field(default=None, min_length=1)
 
 
 class Platform(Strict):
@@ -79,6 +93,19 @@ class Content(Strict):
     allowed_link_domains: list[Host] = Field(default_factory=list)
 
 
+class SiteInfo(Strict):
+    """How the public site presents itself: who runs it and the numbers a Chinese government site shows."""
+
+    url: HttpsUrl | None = None  # the public address: absolute sitemap, canonical and feed links
+    organiser: ShortLine | None = None  # 主办单位 of the site, in the footer
+    phone: ShortLine | None = None  # the office's contact phone
+    email: Annotated[str, Field(pattern=r"^[^@\s<>\"'`]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", max_length=120)] | None = None
+    icp: ShortLine | None = None  # ICP 备案号, e.g. 陕ICP备12345678号
+    police: ShortLine | None = None  # 公网安备号, e.g. 陕公网安备 61020202000001号
+    logo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.png$", max_length=200)] | None = None  # PNG, from the root
+    description: Line | None = None  # the pages' meta description
+
+
 class Governance(Strict):
     jurisdiction: Jurisdiction
     demo: bool = False
@@ -90,12 +117,19 @@ class Governance(Strict):
     platforms: dict[Key, Platform] = Field(min_length=1)
     content: Content = Field(default_factory=Content)
     ledger: Ledger = Field(default_factory=Ledger)
+    site: SiteInfo = Field(default_factory=SiteInfo)
     unit_head_stage: Key = "unit_head"
+    # login on the code host -> the name and title written into the approval files that `govmedia bot`
+    # records from a web review (a login without an entry cannot approve by clicking).
+    people: dict[Login, Person] = Field(default_factory=dict)
+    # Separation of duties: one person decides at most one stage of a request, except for the stages
+    # listed together here (e.g. [[unit_head, district_office]] when the unit is the district office).
+    shared_approver_stages: list[list[Key]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _chains_name_stages(self) -> Governance:
-        for action in ACTIONS:
-            chain = self.chain(action)
+        for action in ("open", "change", "exit", "close", "policy", "register"):
+            chain: list[str] = getattr(self.chains, "register_" if action == "register" else action) or []
             for stage in chain:
                 if stage not in self.stages:
                     raise problem("chains", f"审核链 chains.{action} 中的环节 “{stage}” 未在 stages 中定义：请先在 stages 中添加它或改正拼写",
@@ -106,5 +140,11 @@ class Governance(Strict):
         return self
 
     def chain(self, action: str) -> list[str]:
+        if action == "policy":
+            return self.chains.policy or self.chains.change
         chain: list[str] = getattr(self.chains, "register_" if action == "register" else action)
         return chain
+
+    def may_share_approver(self, a: str, b: str) -> bool:
+        """Whether one person may decide both stage ``a`` and stage ``b`` of one request."""
+        return any(a in group and b in group for group in self.shared_approver_stages)

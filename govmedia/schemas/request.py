@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
-from govmedia.schemas.common import IsoDate, Line, Person, ShortLine, Strict, Text, problem
+from govmedia.schemas.common import IsoDate, Line, Login, Person, ShortLine, Strict, Text, problem
 
-Action = Literal["open", "change", "exit", "close", "register"]
+Action = Literal["open", "change", "exit", "close", "policy", "register"]
 # What a registration (存量登记) may record: an account that predates the register, running or ended.
 RecordedStatus = Literal["active", "closed", "exited"]
+DIGEST_PATTERN = r"^sha256:[0-9a-f]{64}$"  # govmedia/register/digest.py
+_DIGEST = re.compile(DIGEST_PATTERN)
+_POLICY_FILE = re.compile(r"^(policies/governance\.yaml|accounts/[a-z0-9]+(-[a-z0-9]+)*/unit\.yaml)$")
 # Fields of account.yaml that a change request may set.
 CHANGEABLE_FIELDS = (
     "name",
@@ -50,7 +54,15 @@ class Request(Strict):
         if self.action != "open" and not self.reason:
             raise problem("action", f"{self.action} 申请必须填写 reason（申请理由）（第八条）",
                           f"reason is required for a {self.action} request (article 8)")
-        if self.action == "change":
+        if self.action == "policy":
+            bad = sorted(k for k, v in (self.changes or {}).items()
+                         if not _POLICY_FILE.match(str(k)) or not isinstance(v, str) or not _DIGEST.match(v))
+            if not self.changes or bad:
+                raise problem("changes", "治理变更申请（policy）的 changes 须逐一写明要修改的文件（policies/governance.yaml 或 "
+                              "accounts/<单位>/unit.yaml）及其新内容的摘要（sha256:…，govmedia check 会给出）",
+                              "a policy request's changes map each file it changes (policies/governance.yaml or "
+                              "accounts/<unit>/unit.yaml) to the digest of its new content (sha256:…)")
+        elif self.action == "change":
             if not self.changes:
                 raise problem("action", "变更申请必须在 changes 中写明要变更的字段和新值（第八条（一））",
                               "changes (the fields to change and their new values) is required for a change request")
@@ -79,11 +91,24 @@ class Request(Strict):
                           "recorded_status and ended_on are only allowed in a register request")
 
 
+class ReviewRef(Strict):
+    """The web review a decision was recorded from (``govmedia bot``): which platform, the review's id
+    (GitHub; GitLab approvals have none) and the login of the person the platform says gave it."""
+
+    platform: Literal["github", "gitlab"]
+    id: int | None = Field(default=None, ge=1)
+    login: Login
+
+
 class Approval(Strict):
     decision: Literal["approved", "rejected"]
     decided_on: IsoDate
     approver: Person
     document_no: ShortLine | None = None
     comment: Text | None = None
+    review: ReviewRef | None = None
+    # The digest of the request.yaml this decision approves (govmedia/register/digest.py): a request edited
+    # after the decision no longer matches it.
+    request_digest: Annotated[str, Field(pattern=DIGEST_PATTERN)] | None = None
 
 

@@ -21,3 +21,5 @@ class Unit(Strict):
     division_code: Annotated[str, Field(pattern=r"^\d{6}$", json_schema_extra=public())]
     leader_in_charge: Person | None = None
     reviewers: list[Reviewer] = Field(min_length=1)
+    # ssh allowed-signers file (path from the root) of the people who sign this unit's unit_head approvals
+    allowed_signers: str | None = Field(default=None, min_length=1, max_length=300)

@@ -20,14 +20,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from govmedia.register.context import Context
-from govmedia.run.engine import check_all
-
-from govmedia.site.publish import public_part
-from govmedia.site.site import NAV, TEMPLATE_DIR, Site, add_csp, build_site
+from govmedia.site.site import LOGO, NAV, TEMPLATE_DIR, RefusedError, Site, checked_site, finish_page
 
 TODAY_ENV = "GOVMEDIA_TODAY"
-MAX_LISTED = 200  # findings listed in the build error; `govmedia check` lists all
 
 
 class GovmediaConfig(Config):  # type: ignore[no-untyped-call]
@@ -56,19 +51,16 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = (Path(config.config_file_path).parent / (self.config.root or ".")).resolve()
         today = build_date(self.config.today)
-        # A large register is checked in chunks, in worker processes: only its public data comes back.
-        done = check_all(Context(root=self.root, today=today, cache=True), extract=public_part)
-        registry, findings = done.registry, done.findings
-        errors = [f for f in findings if f.severity == "error"]
-        if errors or registry.governance is None:
-            lines = [f"{f.path}:{f.line}:{f.column}: {f.code} {f.zh}" for f in errors[:MAX_LISTED]]
-            if len(errors) > MAX_LISTED:
-                lines.append(f"……另有 {len(errors) - MAX_LISTED} 个错误：运行 govmedia check 查看全部 / and more")
-            raise PluginError("govmedia: 名录检查未通过，拒绝发布网站 / the register has errors, refusing to build:\n"
-                              + "\n".join(lines or ["policies/governance.yaml: missing or invalid"]))
-        self.site = build_site(registry, today, config.site_url, qr=self.config.qr, parts=done.extracts)
+        try:
+            self.site = checked_site(self.root, today, config.site_url, qr=self.config.qr)
+        except RefusedError as e:
+            raise PluginError(str(e)) from None
+        config.site_url = self.site.site_url
         config.theme.dirs.insert(0, str(TEMPLATE_DIR))
-        config.extra["govmedia"] = {"demo": self.site.public.demo, "today": today.isoformat()}
+        if LOGO in self.site.files:
+            config.theme["logo"] = config.theme["favicon"] = LOGO
+        config.site_description = self.site.description
+        config.extra["govmedia"] = self.site.extra(today)
         config.use_directory_urls = True
         config.nav = [{title: f"{path}index.md"} for title, path in NAV]
         if "assets/govmedia/site.css" not in config.extra_css:
@@ -103,10 +95,10 @@ class GovmediaPlugin(BasePlugin[GovmediaConfig]):  # type: ignore[no-untyped-cal
             # add up to about 1 GB). Nothing of MkDocs reads them afterwards (search indexed the page before).
             generated.html, generated.late = "", None
             page.content = None
-        return add_csp(output, relaxed=self.serving)
+        return finish_page(output, relaxed=self.serving)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        return add_csp(output_content, relaxed=self.serving) if template_name.endswith(".html") else output_content
+        return finish_page(output_content, relaxed=self.serving) if template_name.endswith(".html") else output_content
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in ("accounts", "announcements", "policies"):

@@ -142,6 +142,7 @@ class Public:
     accounts: list[PubAccount] = field(default_factory=list)
     announcements: list[PubAnnouncement] = field(default_factory=list)  # newest first
     policies: list[PubPolicy] = field(default_factory=list)
+    site_info: dict[str, Any] = field(default_factory=dict)  # governance.yaml ``site``: footer, logo, address
 
     def unit_accounts(self) -> dict[str, list[PubAccount]]:
         out: dict[str, list[PubAccount]] = {u: [] for u in self.units}
@@ -173,7 +174,7 @@ Part = tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, dict[str, An
 
 
 def public_part(registry: Registry) -> Part:
-    """The public data of the unit folders ``registry`` holds (its ``extract`` for checks/engine.check_all)."""
+    """The public data of the unit folders ``registry`` holds (its ``extract`` for govmedia/run/engine.py ``check_all``)."""
     units = [(uid, public_values(u.record.model)) for uid, u in registry.units.items() if u.record is not None]
     accounts = [(acc.unit_id, acc.account_id, public_values(rec.model)) for acc, rec in registry.valid_accounts()
                 if rec.model.status in PUBLISHED_STATUSES]
@@ -195,6 +196,7 @@ def build_public(registry: Registry, today: date, parts: list[Part] | None = Non
         jurisdiction=gov.jurisdiction.name,
         portal_url=gov.jurisdiction.portal_url,
         demo=gov.demo,
+        site_info=gov.site.model_dump(),
         platforms=platforms,
         stages={sid: (s.title, s.requires_document) for sid, s in gov.stages.items()},
         chains={action: list(gov.chain(action)) for action in ("open", "change", "exit", "close")},

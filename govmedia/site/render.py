@@ -29,6 +29,7 @@ from govmedia.site.qr import qr_codes
 
 ASSETS = "assets/govmedia/"
 NOT_OFFICIAL = "已不再是官方账号"
+DEMO_NOTE = "本站为演示，数据均为虚构（演示数据，非真实账号）。"
 DOC_NOTE = '<span class="gm-doc">（须有正式文件及文号）</span>'
 
 
@@ -57,7 +58,7 @@ class Page:
 
 
 def _page(path: str, title: str, body: str, **kw: object) -> Page:
-    return Page(path, safe_title(title), f'<div class="gm">\n{body}\n</div>', **kw)  # type: ignore[arg-type]
+    return Page(path, safe_title(title), f'<div class="gm" id="gm-main">\n{body}\n</div>', **kw)  # type: ignore[arg-type]
 
 
 def _status_badge(acc: PubAccount) -> str:
@@ -70,10 +71,19 @@ def _ext_link(url: str, text: str | None = None) -> str:
     return f'<a class="gm-url" href="{esc(url)}" rel="noopener noreferrer external">{esc(text or url)}</a>'
 
 
+def _url_cell(a: PubAccount) -> str:
+    """The account's profile link, or its platform id where the platform has no stable profile URL."""
+    url = a.values.get("url")
+    if url:
+        return _ext_link(url)
+    return f"<code>{esc(a['platform_id'])}</code>" if a.values.get("platform_id") else "—"
+
+
 def _table(caption: str, head: Iterable[str], rows: Iterable[str], table_id: str = "") -> str:
     ths = "".join(f'<th scope="col">{esc(h)}</th>' for h in head)
     tid = f' id="{esc(table_id)}"' if table_id else ""
-    return (f'<div class="gm-scroll"><table{tid}><caption>{esc(caption)}</caption>'
+    return (f'<div class="gm-scroll" tabindex="0" role="region" aria-label="{esc(caption)}">'
+            f"<table{tid}><caption>{esc(caption)}</caption>"
             f"<thead><tr>{ths}</tr></thead><tbody>\n" + "\n".join(rows) + "\n</tbody></table></div>")
 
 
@@ -121,7 +131,7 @@ def home(pub: Public) -> Page:
 def verify_form(here: str, input_id: str) -> str:
     return f"""<form class="gm-verify-form" role="search" action="{rel(here, "verify/")}" method="get">
 <label for="{input_id}">核验账号：粘贴账号链接、平台账号 ID 或名称</label>
-<div class="gm-row"><input id="{input_id}" name="q" type="search" required autocomplete="off" spellcheck="false"
+<div class="gm-row"><input id="{input_id}" name="account" type="search" required autocomplete="off" spellcheck="false"
  placeholder="例如 https://weibo.com/u/1234567890"><button type="submit">核验</button></div>
 </form>"""
 
@@ -133,12 +143,13 @@ def register(pub: Public) -> Page:
         rows.append(
             f'<tr data-unit="{esc(a.unit_id)}" data-platform="{esc(a["platform"])}" data-status="{esc(a["status"])}"'
             f' data-id="{esc(a["platform_id"])}">'
-            f'<td><a href="{esc(rel(here, f"units/{a.unit_id}/"))}#{esc(a.account_id)}">{esc(a["name"])}</a></td>'
-            f"<td>{esc(a.platform_label)}</td>"
-            f'<td><a href="{esc(rel(here, f"units/{a.unit_id}/"))}">{esc(a.unit_name)}</a></td>'
-            f"<td>{_status_badge(a)}</td>"
-            f"<td>{esc(a['opened_on'] or '')}</td>"
-            f"<td>{_ext_link(a['url'])}</td></tr>")
+            f'<td data-label="账号名称"><a href="{esc(rel(here, f"units/{a.unit_id}/"))}#{esc(a.account_id)}">'
+            f'{esc(a["name"])}</a></td>'
+            f'<td data-label="状态">{_status_badge(a)}</td>'
+            f'<td data-label="平台">{esc(a.platform_label)}</td>'
+            f'<td data-label="主办单位"><a href="{esc(rel(here, f"units/{a.unit_id}/"))}">{esc(a.unit_name)}</a></td>'
+            f'<td data-label="开设日期">{esc(a["opened_on"] or "—")}</td>'
+            f'<td data-label="链接">{_url_cell(a)}</td></tr>')
     units = sorted({(a.unit_id, a.unit_name) for a in pub.accounts}, key=lambda u: (u[1], u[0]))
     unit_opts = "".join(f'<option value="{esc(u)}">{esc(n)}</option>' for u, n in units)
     plat_used = {a["platform"] for a in pub.accounts}
@@ -158,7 +169,7 @@ def register(pub: Public) -> Page:
 </form>
 <p id="gm-count" role="status" aria-live="polite">共 {len(pub.accounts)} 个账号。</p>
 {_table(f"{pub.jurisdiction}政务新媒体名录（共 {len(pub.accounts)} 个账号）",
-        ["账号名称", "平台", "主办单位", "状态", "开设日期", "链接"], rows, "gm-register")}
+        ["账号名称", "状态", "平台", "主办单位", "开设日期", "链接"], rows, "gm-register")}
 <script src="{rel(here, ASSETS + "register.js")}"></script>"""
     return _page(here, "名录", body, search=False, hide=["navigation", "toc"])
 
@@ -179,12 +190,13 @@ LATE = "<!--gm-late-->"
 
 
 def unit_page(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[str, str] | None = None) -> Page:
-    """A unit's page: its heading now, its accounts and QR codes when it is written (``Page.late``). Unit
-    pages stay out of the search index (thousands of them would make it huge for a phone and slow to build);
-    the unit list, the register's filter and the verify page find them instead."""
-    name = pub.units[unit_id].name
-    page = _page(f"units/{unit_id}/", name, f"<h1>{esc(name)}</h1>\n{LATE}", search=False, hide=["toc"])
-    own = None if qrs is None else {a["url"]: qrs[a["url"]] for a in accounts if a["url"] in qrs}
+    """A unit's page: its heading and one line naming its accounts now (what site search indexes, so a unit
+    and an account are found by name), the accounts' details and QR codes when it is written (``Page.late``)."""
+    unit = pub.units[unit_id]
+    names = "、".join(dict.fromkeys(f"{a['name']}（{a.platform_label}）" for a in accounts))
+    summary = f'<p class="gm-summary">{esc(unit.short_name)}的政务新媒体账号：{esc(names or "暂无")}</p>'
+    page = _page(f"units/{unit_id}/", unit.name, f"<h1>{esc(unit.name)}</h1>\n{summary}\n{LATE}", hide=["toc"])
+    own = None if qrs is None else {a["url"]: qrs[a["url"]] for a in accounts if a.values.get("url") in qrs}
     page.late = lambda: _unit_body(pub, unit_id, accounts, own)  # only this unit's QR codes: freed with it
     return page
 
@@ -199,7 +211,7 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
     sections = []
     for a in accounts:
         figure = ""
-        svg = None if qrs is None else qrs.get(a["url"])
+        svg = None if qrs is None or not a.values.get("url") else qrs.get(a["url"])
         if svg:  # official accounts only: a closed account's QR code would send people to it
             label = esc(f"{a['name']}（{a.platform_label}）的二维码")
             svg = svg.replace("<svg ", f'<svg role="img" aria-label="{label}" ', 1)
@@ -209,7 +221,7 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
 <div class="gm-account-body"><dl>
 <dt>状态</dt><dd>{_status_badge(a)}</dd>
 <dt>平台账号 ID</dt><dd><code>{esc(a["platform_id"] or "—")}</code></dd>
-<dt>链接</dt><dd>{_ext_link(a["url"]) if a["url"] else "—"}</dd>
+{_handles(a)}<dt>链接</dt><dd>{_url_cell(a)}</dd>
 <dt>开设日期</dt><dd>{esc(a["opened_on"] or "—")}</dd>
 <dt>功能定位</dt><dd>{esc(a["positioning"] or "—")}</dd>
 </dl>{figure}</div>
@@ -225,21 +237,35 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
 {accounts_html}"""
 
 
+def _handles(a: PubAccount) -> str:
+    """The account's other public handles (微信号, 抖音号 …) and WeChat ``__biz``, where registered."""
+    out = ""
+    if a.values.get("aliases"):
+        out += f'<dt>其他账号标识</dt><dd>{"、".join(f"<code>{esc(x)}</code>" for x in a["aliases"])}</dd>'
+    if a.values.get("wechat_biz"):
+        out += f'<dt>公众号 __biz</dt><dd><code>{esc(a["wechat_biz"])}</code></dd>'
+    return out
+
+
 def verify(pub: Public) -> Page:
     here = "verify/"
     body = f"""<h1>核验账号</h1>
 <p>收到自称“官方”的账号或链接时，请在这里核验。核验在您的浏览器内完成，不会上传您输入的内容。</p>
 {verify_form(here, "gm-q")}
 <div id="gm-result" role="status" aria-live="polite"></div>
-<noscript><p>核验需要启用 JavaScript。也可以在<a href="../register/">名录</a>中查找账号名称或平台账号 ID。</p></noscript>
+<noscript><p>核验需要启用 JavaScript。也可以在<a href="../register/">名录</a>中查找账号名称或平台账号 ID，
+或下载<a href="../data/">开放数据</a>。</p></noscript>
 <h2>如何核验</h2>
 <ul>
-<li>可粘贴账号主页链接（如 https://weibo.com/u/…、https://www.douyin.com/user/…）、平台账号 ID（如 gh_…）或账号名称。</li>
+<li>可粘贴账号主页链接（如 https://weibo.com/u/…、https://www.douyin.com/user/…）、公众号文章链接（带 __biz= 的长链接）、
+平台账号 ID（如 gh_…）、微信号、抖音号、快手号、B站 UID，或抖音、快手的分享口令。</li>
 <li>链接中的 http/https、www. 与 m. 前缀、末尾的斜杠、跟踪参数和大小写差异会被自动忽略。</li>
-<li>显示「已备案」的账号才是{esc(pub.jurisdiction)}的官方政务新媒体；已注销关停或退出监管的账号也能查到，但会注明{NOT_OFFICIAL}。</li>
+<li>显示「已备案：官方账号」的才是{esc(pub.jurisdiction)}的官方政务新媒体；已注销关停或退出监管的账号也能查到，但会注明{NOT_OFFICIAL}。</li>
+<li>只输入名称时只能提示：冒充者常常照抄名称，请再核对账号 ID 或主页链接。与官方名称相似但不相同的（繁体、形近字、拼音、加字）会标明「疑似仿冒」。</li>
+<li>短链接和分享口令不含账号信息，本页无法判断，会告诉您如何在平台上找到账号 ID。</li>
 <li>显示「未在本名录中，请勿轻信」时，请不要轻信该账号发布的信息，可向区政府办公室反映。</li>
 </ul>
-<script src="{rel(here, ASSETS + "verify.js")}" data-accounts="{rel(here, "data/accounts.json")}"></script>"""
+<script src="{rel(here, ASSETS + "verify.js")}" data-index="{rel(here, "data/verify.json")}"></script>"""
     return _page(here, "核验账号", body, search=False, hide=["toc"])
 
 
@@ -349,11 +375,15 @@ def open_data(pub: Public) -> Page:
     for kind, model in PUBLIC_MODELS.items():
         fields.append(f"<li>{esc(kind)}：{esc('、'.join(public_fields(model)))}</li>")
     body = f"""<h1>开放数据</h1>
-<p>名录数据以开放格式提供，每次更新网站时重新生成（数据日期 {esc(pub.today.isoformat())}）。</p>
+<p>名录数据以开放格式提供，每次更新网站时重新生成（数据日期 {esc(pub.today.isoformat())}）。{
+    f"<strong>{DEMO_NOTE}</strong>" if pub.demo else ""}</p>
 <ul>
 <li><a href="accounts.json">accounts.json</a>：全部已备案账号（JSON）</li>
-<li><a href="accounts.csv">accounts.csv</a>：全部已备案账号（CSV，UTF-8 带 BOM，可直接用 Excel 打开）</li>
+<li><a href="accounts.csv">accounts.csv</a>：全部已备案账号（CSV，UTF-8 带 BOM，中文表头，可直接用 Excel、WPS 打开；
+超过 11 位或以 0 开头的数字账号 ID 前加了一个制表符，电子表格因此按文本显示、不会丢失末尾数字）</li>
+<li><a href="accounts.xlsx">accounts.xlsx</a>：同一张表的 Excel 工作簿（每个单元格都是文本）</li>
 <li><a href="announcements.json">announcements.json</a>：全部已发布公告（JSON）</li>
+<li><a href="verify.json">verify.json</a>：核验页面使用的索引（账号名称的比对形式、各平台链接格式）</li>
 <li><a href="../feed.xml">feed.xml</a>：公告订阅（Atom）</li>
 </ul>
 <h2>公开字段</h2>
@@ -363,7 +393,7 @@ def open_data(pub: Public) -> Page:
 
 
 def all_pages(pub: Public, qr: bool = True) -> list[Page]:
-    qrs = qr_codes(sorted({a["url"] for a in pub.accounts if a.official and a["url"]})) if qr else None
+    qrs = qr_codes(sorted({a["url"] for a in pub.accounts if a.official and a.values.get("url")})) if qr else None
     by_ref = {acc.ref: acc for acc in pub.accounts}
     pages = [home(pub), register(pub), units_index(pub), verify(pub), announcements_index(pub),
              policies_index(pub), open_data(pub)]

@@ -19,6 +19,9 @@ from typing import Any
 import yaml
 
 from govmedia.dialect.identifiers import uscc_check_char
+from govmedia.register.digest import request_digest
+from govmedia.schemas import MODELS
+from govmedia.schemas.json_schema import render
 
 try:
     from yaml import CSafeDumper as _Dumper
@@ -134,6 +137,10 @@ def _company_uscc(seed: str) -> str:
     return first + uscc_check_char(first)
 
 
+# Demo apps and mini programs live on a reserved domain (RFC 2606), never on a real government one.
+DEMO_HOST = "wangyi.example"
+
+
 def handle(unit_id: str, platform: str) -> tuple[str, str]:
     """A fictitious (platform_id, url) that fits the platform's pattern and hosts."""
     h = _h("id", unit_id, platform)
@@ -142,7 +149,7 @@ def handle(unit_id: str, platform: str) -> tuple[str, str]:
     slug = unit_id.replace("-", "")[:20]
     if platform == "wechat_official":
         pid = "gh_" + h.hex()[:12]
-        return pid, f"https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz={b64[:16]}"
+        return pid, f"https://mp.weixin.qq.com/mp/profile_ext?action=home&__biz={wechat_biz(unit_id)}"
     if platform == "wechat_channels":
         pid = "sph" + b64.replace("-", "a").replace("_", "b")[:12]
         return pid, f"https://channels.weixin.qq.com/profile/{pid}"
@@ -164,9 +171,26 @@ def handle(unit_id: str, platform: str) -> tuple[str, str]:
         return pid, f"https://www.xiaohongshu.com/user/profile/{pid}"
     if platform == "app":
         pid = f"cn.gov.wangyi.{slug}"
-        return pid, f"https://www.wangyi.gov.cn/app/{unit_id}/"
+        return pid, f"https://{DEMO_HOST}/app/{unit_id}/"
     pid = "wx" + h.hex()[:16]
-    return pid, f"https://www.wangyi.gov.cn/miniprogram/{unit_id}/"
+    return pid, f"https://{DEMO_HOST}/miniprogram/{unit_id}/"
+
+
+def wechat_biz(unit_id: str) -> str:
+    """A fictitious ``__biz``, shaped as WeChat's: base64 of the official account's ten-digit number."""
+    number = 3000000000 + int.from_bytes(_h("biz", unit_id)[:4], "big") % 999999999
+    return base64.b64encode(str(number).encode()).decode()
+
+
+# Platforms whose demo accounts carry other public handles (微信号, 微博个性域名, 抖音号, 快手号).
+ALIASED = ("wechat_official", "weibo", "douyin", "kuaishou")
+
+
+def aliases(unit_id: str, platform: str) -> list[str]:
+    """Fictitious public handles of an account: a letter-led slug of the unit (on some platforms only)."""
+    if platform not in ALIASED:
+        return []
+    return ["wy" + unit_id.replace("-", "")[:10] + _h("alias", unit_id).hex()[:6]]
 
 
 def dump(data: dict[str, Any], schema: str, depth: int) -> str:
@@ -212,6 +236,7 @@ class _Writer:
                 approval["document_no"] = f"{prefix}〔{day.year}〕{self.seq % 97 + 1}号"
             if stage == reject_at:
                 approval["comment"] = "同一平台已有本单位账号，请整合后再申请（第七条（一））。"
+            approval["request_digest"] = request_digest(request)
             self.add(f"{folder}/{stage}.yaml", dump(approval, "approval", 5))
         return day
 
@@ -255,6 +280,10 @@ def _account_doc(unit: UnitSpec, platform: str, status: str, opened: date | None
     }
     if platform in ("app", "mini_program"):
         doc["app"] = {"icp_filing": "陕ICP备00000000号-1A", "mlps_level": 2}
+    if aliases(unit.unit_id, platform):  # last, so that the lines above keep their numbers
+        doc["aliases"] = aliases(unit.unit_id, platform)
+    if platform == "wechat_official":
+        doc["wechat_biz"] = wechat_biz(unit.unit_id)
     return doc
 
 
@@ -383,9 +412,6 @@ def write(files: dict[str, str], out: Path) -> None:
         if src.is_file() and rel != "governance.yaml":  # governance is in ``files``
             (out / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, out / rel)
-    from govmedia.commands.schema import render
-    from govmedia.schemas import MODELS
-
     (out / "schemas" / "json").mkdir(parents=True, exist_ok=True)
     for kind in MODELS:
         (out / "schemas" / "json" / f"{kind}.schema.json").write_text(render(kind), encoding="utf-8")

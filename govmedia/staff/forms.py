@@ -1,638 +1,350 @@
-"""The questions of ``govmedia new``: one form per kind of file (unit, account, request, approval,
-announcement), each a list of :class:`~.scaffold.Ask` with its labels in both languages, its
-choices from governance.yaml and the register, and its register-level checks (which return a
-:class:`~.cli.Msg` in both languages). The machinery (parsing, checking, writing) is ``scaffold.py``.
+"""The forms of ``govmedia new`` and of the bots: one declarative description per kind of file.
+
+Each :class:`Form` lists its :class:`~govmedia.staff.fields.Field` s in the order they are asked. The same
+description gives ``govmedia new <kind>`` its prompts and its flags (``--platform-id`` for the field
+``platform_id``), and a bot its answer keys. Requests differ by action: :data:`ACTIONS` says, per action,
+which extra fields it asks and whether it brings a new account.yaml — adding an action is one entry there
+(plus the model's and the lifecycle's). Nothing here validates: a field's answer is parsed (fields.py), the
+files are built (scaffold.py) and the candidate register is checked by the rules (candidate.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, get_args
 
-from govmedia.cli import Msg
-from govmedia.register.lifecycle import ACTION_LABELS
+from govmedia.findings.message import Msg, text
+from govmedia.register.lifecycle import ACTION_LABELS, request_state
 from govmedia.register.registry import RequestRec
-from govmedia.schemas import Account, Announcement, Approval, Request, Unit
-from govmedia.schemas.governance import Governance
-from govmedia.staff.scaffold import (
-    ANNOUNCEMENT_KINDS,
-    UNDERTAKING_KINDS,
-    UNIT_KINDS,
-    Ask,
-    Env,
-    Form,
-    Values,
-    id_problem,
-    platform_problems,
-    uscc_problem,
+from govmedia.schemas.account import LIVE_STATUSES
+from govmedia.schemas.unit import UnitKind
+from govmedia.staff.fields import Choices, Env, Field, Values
+
+UNIT_KINDS = {"administrative_organ": ("行政机关", "administrative organ"),
+              "public_institution": ("事业单位", "public institution"),
+              "internal_body": ("内设机构", "internal body")}
+UNDERTAKING_KINDS = {"internal": ("本单位自行运营", "run by the unit itself"),
+                     "entrusted": ("委托第三方运营", "entrusted to a third party")}
+ANNOUNCEMENT_KINDS = {"opening": ("开通", "opening"), "change": ("变更", "change"),
+                      "exit": ("退出监管", "exit from supervision"), "close": ("注销关停", "closure")}
+DECISIONS = {"approved": ("同意", "approve"), "rejected": ("不同意", "reject")}
+ACTION_TO_KIND = {"open": "opening", "change": "change", "exit": "exit", "close": "close"}
+
+
+@dataclass(frozen=True)
+class Action:
+    """What a request of this action asks besides the common fields, and what it brings."""
+
+    name: str
+    asks: tuple[str, ...] = ()  # names of per-action fields
+    new_account: bool = False  # comes with a new account.yaml (``govmedia new account``)
+    changes: bool = False  # carries ``changes`` (``--set field=value``)
+
+
+ACTIONS: dict[str, Action] = {
+    "open": Action("open", new_account=True),
+    "change": Action("change", ("reason",), changes=True),
+    "exit": Action("exit", ("reason", "basis_title", "basis_no", "basis_date")),
+    "close": Action("close", ("reason",)),
+}
+
+
+@dataclass(frozen=True)
+class Form:
+    """One kind of file: its fields in order; for a finding on a document at no field's line, the field that
+    answers for it (a request's account.yaml: the action that set its status); and the codes whose findings
+    are about a field other than the one they point at (an approval out of order: its stage)."""
+
+    kind: str
+    zh: str
+    en: str
+    fields: tuple[Field, ...]
+    blame: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)  # findings of these codes are about this field
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+@dataclass(frozen=True)
+class Table:
+    """Fixed choices: ids with (Chinese, English) labels, shown in the user's language."""
+
+    labels: dict[str, tuple[str, str]]
+    ids: tuple[str, ...] | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return self.ids if self.ids is not None else tuple(self.labels)
+
+    def __call__(self, env: Env, _: Values) -> Choices:
+        i = 0 if env.lang == "zh" else 1
+        return [(k, self.labels[k][i] if k in self.labels else k) for k in self.keys]
+
+
+def units(env: Env, _: Values) -> Choices:
+    return [(uid, u.record.model.name if u.record else uid) for uid, u in sorted(env.registry.units.items())]
+
+
+def platforms(env: Env, _: Values) -> Choices:
+    return [(pid, p.label) for pid, p in env.governance.platforms.items()]
+
+
+def accounts(env: Env, _: Values) -> Choices:
+    return [(k, a.record.model.name if a.record else k) for k, a in sorted(env.registry.accounts.items())]
+
+
+def today(env: Env, _: Values) -> str:
+    return env.today.isoformat()
+
+
+def const(value: Any) -> Any:
+    return lambda env, values: value
+
+
+def is_(name: str, *wanted: Any) -> Any:
+    return lambda env, values: values.get(name) in wanted
+
+
+# -- references into the register (choosing from a list, not validating) -------------------------------
+
+
+def unit_exists(env: Env, _: Values, value: Any) -> Msg | None:
+    return None if value in env.registry.units else text("unit.unknown", unit=value)
+
+
+def parent_exists(env: Env, _: Values, value: Any) -> Msg | None:
+    return None if value in env.registry.units else text("unit.parent_unknown", unit=value)
+
+
+def account_exists(env: Env, _: Values, value: Any) -> Msg | None:
+    acc = env.registry.accounts.get(str(value))
+    if acc is None:
+        return text("account.unknown", ref=value)
+    return None if acc.record is not None else text("account.broken", ref=value)
+
+
+def find_request(env: Env, folder: Any) -> RequestRec | None:
+    """The request whose folder (relative to the register's root, or its request.yaml) is ``folder``."""
+    folder = str(folder).strip().removeprefix("./").strip("/")
+    folder = folder.rsplit("/", 1)[0] if folder.endswith(".yaml") else folder
+    parts = folder.split("/")
+    acc = env.registry.accounts.get("/".join(parts[1:3])) if len(parts) == 5 and parts[3] == "requests" else None
+    return next((r for r in acc.requests if r.folder == folder), None) if acc else None
+
+
+def pending_request(env: Env, _: Values, value: Any) -> Msg | None:
+    req = find_request(env, value)
+    if req is None or req.request is None:
+        return text("request.folder_unknown", folder=value)
+    state = request_state(req, env.governance.chain(req.action)).state
+    return None if state == "pending" else text(f"request.{state}", folder=value)
+
+
+# -- defaults ------------------------------------------------------------------------------------------
+
+
+def _unit_of(env: Env, values: Values) -> Any:
+    unit_id = values.get("unit")
+    if "account" in values:
+        acc = env.registry.accounts.get(str(values["account"]))
+        unit_id = acc.unit_id if acc else None
+    unit = env.registry.units.get(str(unit_id))
+    return unit.record.model if unit and unit.record else None
+
+
+def unit_name(env: Env, values: Values) -> str | None:
+    unit = _unit_of(env, values)
+    return unit.name if unit else None
+
+
+def leader(i: int) -> Any:
+    def default(env: Env, values: Values) -> str | None:
+        person = getattr(_unit_of(env, values), "leader_in_charge", None)  # a registered unit may name none yet
+        return None if person is None else str(person.name if i == 0 else person.title)
+    return default
+
+
+def usual_name(env: Env, values: Values) -> str | None:
+    """The name the unit's live accounts carry most (第九条: one name on every platform)."""
+    unit = env.registry.units.get(str(values.get("unit")))
+    names = [a.record.model.name for a in unit.accounts.values()
+             if a.record and a.record.model.status in LIVE_STATUSES] if unit else []
+    return max(sorted(set(names)), key=Counter(names).__getitem__) if names else None
+
+
+def app_like(env: Env, values: Values) -> bool:
+    p = env.governance.platforms.get(str(values.get("platform")))
+    return bool(p and p.app_like)
+
+
+def org(env: Env) -> str:
+    for stage in env.governance.stages.values():
+        for reviewer in stage.reviewers:
+            if "/" in reviewer:
+                return str(reviewer[1:].split("/")[0])
+    return "org"
+
+
+def next_stage(env: Env, values: Values) -> str | None:
+    req = find_request(env, values.get("request"))
+    return request_state(req, env.governance.chain(req.action)).next_stage if req else None
+
+
+def needs_document(env: Env, values: Values) -> bool:
+    s = env.governance.stages.get(str(values.get("stage")))
+    return bool(s and s.requires_document)
+
+
+def announcement_title(env: Env, values: Values) -> str | None:
+    names = [a.record.model.name for ref in values.get("account") or []
+             if (a := env.registry.accounts.get(ref)) is not None and a.record is not None]
+    word = ANNOUNCEMENT_KINDS.get(str(values.get("kind")), ("", ""))[0]
+    return f"关于「{'、'.join(dict.fromkeys(names))}」政务新媒体账号{word}的公告" if names else None
+
+
+def shown_until(env: Env, values: Values) -> str | None:
+    try:
+        start = date.fromisoformat(str(values.get("date")))
+    except ValueError:
+        return None
+    return (start + timedelta(days=env.governance.announcement_min_days)).isoformat()
+
+
+def slug(env: Env, values: Values) -> str | None:
+    refs = values.get("account") or []
+    if not refs:
+        return None
+    name = f"{str(refs[0]).replace('/', '-')}-{values.get('kind', 'opening')}"
+    return name if len(name) <= 64 else name[:64].rstrip("-")
+
+
+# -- the forms -----------------------------------------------------------------------------------------
+
+F = Field
+UNIT = Form("unit", "登记一个主办单位（accounts/<单位>/unit.yaml）", "register a host unit (accounts/<unit>/unit.yaml)", (
+    F("id", "单位编号（英文，用作文件夹名）", "unit id (used as the folder name)", place="accounts/{id}/unit.yaml",
+      hint="如 wangyi-education", hint_en="e.g. wangyi-education"),
+    F("name", "单位全称", "full name of the unit", "unit.name", hint="如 铜川市王益区教育局", hint_en="e.g. “铜川市王益区教育局”"),
+    F("short_name", "单位简称", "short name of the unit", "unit.short_name", hint="如 区教育局", hint_en="e.g. “区教育局”"),
+    F("uscc", "统一社会信用代码", "unified social credit code", "unit.uscc", hint="18 位", hint_en="18 characters"),
+    F("kind", "单位性质", "kind of unit", "unit.kind", "choice",
+      choices=Table(UNIT_KINDS, get_args(UnitKind))),
+    F("parent", "主管单位编号（没有请直接回车）", "id of the supervising unit (press Enter if none)", "unit.parent",
+      required=False, choices=units, refers=parent_exists),
+    F("division_code", "行政区划代码", "administrative division code", "unit.division_code",
+      default=lambda env, _: env.governance.jurisdiction.division_code),
+    F("leader_name", "分管负责同志姓名", "name of the leader in charge", "unit.leader_in_charge.name"),
+    F("leader_title", "分管负责同志职务", "title of the leader in charge", "unit.leader_in_charge.title",
+      hint="如 副局长", hint_en="e.g. “副局长” (deputy director)"),
+    F("reviewers", "本单位审核人（代码托管平台账号或团队，逗号分隔）",
+      "the unit's reviewers (forge accounts or teams, comma-separated)", "unit.reviewers", "list",
+      default=lambda env, v: [f"@{org(env)}/{v.get('id', 'unit')}"],
+      hint="如 @wangyi-gov/wangyi-education", hint_en="e.g. @wangyi-gov/wangyi-education"),
+))
+
+_ENTRUSTED = is_("undertaking", "entrusted")
+ACCOUNT = Form("account", "申请开设一个账号（account.yaml 和开设申请 request.yaml）",
+               "apply for a new account (account.yaml and its opening request.yaml)", (
+    F("unit", "主办单位编号", "id of the host unit", type="choice", choices=units, refers=unit_exists),
+    F("action", "申请事项", "what is requested", "request.action", "choice",
+      choices=Table(ACTION_LABELS, tuple(a for a, s in ACTIONS.items() if s.new_account)),
+      default=const("open"), when=lambda env, _: sum(a.new_account for a in ACTIONS.values()) > 1),
+    F("platform", "平台", "platform", "account.platform", "choice", choices=platforms),
+    F("id", "账号编号（英文，用作文件夹名）", "account id (used as the folder name)",
+      place="accounts/{unit}/{id}/account.yaml", default=lambda env, v: str(v.get("platform", "")).replace("_", "-") or None),
+    F("name", "账号名称", "account name", "account.name", default=usual_name,
+      hint="与其他平台保持一致（第九条）", hint_en="the same as on other platforms, Article 9"),
+    F("platform_id", "账号 ID / 原始 ID", "account id / original id", "account.platform_id"),
+    F("url", "账号主页网址（https://…）", "url of the account's home page", "account.url"),
+    F("positioning", "功能定位", "purpose", "account.positioning",
+      hint="如 发布本单位政务信息，解读政策，回应关切",
+      hint_en="e.g. publishes the unit's government information, explains policies"),
+    F("verified", "是否已完成平台认证", "verified by the platform", "account.verification.verified", "bool",
+      default=const(False)),
+    F("subject", "认证主体（应与主办单位全称一致）", "verified subject (the host unit's full name)",
+      "account.verification.subject", default=unit_name),
+    F("undertaking", "运营方式", "who runs the account", "account.undertaking.kind", "choice",
+      choices=Table(UNDERTAKING_KINDS), default=const("internal")),
+    F("undertaking_name", "承办单位名称", "operator's name", "account.undertaking.name", default=unit_name),
+    F("undertaking_uscc", "承办单位统一社会信用代码", "unified social credit code of the operator",
+      "account.undertaking.uscc", when=_ENTRUSTED),
+    F("agreement_signed", "委托协议签订日期", "date the agreement was signed",
+      "account.undertaking.agreement.signed_on", "date", when=_ENTRUSTED),
+    F("agreement_expires", "委托协议到期日期", "date the agreement expires",
+      "account.undertaking.agreement.expires_on", "date", when=_ENTRUSTED),
+    F("agreement_confidentiality", "协议是否含保密条款", "the agreement has a confidentiality clause",
+      "account.undertaking.agreement.confidentiality", "bool", when=_ENTRUSTED, default=const(True)),
+    F("agreement_qualification_reviewed", "是否已审核承办单位资质", "the operator's qualification was reviewed",
+      "account.undertaking.agreement.qualification_reviewed", "bool", when=_ENTRUSTED, default=const(True)),
+    F("comments", "开启评论", "comments on", "account.interaction.comments", "bool", default=const(True)),
+    F("messages", "开启留言", "messages on", "account.interaction.messages", "bool", default=const(True)),
+    F("private_messages", "开启私信", "private messages on", "account.interaction.private_messages", "bool",
+      default=const(True)),
+    F("update_cycle", "更新周期（天）", "update cycle (days)", "account.operations.update_cycle_days", "int",
+      default=const(7), hint="不超过 governance.yaml 的 max_update_cycle_days",
+      hint_en="at most max_update_cycle_days of governance.yaml"),
+    F("overall", "总负责人（姓名或职务）", "person responsible overall (name or title)",
+      "account.operations.responsible.overall"),
+    F("columns", "栏目责任人（逗号分隔）", "persons responsible for the columns (comma-separated)",
+      "account.operations.responsible.columns", "list"),
+    F("backup", "备岗人员", "backup person", "account.operations.responsible.backup"),
+    F("review_before_publish", "发布前是否审核", "reviewed before publishing",
+      "account.operations.review_before_publish", "bool", default=const(True)),
+    F("icp", "ICP 备案号", "ICP filing number", "account.app.icp_filing", when=app_like),
+    F("mlps", "网络安全等级保护级别（1–5）", "cybersecurity protection level (1-5)", "account.app.mlps_level", "int",
+      when=app_like),
+    F("applicant_name", "申请人姓名", "applicant's name", "request.applicant.name", default=leader(0)),
+    F("applicant_title", "申请人职务", "applicant's title", "request.applicant.title", default=leader(1)),
+    F("date", "申请日期", "request date", "request.submitted_on", "date", default=today),
+))
+
+_ACTION_FIELDS = (
+    F("reason", "申请理由", "reason", "request.reason", per_action=True),
+    F("basis_title", "机构编制批复文件标题", "title of the staffing authority's decision",
+      "request.basis_document.title", per_action=True),
+    F("basis_no", "批复文号", "number of that decision", "request.basis_document.document_no", per_action=True),
+    F("basis_date", "批复日期", "date of that decision", "request.basis_document.issued_on", "date", per_action=True),
 )
+REQUEST = Form("request", "为已有账号提出变更、退出监管或注销关停申请",
+               "request a change, an exit from supervision or the closure of an account", (
+    F("account", "账号（单位编号/账号编号）", "account (unit-id/account-id)", choices=accounts, refers=account_exists),
+    F("action", "申请事项", "what is requested", "request.action", "choice",
+      choices=Table(ACTION_LABELS, tuple(sorted(ACTIONS, key=lambda a: ACTIONS[a].new_account)))),
+    F("applicant_name", "申请人姓名", "applicant's name", "request.applicant.name", default=leader(0)),
+    F("applicant_title", "申请人职务", "applicant's title", "request.applicant.title", default=leader(1)),
+    *_ACTION_FIELDS,
+    F("date", "申请日期", "date of the request", "request.submitted_on", "date", default=today),
+), blame={"account": "action", "request.changes": "set"})
 
+APPROVAL = Form("approval", "记录一级审批意见（<层级>.yaml）", "record one stage's decision (<stage>.yaml)", (
+    F("request", "申请所在文件夹（如 accounts/<单位>/<账号>/requests/2026-05-01-open）",
+      "folder of the request (e.g. accounts/<unit>/<account>/requests/2026-05-01-open)", refers=pending_request),
+    F("stage", "审批层级", "approval stage", type="choice", default=next_stage,
+      choices=lambda env, _: [(s, t.title) for s, t in env.governance.stages.items()]),
+    F("decision", "审批意见", "decision", "approval.decision", "choice", choices=Table(DECISIONS)),
+    F("approver_name", "审批人姓名", "approver's name", "approval.approver.name"),
+    F("approver_title", "审批人职务", "approver's title", "approval.approver.title"),
+    F("document_no", "批复文号（如 铜政办函〔2026〕12号）", "number of the official reply", "approval.document_no",
+      when=needs_document),
+    F("comment", "审批意见说明（可留空）", "comment (may be empty)", "approval.comment", required=False),
+    F("date", "审批日期", "date of the decision", "approval.decided_on", "date", default=today),
+), blame={"approval": "stage"}, codes={"GM201": "stage", "GM204": "stage", "GM206": "stage", "GM205": "document_no"})
 
-def unit_form(env: Env) -> Form:
-    units = env.registry.units
+ANNOUNCEMENT = Form("announcement", "起草一则公告（announcements/<日期>-<名称>.md）",
+                    "draft an announcement (announcements/<date>-<name>.md)", (
+    F("kind", "公告类型", "kind of announcement", "announcement.kind", "choice",
+      choices=Table(ANNOUNCEMENT_KINDS)),
+    F("account", "涉及的账号（单位编号/账号编号，逗号分隔）", "accounts concerned (unit-id/account-id, comma-separated)",
+      "announcement.accounts", "list"),
+    F("title", "公告标题", "title", "announcement.title", default=announcement_title),
+    F("date", "发布日期", "publication date", "announcement.published_on", "date", default=today),
+    F("until", "公示截止日期", "shown until", "announcement.display_until", "date", default=shown_until,
+      hint="至少公示 announcement_min_days 天（第七条（三））", hint_en="at least announcement_min_days days, Article 7(3)"),
+    F("slug", "文件名（英文）", "file name (ASCII)", default=slug, place="announcements/{date}-{slug}.md"),
+))
 
-    def new_id(_: Values, v: Any) -> Msg | None:
-        if v in units:
-            return Msg(
-                f"单位编号 {v} 已存在（accounts/{v}/）：请换一个编号。",
-                f"The unit id {v} already exists (accounts/{v}/): choose another id.",
-            )
-        return id_problem(v)
+FORMS: dict[str, Form] = {f.kind: f for f in (UNIT, ACCOUNT, REQUEST, APPROVAL, ANNOUNCEMENT)}
 
-    def parent_ok(_: Values, v: Any) -> Msg | None:
-        if v in units:
-            return None
-        return Msg(
-            f"主管单位 {v} 不在名录中：请填写已有单位的编号，或留空。",
-            f"The supervising unit {v} is not in the register: give the id of an existing unit, or leave it empty.",
-        )
-
-    return Form(
-        "unit",
-        [
-            Ask(
-                "id",
-                "--id",
-                "单位编号（英文，用作文件夹名）",
-                "unit id (used as the folder name)",
-                extra=new_id,
-                hint="如 wangyi-education",
-                hint_en="e.g. wangyi-education",
-            ),
-            Ask("doc.name", "--name", "单位全称", "full name of the unit", hint="如 铜川市王益区教育局",
-                hint_en="e.g. “铜川市王益区教育局”"),
-            Ask("doc.short_name", "--short-name", "单位简称", "short name of the unit", hint="如 区教育局",
-                hint_en="e.g. “区教育局”"),
-            Ask(
-                "doc.uscc",
-                "--uscc",
-                "统一社会信用代码",
-                "unified social credit code",
-                hint="18 位",
-                hint_en="18 characters",
-                extra=lambda _, v: uscc_problem(v),
-            ),
-            Ask(
-                "doc.kind", "--kind", "单位性质", "kind of unit", kind="choice", choices=lambda _: env.labels(UNIT_KINDS)
-            ),
-            Ask(
-                "doc.parent",
-                "--parent",
-                "主管单位编号（没有请直接回车）",
-                "id of the supervising unit (press Enter if none)",
-                required=False,
-                extra=parent_ok,
-                choices=lambda _: env.unit_choices(),
-            ),
-            Ask(
-                "doc.division_code",
-                "--division-code",
-                "行政区划代码",
-                "administrative division code",
-                default=lambda _: env.governance.jurisdiction.division_code,
-            ),
-            Ask("doc.leader_in_charge.name", "--leader-name", "分管负责同志姓名", "name of the leader in charge"),
-            Ask(
-                "doc.leader_in_charge.title",
-                "--leader-title",
-                "分管负责同志职务",
-                "title of the leader in charge",
-                hint="如 副局长",
-                hint_en="e.g. “副局长” (deputy director)",
-            ),
-            Ask(
-                "doc.reviewers",
-                "--reviewers",
-                "本单位审核人（代码托管平台账号或团队，逗号分隔）",
-                "the unit's reviewers (forge accounts or teams, comma-separated)",
-                kind="list",
-                default=lambda v: [f"@{env.org()}/{v.get('id', 'unit')}"],
-                hint="如 @wangyi-gov/wangyi-education",
-                hint_en="e.g. @wangyi-gov/wangyi-education",
-            ),
-        ],
-        Unit,
-        "doc.",
-    )
-
-
-def account_form(env: Env) -> Form:
-    reg = env.registry
-
-    def gov() -> Governance:
-        return env.governance
-
-    def unit_ok(_: Values, v: Any) -> Msg | None:
-        if v not in reg.units:
-            return Msg(
-                f"单位 {v} 不在名录中：请先运行 govmedia new unit 登记主办单位。",
-                f"The unit {v} is not in the register: register the host unit first with govmedia new unit.",
-            )
-        return None
-
-    def acc_ok(vals: Values, v: Any) -> Msg | None:
-        ref = f"{vals.get('unit')}/{v}"
-        if ref in reg.accounts:
-            return Msg(f"账号 {ref} 已存在：请换一个编号。", f"The account {ref} already exists: choose another id.")
-        return id_problem(v)
-
-    def unit_name(vals: Values) -> str | None:
-        return reg.unit_name(str(vals.get("unit")))
-
-    def leader(vals: Values, i: int) -> str | None:
-        unit = reg.units.get(str(vals.get("unit")))
-        person = unit.record.model.leader_in_charge if unit is not None and unit.record is not None else None
-        if person is None:  # an existing unit recorded from a ledger may not name its leader yet
-            return None
-        return str(person.name if i == 0 else person.title)
-
-    def pid_ok(vals: Values, v: Any) -> Msg | None:
-        problems = platform_problems(gov(), str(vals.get("doc.platform")), str(v), None)
-        return problems[0] if problems else None
-
-    def url_ok(vals: Values, v: Any) -> Msg | None:
-        if not str(v).startswith("https://"):
-            return Msg("网址必须以 https:// 开头。", "The url must start with https://.")
-        problems = platform_problems(gov(), str(vals.get("doc.platform")), None, str(v))
-        return problems[0] if problems else None
-
-    def unit_accounts(vals: Values) -> list[Any]:
-        unit = reg.units.get(str(vals.get("unit")))
-        return [a.record.model for a in unit.accounts.values() if a.record] if unit else []
-
-    def one_per_platform(vals: Values, v: Any) -> Msg | None:
-        from govmedia.schemas.account import LIVE_STATUSES
-
-        for other in unit_accounts(vals):
-            if other.platform == v and other.status in LIVE_STATUSES:
-                return Msg(
-                    f"本单位在这个平台已有账号「{other.name}」（状态 {other.status}）：同一单位在同一平台只能开设"
-                    "一个账号（第七条（一））。如要更换，请先对原账号申请变更或注销关停。",
-                    f"The unit already has an account on this platform, “{other.name}” (status {other.status}): "
-                    "a unit may open only one account per platform (Article 7(1)). To replace it, first request "
-                    "a change or the closure of that account.",
-                )
-        return None
-
-    def usual_name(vals: Values) -> str | None:
-        names = [a.name for a in unit_accounts(vals) if a.status != "rejected"]
-        return max(sorted(set(names)), key=names.count) if names else None
-
-    def app_like(vals: Values) -> bool:
-        p = gov().platforms.get(str(vals.get("doc.platform")))
-        return bool(p and (p.app_like or vals.get("doc.platform") in ("app", "mini_program")))
-
-    def entrusted(vals: Values) -> bool:
-        return vals.get("doc.undertaking.kind") == "entrusted"
-
-    return Form(
-        "account",
-        [
-            Ask(
-                "unit",
-                "--unit",
-                "主办单位编号",
-                "id of the host unit",
-                kind="choice",
-                choices=lambda _: env.unit_choices(),
-                extra=unit_ok,
-            ),
-            Ask(
-                "doc.platform",
-                "--platform",
-                "平台",
-                "platform",
-                kind="choice",
-                choices=lambda _: env.platform_choices(),
-                extra=one_per_platform,
-            ),
-            Ask(
-                "id",
-                "--id",
-                "账号编号（英文，用作文件夹名）",
-                "account id (used as the folder name)",
-                extra=acc_ok,
-                default=lambda v: str(v.get("doc.platform", "")).replace("_", "-") or None,
-            ),
-            Ask(
-                "doc.name",
-                "--name",
-                "账号名称",
-                "account name",
-                hint="与其他平台保持一致（第九条）",
-                hint_en="the same as on other platforms, Article 9",
-                default=usual_name,
-            ),
-            Ask("doc.platform_id", "--platform-id", "账号 ID / 原始 ID", "account id / original id", extra=pid_ok),
-            Ask("doc.url", "--url", "账号主页网址（https://…）", "url of the account's home page", extra=url_ok),
-            Ask(
-                "doc.positioning",
-                "--positioning",
-                "功能定位",
-                "purpose",
-                hint="如 发布本单位政务信息，解读政策，回应关切",
-                hint_en="e.g. publishes the unit's government information, explains policies",
-            ),
-            Ask(
-                "doc.verification.verified",
-                "--verified",
-                "是否已完成平台认证",
-                "verified by the platform",
-                kind="bool",
-                default=lambda _: False,
-            ),
-            Ask(
-                "doc.verification.subject",
-                "--subject",
-                "认证主体（应与主办单位全称一致）",
-                "verified subject (the host unit's full name)",
-                default=unit_name,
-            ),
-            Ask(
-                "doc.undertaking.kind",
-                "--undertaking",
-                "运营方式",
-                "who runs the account",
-                kind="choice",
-                choices=lambda _: env.labels(UNDERTAKING_KINDS),
-                default=lambda _: "internal",
-            ),
-            Ask("doc.undertaking.name", "--undertaking-name", "承办单位名称", "operator's name", default=unit_name),
-            Ask(
-                "doc.undertaking.uscc",
-                "--undertaking-uscc",
-                "承办单位统一社会信用代码",
-                "unified social credit code of the operator",
-                when=entrusted,
-                extra=lambda _, v: uscc_problem(v),
-            ),
-            Ask(
-                "doc.undertaking.agreement.signed_on",
-                "--agreement-signed",
-                "委托协议签订日期",
-                "date the agreement was signed",
-                kind="date",
-                when=entrusted,
-            ),
-            Ask(
-                "doc.undertaking.agreement.expires_on",
-                "--agreement-expires",
-                "委托协议到期日期",
-                "date the agreement expires",
-                kind="date",
-                when=entrusted,
-            ),
-            Ask(
-                "doc.undertaking.agreement.confidentiality",
-                "--agreement-confidentiality",
-                "协议是否含保密条款",
-                "the agreement has a confidentiality clause",
-                kind="bool",
-                when=entrusted,
-                default=lambda _: True,
-            ),
-            Ask(
-                "doc.undertaking.agreement.qualification_reviewed",
-                "--agreement-qualification-reviewed",
-                "是否已审核承办单位资质",
-                "the operator's qualification was reviewed",
-                kind="bool",
-                when=entrusted,
-                default=lambda _: True,
-            ),
-            Ask(
-                "doc.interaction.comments", "--comments", "开启评论", "comments on", kind="bool", default=lambda _: True
-            ),
-            Ask(
-                "doc.interaction.messages", "--messages", "开启留言", "messages on", kind="bool", default=lambda _: True
-            ),
-            Ask(
-                "doc.interaction.private_messages",
-                "--private-messages",
-                "开启私信",
-                "private messages on",
-                kind="bool",
-                default=lambda _: True,
-            ),
-            Ask(
-                "doc.operations.update_cycle_days",
-                "--update-cycle",
-                "更新周期（天）",
-                "update cycle (days)",
-                kind="int",
-                default=lambda _: 7,
-                hint="不超过 governance.yaml 的 max_update_cycle_days",
-                hint_en="at most max_update_cycle_days of governance.yaml",
-            ),
-            Ask(
-                "doc.operations.responsible.overall",
-                "--overall",
-                "总负责人（姓名或职务）",
-                "person responsible overall (name or title)",
-            ),
-            Ask(
-                "doc.operations.responsible.columns",
-                "--columns",
-                "栏目责任人（逗号分隔）",
-                "persons responsible for the columns (comma-separated)",
-                kind="list",
-            ),
-            Ask("doc.operations.responsible.backup", "--backup", "备岗人员", "backup person"),
-            Ask(
-                "doc.operations.review_before_publish",
-                "--review-before-publish",
-                "发布前是否审核",
-                "reviewed before publishing",
-                kind="bool",
-                default=lambda _: True,
-            ),
-            Ask("doc.app.icp_filing", "--icp", "ICP 备案号", "ICP filing number", when=app_like),
-            Ask(
-                "doc.app.mlps_level",
-                "--mlps",
-                "网络安全等级保护级别（1–5）",
-                "cybersecurity protection level (1-5)",
-                kind="int",
-                when=app_like,
-            ),
-            Ask(
-                "applicant.name", "--applicant-name", "申请人姓名", "applicant's name", default=lambda v: leader(v, 0)
-            ),
-            Ask(
-                "applicant.title",
-                "--applicant-title",
-                "申请人职务",
-                "applicant's title",
-                default=lambda v: leader(v, 1),
-            ),
-            Ask("date", "--date", "申请日期", "request date", kind="date", default=lambda _: env.today.isoformat()),
-        ],
-        Account,
-        "doc.",
-    )
-
-
-def request_form(env: Env) -> Form:
-    reg = env.registry
-
-    def acc_ok(_: Values, v: Any) -> Msg | None:
-        if v not in reg.accounts:
-            return Msg(
-                f"账号 {v} 不在名录中：请写成 单位编号/账号编号，如 wangyi-education/weibo。",
-                f"The account {v} is not in the register: write unit-id/account-id, e.g. wangyi-education/weibo.",
-            )
-        acc = reg.accounts[v]
-        if acc.record is None:
-            return Msg(
-                f"账号 {v} 的 account.yaml 有错误：请先运行 govmedia check 修正。",
-                f"The account.yaml of {v} has errors: run govmedia check and fix them first.",
-            )
-        return None
-
-    def action_ok(vals: Values, v: Any) -> Msg | None:
-        acc = reg.accounts.get(str(vals.get("account")))
-        if acc is None or acc.record is None:
-            return None
-        status = acc.record.model.status
-        if v == "open" and status != "rejected":
-            return Msg(
-                "开设申请随 govmedia new account 一起生成；只有未获批准的账号才能重新申请开设。",
-                "An opening request is written by govmedia new account; only a rejected account may apply again.",
-            )
-        if v != "open" and status != "active":
-            return Msg(
-                f"账号现在的状态是 {status}：只有正常运行（active）的账号才能申请{ACTION_LABELS[v][0]}。",
-                f"The account's status is {status}: only an active account may request {ACTION_LABELS[v][1]}.",
-            )
-        return None
-
-    def applicant(vals: Values, i: int) -> str | None:
-        acc = reg.accounts.get(str(vals.get("account")))
-        unit = reg.units.get(acc.unit_id) if acc else None
-        person = unit.record.model.leader_in_charge if unit is not None and unit.record is not None else None
-        if person is None:  # an existing unit recorded from a ledger may not name its leader yet
-            return None
-        return str(person.name if i == 0 else person.title)
-
-    return Form(
-        "request",
-        [
-            Ask(
-                "account",
-                "--account",
-                "账号（单位编号/账号编号）",
-                "account (unit-id/account-id)",
-                extra=acc_ok,
-                choices=lambda _: [
-                    (k, a.record.model.name if a.record else k) for k, a in sorted(reg.accounts.items())
-                ],
-            ),
-            Ask(
-                "doc.action",
-                "--action",
-                "申请事项",
-                "what is requested",
-                kind="choice",
-                extra=action_ok,
-                choices=lambda _: [
-                    (a, ACTION_LABELS[a][0 if env.lang == "zh" else 1]) for a in ("change", "exit", "close", "open")
-                ],
-            ),
-            Ask(
-                "doc.applicant.name",
-                "--applicant-name",
-                "申请人姓名",
-                "applicant's name",
-                default=lambda v: applicant(v, 0),
-            ),
-            Ask(
-                "doc.applicant.title",
-                "--applicant-title",
-                "申请人职务",
-                "applicant's title",
-                default=lambda v: applicant(v, 1),
-            ),
-            Ask("doc.reason", "--reason", "申请理由", "reason", when=lambda v: v.get("doc.action") != "open"),
-            Ask(
-                "doc.basis_document.title",
-                "--basis-title",
-                "机构编制批复文件标题",
-                "title of the staffing authority's decision",
-                when=lambda v: v.get("doc.action") == "exit",
-            ),
-            Ask(
-                "doc.basis_document.document_no",
-                "--basis-no",
-                "批复文号",
-                "number of that decision",
-                when=lambda v: v.get("doc.action") == "exit",
-            ),
-            Ask(
-                "doc.basis_document.issued_on",
-                "--basis-date",
-                "批复日期",
-                "date of that decision",
-                kind="date",
-                when=lambda v: v.get("doc.action") == "exit",
-            ),
-            Ask(
-                "doc.submitted_on",
-                "--date",
-                "申请日期",
-                "date of the request",
-                kind="date",
-                default=lambda _: env.today.isoformat(),
-            ),
-        ],
-        Request,
-        "doc.",
-    )
-
-
-def approval_form(env: Env, req: RequestRec | None, next_stage: str | None) -> Form:
-    def stage_ok(_: Values, v: Any) -> Msg | None:
-        if next_stage is None:
-            return Msg("这个申请已经审结，不需要再审批。", "This request is already decided: no approval is needed.")
-        if v != next_stage:
-            return Msg(
-                f"现在轮到「{env.stage_title(next_stage)}」（{next_stage}）审批，"
-                f"不能跳到 {v}：审批须按第七条、第八条规定的顺序进行。",
-                f"It is the turn of “{env.stage_title(next_stage)}” ({next_stage}), not {v}: approvals follow "
-                "the order set by Articles 7 and 8.",
-            )
-        return None
-
-    def needs_doc(vals: Values) -> bool:
-        s = env.governance.stages.get(str(vals.get("stage")))
-        return bool(s and s.requires_document)
-
-    return Form(
-        "approval",
-        [
-            Ask(
-                "stage",
-                "--stage",
-                "审批层级",
-                "approval stage",
-                kind="choice",
-                extra=stage_ok,
-                default=lambda _: next_stage,
-                choices=lambda _: [(s, t.title) for s, t in env.governance.stages.items()],
-            ),
-            Ask(
-                "doc.decision",
-                "--decision",
-                "审批意见",
-                "decision",
-                kind="choice",
-                choices=lambda _: env.labels({"approved": "同意", "rejected": "不同意"}),
-            ),
-            Ask("doc.approver.name", "--approver-name", "审批人姓名", "approver's name"),
-            Ask("doc.approver.title", "--approver-title", "审批人职务", "approver's title"),
-            Ask(
-                "doc.document_no",
-                "--document-no",
-                "批复文号（如 铜政办函〔2026〕12号）",
-                "number of the official reply",
-                when=needs_doc,
-            ),
-            Ask("doc.comment", "--comment", "审批意见说明（可留空）", "comment (may be empty)", required=False),
-            Ask(
-                "doc.decided_on",
-                "--date",
-                "审批日期",
-                "date of the decision",
-                kind="date",
-                default=lambda _: env.today.isoformat(),
-            ),
-        ],
-        Approval,
-        "doc.",
-    )
-
-
-def announcement_form(env: Env) -> Form:
-    reg = env.registry
-
-    def accounts_ok(_: Values, v: Any) -> Msg | None:
-        missing = [a for a in v if a not in reg.accounts]
-        if not missing:
-            return None
-        return Msg(
-            f"名录中没有这些账号：{'、'.join(missing)}（写成 单位编号/账号编号）。",
-            f"These accounts are not in the register: {', '.join(missing)} (write unit-id/account-id).",
-        )
-
-    def slug_default(vals: Values) -> str | None:
-        accs = vals.get("doc.accounts") or []
-        if not accs:
-            return None
-        slug = f"{accs[0].replace('/', '-')}-{vals.get('doc.kind', 'opening')}"
-        return slug if len(slug) <= 64 else slug[:64].rstrip("-")
-
-    def title_default(vals: Values) -> str | None:
-        names = []
-        for ref in vals.get("doc.accounts") or []:
-            acc = reg.accounts.get(ref)
-            if acc and acc.record:
-                names.append(acc.record.model.name)
-        word = ANNOUNCEMENT_KINDS.get(str(vals.get("doc.kind")), "")
-        return f"关于「{'、'.join(dict.fromkeys(names))}」政务新媒体账号{word}的公告" if names else None
-
-    def until_default(vals: Values) -> str | None:
-        try:
-            start = date.fromisoformat(str(vals.get("doc.published_on")))
-        except ValueError:
-            return None
-        return (start + timedelta(days=env.governance.announcement_min_days)).isoformat()
-
-    return Form(
-        "announcement",
-        [
-            Ask(
-                "doc.kind",
-                "--kind",
-                "公告类型",
-                "kind of announcement",
-                kind="choice",
-                choices=lambda _: env.labels(ANNOUNCEMENT_KINDS),
-            ),
-            Ask(
-                "doc.accounts",
-                "--account",
-                "涉及的账号（单位编号/账号编号，逗号分隔）",
-                "accounts concerned (unit-id/account-id, comma-separated)",
-                kind="list",
-                extra=accounts_ok,
-            ),
-            Ask("doc.title", "--title", "公告标题", "title", default=title_default),
-            Ask(
-                "doc.published_on",
-                "--date",
-                "发布日期",
-                "publication date",
-                kind="date",
-                default=lambda _: env.today.isoformat(),
-            ),
-            Ask(
-                "doc.display_until",
-                "--until",
-                "公示截止日期",
-                "shown until",
-                kind="date",
-                default=until_default,
-                hint="至少公示 announcement_min_days 天（第七条（三））",
-                hint_en="at least announcement_min_days days, Article 7(3)",
-            ),
-            Ask(
-                "slug",
-                "--slug",
-                "文件名（英文）",
-                "file name (ASCII)",
-                default=slug_default,
-                extra=lambda _, v: id_problem(v),
-            ),
-        ],
-        Announcement,
-        "doc.",
-    )

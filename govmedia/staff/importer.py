@@ -27,6 +27,7 @@ from typing import Any
 
 from govmedia.findings.finding import Finding
 from govmedia.register.context import Context
+from govmedia.register.digest import request_digest
 from govmedia.register.loader import load
 from govmedia.run.engine import check
 from govmedia.schemas import Account
@@ -277,11 +278,15 @@ class Importer:
         document_no = r.cell("open_document_no") or r.cell("end_document_no")
         for stage in self.gov.chain("register"):
             spec = self.gov.stages[stage]
-            approval: dict[str, Any] = {"decision": "approved", "decided_on": day,
-                                        "approver": {"name": APPROVER_NAME, "title": spec.title}}
+            approval: dict[str, Any] = {
+                "decision": "approved", "decided_on": day,
+                # one record per stage, not one person deciding every stage (separation of duties)
+                "approver": {"name": f"{APPROVER_NAME}（{spec.title}）", "title": spec.title},
+            }
             if spec.requires_document and document_no:
                 approval["document_no"] = document_no
             approval["comment"] = NOTE
+            approval["request_digest"] = request_digest(request)  # the decision binds the request it approves
             files[f"{folder}/{stage}.yaml"] = _render(f"{folder}/{stage}.yaml", approval, "approval")
         return files
 

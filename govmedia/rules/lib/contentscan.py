@@ -20,10 +20,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from govmedia.dialect.identifiers import host_in
 from govmedia.dialect.textfold import TranslateTable, fold, fold_map, skeleton_chars
+from govmedia.dialect.urls import url_authority
 from govmedia.findings.finding import printable
 
 MAX_HITS = 20  # per text and scanner: enough to show the problem, bounded for hostile input
@@ -37,8 +37,15 @@ def show(text: str, limit: int = 60) -> str:
 
 # -- GM501 banned terms ----------------------------------------------------------------------------
 
-TermKind = Literal["ban", "topic", "allow", "context"]
+TermKind = Literal["ban", "topic", "allow", "context", "weak"]
 _PREFIX: dict[str, TermKind] = {"~": "topic", "!": "allow", "+": "context"}
+# A ``[section]`` of the list names the detector's family of the entries below it (govmedia/rules/lib/
+# detector.py); each family has a default weight and the kind the plain term matcher gives it.
+SECTIONS: dict[str, tuple[TermKind, int]] = {
+    "brand": ("ban", 10), "term": ("ban", 10), "scam": ("topic", 4), "vice": ("weak", 3),
+    "platform": ("weak", 2), "warning": ("context", 0), "allow": ("allow", 0)}
+_FAMILY_OF_KIND: dict[TermKind, str] = {"ban": "term", "topic": "scam", "allow": "allow", "context": "warning"}
+_WEIGHT = re.compile(r"\s+(\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class Term:
     text: str  # as written in the list
     kind: TermKind
     source: str  # "policies/banned-terms.txt:12" or "policies/governance.yaml"
+    family: str = "term"  # the detector's family (see SECTIONS)
+    weight: int = 10
 
 
 def parse_terms(text: str, source: str) -> list[Term]:
@@ -56,17 +65,31 @@ def parse_terms(text: str, source: str) -> list[Term]:
                (anti-gambling and anti-fraud news name what they fight);
     ``!phrase`` allowed phrase: a hit lying inside it is not reported (``互联网赌博`` holds ``网赌``);
     ``+word``  context word for ``~`` terms (打击, 整治, 查处, ...).
+    ``[family]`` (brand, term, scam, vice, platform, warning, allow): the entries below belong to that
+    family of the detector; ``entry 5`` gives one entry its own weight. A prefix wins over the section.
     """
     terms: list[Term] = []
+    section: str | None = None
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        kind: TermKind = _PREFIX.get(line[0], "ban")
-        if kind != "ban":
+        if line.startswith("[") and line.endswith("]") and line[1:-1].strip() in SECTIONS:
+            section = line[1:-1].strip()
+            continue
+        kind: TermKind | None = _PREFIX.get(line[0])
+        if kind is not None:
             line = line[1:].strip()
+            family = _FAMILY_OF_KIND[kind]
+        else:
+            family = section or "term"
+            kind = SECTIONS[family][0]
+        weight = SECTIONS[family][1]
+        m = _WEIGHT.search(line)
+        if m is not None:
+            weight, line = int(m.group(1)), line[: m.start()].strip()
         if line:
-            terms.append(Term(line, kind, f"{source}:{number}"))
+            terms.append(Term(line, kind, f"{source}:{number}", family, weight))
     return terms
 
 
@@ -135,6 +158,8 @@ class Matcher:
                 # douyin handle folds to the lottery "pk10". Separated it still matches: "3 6 5 b e t".
                 continue
             for term in group:
+                if term.kind == "weak":
+                    continue  # vocabulary that only the detector's scoring weighs
                 if term.kind == "allow":
                     allows.append((start, end))
                 elif term.kind == "context":
@@ -230,13 +255,11 @@ def _check_url(url: str, allowed: tuple[str, ...]) -> LinkProblem | None:
                                "the link uses plain http; use https")
         return LinkProblem(f"使用了不允许的链接协议 “{show(scheme, 20)}:”（只允许 https）",
                            f"the link uses the scheme '{show(scheme, 20)}:' (only https is allowed)")
-    try:
-        parts = urlsplit(cleaned)
-        host = parts.hostname or ""
-        has_user = "@" in parts.netloc
-    except ValueError:
+    authority = url_authority(cleaned)
+    if authority is None:
         return LinkProblem("链接格式错误，无法识别域名", "the link is malformed: no host can be read")
-    if has_user:
+    host = authority.host
+    if authority.userinfo:
         return LinkProblem("链接在域名前带有 “用户名@”，常用于伪装真实域名",
                            "the link carries 'user@' before the host, a way to disguise the real host")
     forms = _host_forms(host)
@@ -346,6 +369,11 @@ class Markup:
     what_en: str
 
 
+# An allow marker for GM501 (govmedia/rules/lib/detector.py): govmedia: allow GM501 "365路" 公交线路名称（审核人、日期） — in a YAML comment or a Markdown <!-- --> comment
+ALLOW_MARKER = re.compile(r"govmedia:\s?allow\s+GM501\s+[\"“]([^\"“”\n<>]{1,80})[\"”]\s*([^\n<>]{0,200})")
+MARKDOWN_MARKER = re.compile(rf"<!--\s{{0,3}}(?:{ALLOW_MARKER.pattern})-->")
+
+
 def markdown_markup(text: str) -> list[Markup]:
     """Raw HTML (tags, comments, declarations), attribute lists, snippet and template syntax."""
     out: list[Markup] = []
@@ -355,6 +383,8 @@ def markdown_markup(text: str) -> list[Markup]:
         if at in autolinks or text.startswith("](", at - 2):  # [text](<destination>) is a link
             continue
         comment = text.startswith("<!--", at)
+        if comment and MARKDOWN_MARKER.match(text, at):
+            continue  # a reviewed false positive's allow marker, not markup (it renders as nothing)
         what = ("HTML 注释", "an HTML comment") if comment else ("HTML 标签", "an HTML tag")
         excerpt = text[at : at + 40].split("\n", 1)[0]
         close = excerpt.find(">")
@@ -448,7 +478,23 @@ def _emails(text: str) -> Iterator[tuple[int, int]]:
         at = text.find("@", at + 1)
 
 
-def personal_data(text: str) -> list[Personal]:
+# What makes an e-mail address an office's published contact, not a person's: a label right before it
+# (报料邮箱：, 举报信箱, 电子邮箱:, Email:). A mobile number stays personal whatever its label: an office's
+# public line is a landline or a short service number (0919-2181509, 12345), which is never reported.
+_PUBLIC_EMAIL = re.compile(r"(?i)(?:举报|舉報|报料|報料|爆料|投稿|投诉|投訴|受理|来信|來信|监督|監督)?"
+                           r"(?:信箱|邮箱|郵箱|e-?mail|电子邮件|電子郵件)\s{0,2}[:：]?\s{0,2}$")
+_LABEL_REACH = 20  # characters before the datum that the label may stand in
+
+
+def _labelled(text: str, at: int, label: re.Pattern[str]) -> bool:
+    """Whether a public-contact label ends right before ``at``."""
+    return label.search(text[max(0, at - _LABEL_REACH) : at]) is not None
+
+
+def personal_data(text: str, institutional: Sequence[str] = ()) -> list[Personal]:
+    """Personal mobile numbers, resident ID numbers and e-mail addresses. Not personal: an address on a
+    domain of ``institutional`` (the district's own domains), and an address labelled as an office's
+    published contact (举报邮箱：…, 电子邮箱:…)."""
     narrow = _narrow(text)
     out: list[Personal] = []
     for m in _MOBILE.finditer(narrow):
@@ -457,6 +503,9 @@ def personal_data(text: str) -> list[Personal]:
         if id_check_ok(m.group()):
             out.append(Personal(m.start(), text[m.start() : m.end()], "id"))
     for start, end in _emails(narrow):
+        domain = narrow[start:end].rsplit("@", 1)[-1].lower()
+        if (institutional and host_in(domain, institutional)) or _labelled(narrow, start, _PUBLIC_EMAIL):
+            continue
         out.append(Personal(start, text[start:end], "email"))
         if len(out) >= 3 * MAX_HITS:
             break

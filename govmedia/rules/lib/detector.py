@@ -1,0 +1,419 @@
+"""GM501's detector: a passage is scored by families of spam evidence, never judged by one word.
+
+A passage is a Markdown paragraph (text between blank lines) or a whole plain-text field. Each *signal*
+belongs to a family and has a weight; a passage is reported when its score reaches THRESHOLD and either
+one strong signal (weight >= THRESHOLD) or two different signals make it:
+
+============  =======================================================================================
+family        what it is
+============  =======================================================================================
+brand         a gambling or porn brand of the term list (澳门新葡京, 九游体育, 365bet), also written in
+              pinyin (aomenxinpujing), by its pinyin initials (amxpj, brands of four or more
+              characters) or with one Han character swapped for a look-alike (澳门新葡亰, 皇冠休育)
+term          a spam phrase of the term list (真人荷官, 注册送彩金); pinyin and look-alikes as for brands
+vice          gambling or porn vocabulary (百家乐, 投注, 一区二区, 无码): weak, each counts once
+platform      where-to-sign-up words (官网, 入口, app下载, 注册, 备用网址, 开户, 首充): count only in a
+              sentence that also holds a brand, term, vice or bet-number signal
+scam          solicitations that anti-fraud warnings quote (刷单, 加微信, 裸聊, 代开发票)
+bet-number    digits with bet/bat (365bet, bat365) or with 体育/棋牌/娱乐/彩票 (188体育, 777棋牌)
+domain        a domain written to dodge link filters (www,xxx111,com; 079点one; ０７９．ｏｎｅ; U76·Cc) or,
+              weaker, a plain domain outside the allowed ones (a numeric one such as 376838.com weighs more)
+contact       an instant-messaging contact (微：zxcvbnms2779, QQ：1217771269, 飞机：@lc15688, +微ch0098888)
+============  =======================================================================================
+
+Context: sentence ends (。！？；!?; and line breaks) are boundaries, no term matches across one
+(兼职。刷单 is not 兼职刷单). A sentence holding a warning word (诈骗, 谨防, 警惕, 提醒, 不要, 严厉打击,
+举报, 警方, 公安 …: the term list's ``[warning]`` section) explains what it names: its term, vice, scam and
+platform signals do not count. Brands, bet-numbers, disguised domains and contacts always count: a
+spammer cannot hide 澳门葡京 or a WeChat id behind 严禁.
+
+Everything is linear in the length of the text: one Aho-Corasick pass over the folded text (govmedia/
+dialect/textfold.py, shared with GM105) and bounded regular expressions without nested unbounded
+repetition over a length-preserving ASCII form of it (tests/test_detector.py measures the time per KB).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+from pypinyin import Style, lazy_pinyin
+
+from govmedia.dialect.identifiers import host_in
+from govmedia.dialect.textfold import ascii_lookalike, fold, fold_map, skeleton_chars
+from govmedia.rules.lib.contentscan import ALLOW_MARKER, MARKDOWN_MARKER, Term
+
+THRESHOLD = 10
+MAX_VERDICTS = 20  # per text: enough to show the problem, bounded for hostile input
+FAMILY_ZH = {"brand": "博彩色情品牌", "term": "招揽短语", "vice": "赌博色情词", "platform": "平台词",
+             "scam": "招揽词", "bet-number": "数字博彩名", "domain": "网址", "contact": "联系方式",
+             "keyword-list": "关键词堆砌"}
+VIA_ZH = {"": "", "pinyin": "拼音", "initials": "拼音首字母", "lookalike": "形近字"}
+_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})
+_LISTED = frozenset({"brand", "term", "vice", "platform", "scam"})  # families of the term list  # count even in a warning sentence
+_HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number"})  # what makes platform words count
+_PLATFORM_CAP = 4  # platform words say where to sign up; together they weigh at most this much
+_BREAK = re.compile(r"[。！？；!?;\n]")
+_PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
+
+
+@dataclass(frozen=True)
+class Signal:
+    family: str
+    start: int  # index in the text
+    end: int  # exclusive
+    weight: int
+    label: str  # the list entry or what the pattern saw
+    via: str = ""  # "", "pinyin", "initials", "lookalike"
+    sentence: int = 0  # which sentence of the text it lies in
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One passage that reached THRESHOLD: where it is, its score and the signals that counted."""
+
+    start: int
+    end: int
+    score: int
+    signals: tuple[Signal, ...]
+
+    @property
+    def first(self) -> Signal:
+        return min(self.signals, key=lambda s: (-s.weight, s.start))
+
+
+@lru_cache(maxsize=1)
+def han_lookalikes() -> dict[str, tuple[str, ...]]:
+    """Character -> its look-alikes, from data/han-lookalikes.txt (generated from the PyPI package
+    char-similar by scripts/han_lookalikes.py)."""
+    text = resources.files("govmedia.rules.lib").joinpath("data/han-lookalikes.txt").read_text(encoding="utf-8")
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            char, *others = line.split()
+            table[char] = tuple(others)
+    return table
+
+
+def _lookalike_keys(key: str) -> Iterator[str]:
+    """``key`` with one Han character after the first swapped for each of its look-alikes. The first stays:
+    the automaton's cost per character grows with the number of different first characters of its keys
+    (pyahocorasick searches a node's children in turn), and a swap anywhere else is caught."""
+    table = han_lookalikes()
+    for i, ch in enumerate(key):
+        if i == 0:
+            continue
+        for other in table.get(ch, ()):
+            yield key[:i] + _char_key(other) + key[i + 1 :]
+
+
+@lru_cache(maxsize=4096)
+def _char_key(ch: str) -> str:
+    return term_key(ch)
+
+
+def _han_only(text: str) -> bool:
+    return bool(text) and all("\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def term_key(text: str) -> str:
+    return skeleton_chars(fold(text))
+
+
+def _keys(term: Term) -> Iterator[tuple[str, str]]:
+    """(automaton key, via) for one list entry: itself, its look-alikes, its pinyin and initials."""
+    key = term_key(term.text)
+    if not key:
+        return
+    yield key, ""
+    if term.family not in ("brand", "term", "vice", "scam"):
+        return
+    folded = fold(term.text)
+    if len(key) >= 3 and term.family in ("brand", "term"):
+        for variant in _lookalike_keys(key):  # 澳门新葡亰, 皇冠休育, 威尼斯入
+            yield variant, "lookalike"
+    if any("\u4e00" <= c <= "\u9fff" for c in folded):
+        pinyin = "".join(lazy_pinyin(folded))
+        if len(pinyin) >= 6 and pinyin.isascii() and pinyin != folded:
+            yield term_key(pinyin), "pinyin"
+        if term.family == "brand" and _han_only(folded) and len(folded) >= 4:
+            yield term_key("".join(lazy_pinyin(folded, style=Style.FIRST_LETTER))), "initials"
+
+
+_TLD = r"(?:com|net|org|cc|vip|top|xyz|one|win|me|co|cn|info|app|io|tv|club|bz|bet|live|pro|fun|site|asia|cyou|shop|online|la|ws)"
+_SEP = r"(?:[,，。·・•、]|点|點|dot)"
+_SEP_RE = re.compile(r"\s?(?:[,，。·・•、]|点|點|dot)\s?")
+_ODD_SEP = re.compile(r"[。·・•、]|点|點|dot")
+_LABEL = r"[a-z0-9][a-z0-9\-]{0,30}"
+# Patterns read the lower-case ASCII form (ascii_lookalike): no IGNORECASE, which would cost Python's
+# regular-expression engine its literal-prefix search. Each runs only where a cheap test finds its anchor.
+_TLD_END = re.compile(rf"{_TLD}(?![a-z0-9])")
+_DISGUISED = re.compile(rf"(?<![a-z0-9])(?:{_LABEL}\s?{_SEP}\s?){{1,3}}{_TLD}\Z")
+_DOMAIN = re.compile(rf"(?<![a-z0-9@.\-])(?:{_LABEL}\.){{1,4}}{_TLD}\Z")
+_DOMAIN_REACH = 4 * 36  # characters before a top-level domain that a domain may take
+_BET_NUMBER = re.compile(r"(?<![a-z0-9])(?:\d{2,6}\s?(?:bet|bat)(?![a-z])|(?:bet|bat)\s?\d{2,6}(?![0-9]))")
+_HAN_WORDS = ("体育", "棋牌", "娱乐", "彩票", "电竞", "真人", "视讯", "捕鱼", "體育", "娛樂", "電競")
+_HAN_NUMBER = re.compile(rf"(?<![0-9第])\d{{2,6}}\s?(?:{'|'.join(_HAN_WORDS)})|"
+                         rf"(?:{'|'.join(_HAN_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
+_IM = r"(?:微信|威信|薇信|v信|vx|wx|微|薇|威|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
+_IM_HINT = re.compile(r"微|薇|威|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
+_CONTACT = re.compile(
+    rf"(?:{_IM}号?\s{{0,2}}[:：(（【\[「『]{{1,3}}|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
+    r"|(?:v信|vx|wx|qq|微信)号?|(?<![a-z])q\s?[:：])\s{0,2}@?([a-z0-9_][a-z0-9_\-]{3,29})")
+_INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
+# A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
+_PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
+_PHONE = re.compile(
+    r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄]{0,2}\d){8})(?![0-9])"
+    r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總))?")
+
+
+def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
+    """Domains ending at each top-level domain of the text: disguised (www,x,com; 079点one) or plain."""
+    for tld in _TLD_END.finditer(flat):
+        at = tld.start()
+        if at == 0 or (flat[at - 1].isascii() and flat[at - 1].isalnum()):
+            continue
+        first = max(0, at - _DOMAIN_REACH)
+        window = flat[first : tld.end()]
+        m = _DISGUISED.search(window)
+        if m is not None and not host_in(_SEP_RE.sub(".", m.group()).replace(" ", ""), allowed):
+            # www,376838,com or 079点one is never a government's way of giving an address: strong alone.
+            # Only "abc, co" (a comma in an English list?) needs a second signal.
+            found = m.group()
+            strong = found.startswith("www") or any(c.isdigit() for c in found) or _ODD_SEP.search(found)
+            yield Signal("domain", first + m.start(), tld.end(), 10 if strong else 8, found)
+            continue
+        m = _DOMAIN.search(window)
+        if m is not None and not host_in(m.group(), allowed):
+            written = text[first + m.start() : tld.end()]
+            if "." not in written:  # full-width or look-alike dots (０７９．ｏｎｅ): written to dodge filters
+                yield Signal("domain", first + m.start(), tld.end(), 10, written)
+                continue
+            label = m.group().rsplit(".", 2)[-2]  # the name before the top-level domain: 376838, 03j2
+            numeric = sum(c.isdigit() for c in label) * 2 >= len(label) >= 2
+            yield Signal("domain", first + m.start(), tld.end(), 6 if numeric else 3, m.group())
+
+
+# A keyword-stuffed title: four or more short segments joined by _ | or " I " (injected porn and gambling
+# titles: 国产精品_久久_一区二区_…). Commas are not separators here: government prose is full of them.
+_LIST_SEP = re.compile(r"_|\||\s[iI]\s|｜")
+_LIST_SEGMENT = 24  # characters a segment may have
+
+
+def _keyword_list(text: str) -> Iterator[Signal]:
+    for line_start, line in _lines(text):
+        cuts = [m for m in _LIST_SEP.finditer(line)]
+        if len(cuts) < 3:
+            continue
+        bounds = [0, *(m.end() for m in cuts)]
+        ends = [*(m.start() for m in cuts), len(line)]
+        short = sum(1 for a, b in zip(bounds, ends, strict=True) if 0 < len(line[a:b].strip()) <= _LIST_SEGMENT)
+        if short >= 4 and not _BREAK.search(line):
+            yield Signal("keyword-list", line_start, line_start + len(line), 4, f"{short} 段关键词")
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    at = 0
+    for line in text.split("\n"):
+        yield at, line
+        at += len(line) + 1
+
+
+def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
+    """The regular-expression families over a length-preserving lower-case ASCII form of ``text``; each
+    family runs only when a cheap test finds what it needs (letters for domains and bet-numbers, a
+    messenger's or a phone's word for contacts)."""
+    letters = _LETTER.search(text) is not None
+    im = _IM_HINT.search(text) is not None
+    phone = _PHONE_HINT.search(text) is not None
+    han_number = any(w in text for w in _HAN_WORDS)
+    listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text
+    if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text):
+        return
+    flat = ascii_lookalike(text)
+    if listed:
+        yield from _keyword_list(text)
+    if letters and ("bet" in flat or "bat" in flat):
+        for m in _BET_NUMBER.finditer(flat):
+            yield Signal("bet-number", m.start(), m.end(), 10, m.group())
+    if han_number:
+        for m in _HAN_NUMBER.finditer(flat):
+            yield Signal("bet-number", m.start(), m.end(), 6, m.group())
+    if letters:
+        yield from _domains(text, flat, allowed)
+    if "代开" in flat or "代開" in flat:
+        for m in _INVOICE.finditer(flat):
+            yield Signal("scam", m.start(), m.end(), 4, m.group())
+    if phone or (letters and "tel" in flat):
+        for m in _PHONE.finditer(flat):
+            named = m.group().endswith(("经理", "經理", "先生", "小姐", "总", "總"))
+            if named or m.start() < m.start(1):
+                yield Signal("contact", m.start(), m.end(), 7 if named else 5, m.group())
+    if im or letters:
+        for m in _CONTACT.finditer(flat):
+            if sum(c.isdigit() for c in m.group(1)) >= 2:
+                yield Signal("contact", m.start(), m.end(), 5, m.group())
+
+
+# Latin letters as written: ASCII, full-width, and the Greek and Cyrillic blocks whose letters pass for Latin.
+_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a\u0370-\u04ff]")
+
+
+class Detector:
+    """The term list as one automaton (with look-alike, pinyin and initials variants), and the pattern
+    families; built once per run (:func:`detector_for`)."""
+
+    def __init__(self, terms: Sequence[Term], allowed_domains: Sequence[str] = ("gov.cn",)) -> None:
+        self.allowed = tuple(allowed_domains)
+        self.automaton: Any = ahocorasick.Automaton()
+        by_key: dict[str, list[tuple[Term, str]]] = {}
+        for term in terms:
+            for key, via in _keys(term):
+                group = by_key.setdefault(key, [])
+                if via == "" or not any(t.family == term.family for t, _ in group):
+                    group.append((term, via))
+        for key, group in by_key.items():
+            self.automaton.add_word(key, (key, tuple(group)))
+        self.empty = not by_key
+        if not self.empty:
+            self.automaton.make_automaton()
+
+    def _term_signals(self, text: str, hits: list[tuple[int, Any]], breaks: list[int]
+                      ) -> tuple[list[Signal], set[int]]:
+        """Signals of the term list (from the automaton's ``hits`` on the folded text), and the sentences
+        that hold a warning word."""
+        _, origin = fold_map(text)
+        found: list[Signal] = []
+        allows: list[tuple[int, int]] = []
+        warned: set[int] = set()
+        for end, (key, group) in hits:
+            start = end - len(key) + 1
+            first, last = origin[start], origin[end] + 1
+            if key.isascii() and _inside_word(text, first, last):
+                continue  # "pk10" inside a random handle, "amxpj" inside a longer word
+            sentence = bisect_right(breaks, first)
+            spans = sentence != bisect_right(breaks, last - 1)
+            for term, via in group:
+                if term.family == "allow":
+                    allows.append((first, last))
+                elif spans and term.family != "brand":
+                    continue  # sentence ends are boundaries (a brand split by 。 is still a brand)
+                elif term.family == "warning":
+                    warned.add(sentence)
+                else:
+                    found.append(Signal(term.family, first, last, term.weight, term.text, via, sentence))
+        if allows:
+            found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in allows)]
+        return found, warned
+
+    def scan(self, text: str, allowed: Sequence[str] = (), name: bool = False) -> list[Verdict]:
+        """The passages of ``text`` that reach THRESHOLD, in order. A signal lying inside an occurrence of
+        an ``allowed`` text (a reviewed false positive, see :func:`allow_markers`) does not count."""
+        if "govmedia:" in text:  # an allow marker's own words are not published text
+            text = MARKDOWN_MARKER.sub(lambda m: " " * len(m.group()), text)
+        keyed = skeleton_chars(fold(text)) if text and not self.empty else ""
+        found = keyed and next(self.automaton.iter(keyed), None) is not None
+        hits: list[tuple[int, Any]] = list(self.automaton.iter(keyed)) if found else []
+        if not hits and not _LATIN.search(text):
+            return []  # no list entry, and nothing for the patterns to see (most names and titles)
+        patterns = list(_pattern_signals(text, self.allowed))
+        if _bound(hits, name) + sum(p.weight for p in patterns) < THRESHOLD:
+            return []  # even if every signal counted, no passage could reach THRESHOLD (most texts)
+        breaks = [m.start() for m in _BREAK.finditer(text)]
+        signals, warned = self._term_signals(text, hits, breaks) if hits else ([], set())
+        signals.extend(Signal(p.family, p.start, p.end, p.weight, p.label, "", bisect_right(breaks, p.start))
+                       for p in patterns)
+        if allowed:
+            spans = [(m.start(), m.start() + len(a)) for a in allowed if a for m in re.finditer(re.escape(a), text)]
+            signals = [s for s in signals if not any(a <= s.start and s.end <= b for a, b in spans)]
+        signals.sort(key=lambda s: s.start)
+        starts = [s.start for s in signals]
+        verdicts: list[Verdict] = []
+        for start, end in _passages(text):
+            inside = signals[bisect_left(starts, start) : bisect_left(starts, end)]
+            verdict = _score(start, end, inside, warned, name) if inside else None
+            if verdict is not None:
+                verdicts.append(verdict)
+                if len(verdicts) >= MAX_VERDICTS:
+                    break
+        return verdicts
+
+
+def _bound(hits: list[tuple[int, Any]], name: bool) -> int:
+    """The most the automaton's hits could score: each entry once, platform words capped."""
+    best: dict[tuple[str, str], int] = {}
+    for _, (_, group) in hits:
+        for term, _via in group:
+            if term.weight:
+                strong = name and term.family == "scam"
+                best[(term.family, term.text)] = max(term.weight, THRESHOLD) if strong else term.weight
+    platform = sum(w for (family, _), w in best.items() if family == "platform")
+    return sum(best.values()) - max(0, platform - _PLATFORM_CAP)
+
+
+_LATIN = re.compile(r"[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] continues a longer Latin word on either side (ids, urls, hashes)."""
+    return (start > 0 and _LATIN.match(text[start - 1]) is not None) or (
+        end < len(text) and _LATIN.match(text[end]) is not None)
+
+
+def _passages(text: str) -> Iterator[tuple[int, int]]:
+    at = 0
+    for m in _PARAGRAPH.finditer(text):
+        yield at, m.start()
+        at = m.end()
+    yield at, len(text)
+
+
+def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], name: bool) -> Verdict | None:
+    """A passage's verdict: warning sentences drop what they explain, platform words need vice beside
+    them, each (family, entry) counts once; None below THRESHOLD or with one weak signal alone. In a
+    ``name`` (a plain-text field: an account, unit or stage name, a title, a positioning line) a
+    solicitation counts in full: a name never quotes one to explain it."""
+    kept: list[Signal] = []
+    reach = -1  # a list entry inside a longer one (精品 in 国产精品, 官方 in 官方网站) is part of it
+    for s in sorted(signals, key=lambda s: (s.start, -s.end)):
+        listed = s.family in _LISTED
+        if (listed and s.end <= reach) or (s.family not in _ALWAYS and s.sentence in warned):
+            continue
+        kept.append(replace(s, weight=max(s.weight, THRESHOLD)) if name and s.family == "scam" else s)
+        if listed:
+            reach = max(reach, s.end)
+    vice_sentences = {s.sentence for s in kept if s.family in _HAS_VICE}
+    counted: dict[tuple[str, str], Signal] = {}
+    for s in sorted(kept, key=lambda s: (-s.weight, s.start)):
+        if s.family == "platform" and s.sentence not in vice_sentences:
+            continue
+        counted.setdefault((s.family, term_key(s.label)), s)
+    platform = sum(s.weight for s in counted.values() if s.family == "platform")
+    score = sum(s.weight for s in counted.values()) - max(0, platform - _PLATFORM_CAP)
+    strong = any(s.weight >= THRESHOLD for s in counted.values())
+    if score < THRESHOLD or (len(counted) < 2 and not strong):
+        return None
+    return Verdict(start, end, score, tuple(sorted(counted.values(), key=lambda s: s.start)))
+
+
+def allow_markers(file_text: str) -> list[tuple[str, str]]:
+    """(allowed text, reason) of every allow marker in a file: a reviewed false positive, recorded where
+    review sees it. A marker without a reason (at least two characters) does not count."""
+    out = []
+    for m in ALLOW_MARKER.finditer(file_text):
+        reason = m.group(2).strip().rstrip("-").strip()  # a Markdown marker's "--" of its closing "-->"
+        if len(reason) >= 2:
+            out.append((m.group(1), reason))
+    return out
+
+
+@lru_cache(maxsize=8)
+def detector_for(terms: tuple[Term, ...], allowed_domains: tuple[str, ...]) -> Detector:
+    return Detector(terms, allowed_domains)

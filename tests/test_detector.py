@@ -1,0 +1,265 @@
+"""GM501's detector: families, evasions, context, the labelled real-world corpus, allow markers, speed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from govmedia.rules.content import BUILTIN_TERMS
+from govmedia.rules.lib.contentscan import Term, markdown_markup, parse_terms, personal_data
+from govmedia.rules.lib.detector import THRESHOLD, Detector, Verdict, allow_markers, han_lookalikes
+
+from .conftest import run_check
+from .content_corpus import load
+
+TERMS = parse_terms(BUILTIN_TERMS.read_text(encoding="utf-8"), "builtin")
+ALLOWED = ("gov.cn", "weixin.qq.com", "weibo.com", "douyin.com")
+DETECTOR = Detector(TERMS, ALLOWED)
+
+
+def families(verdicts: list[Verdict]) -> set[tuple[str, str]]:
+    return {(s.family, s.via) for v in verdicts for s in v.signals}
+
+
+# -- what the issue names -------------------------------------------------------------------------
+
+SEED = "铜川市365bet人民政府办公室关于征求《铜川市365bet政务新媒体管理细则(征求意见稿)》意见的函"
+
+
+@pytest.mark.parametrize(("text", "family", "via"), [
+    (SEED, "brand", ""),  # the seed's defacement: the district name replaced by 365bet
+    ("bat365", "brand", ""),
+    ("欢迎访问 12BET", "bet-number", ""),  # not on the list: the digits-with-bet family
+    ("188bet 官方入口", "bet-number", ""),
+    ("澳门新葡亰", "brand", "lookalike"),
+    ("威尼斯入官网", "brand", "lookalike"),
+    ("皇冠休育", "brand", "lookalike"),
+    ("aomen xinpujing", "brand", "pinyin"),
+    ("jiuyou tiyu 官网入口", "brand", "pinyin"),
+    ("ampj 官网入口", "brand", "initials"),
+    ("足球投注平台", "term", ""),
+    ("彩票网投", "term", ""),
+    ("亚博足彩", "brand", ""),
+    ("开云体育", "brand", ""),
+    ("华体会", "brand", ""),
+    ("乐鱼体育", "brand", ""),
+    ("官网 www,xxx111,com", "domain", ""),
+    ("官网：０７９．ｏｎｅ", "domain", ""),
+    ("网址 376838 点 com", "domain", ""),
+    ("國產精品久久久久久 一區二區三區", "term", ""),  # traditional script
+    ("出黑咨询微：zxcvbnms2779 扣：1217771269", "contact", ""),
+])
+def test_the_named_spam_is_caught(text: str, family: str, via: str) -> None:
+    verdicts = DETECTOR.scan(text)
+    assert verdicts, text
+    assert (family, via) in families(verdicts), verdicts
+
+
+@pytest.mark.parametrize("text", [
+    "警方提醒：凡是要求先垫付资金的兼职刷单都是诈骗，陌生人让你加VX做任务，一定不要相信。",
+    "刷单返利类诈骗高发，公安机关提醒：网上兼职刷单、加微信领红包都是骗局。",
+    "不法分子通过QQ群、微信群发布“刷单”兼职信息，诱骗群众加VX下载APP。警方提醒广大群众提高警惕。",
+    "区禁毒办、区公安分局联合开展“6·26”国际禁毒日宣传，举报电话：0919-3183110。",
+    "2023年全区共销售体育彩票2.3亿元，筹集彩票公益金6100万元，用于全民健身。",
+    "王益区体育局举办全民健身运动会，开展象棋、围棋等棋牌运动比赛。",
+])
+def test_government_and_police_prose_is_clean(text: str) -> None:
+    assert DETECTOR.scan(text) == []
+
+
+def test_sentence_end_is_a_boundary() -> None:
+    """兼职。刷单 is not 兼职刷单; 澳门。葡京 split by a sentence end is still the brand."""
+    verdicts = DETECTOR.scan("周末招聘兼职。刷单")
+    assert ("term", "") not in families(verdicts)
+    assert DETECTOR.scan("欢迎来到澳门。葡京")
+
+
+@pytest.mark.parametrize("entry", [t for t in TERMS if t.weight < THRESHOLD and t.family != "allow"],
+                         ids=lambda t: t.text)
+def test_one_weak_word_never_fires(entry: Term) -> None:
+    assert DETECTOR.scan(f"今天{entry.text}。") == []
+
+
+def test_warning_context_stops_scam_words_not_brands_or_contacts() -> None:
+    assert DETECTOR.scan("警惕网赌被黑出款诈骗") == []
+    assert DETECTOR.scan("网赌被黑不给出款怎么办？专业出款") != []
+    assert DETECTOR.scan("严禁赌博，澳门新葡京官网欢迎您")  # a brand is never softened
+    assert DETECTOR.scan("警惕诈骗！微：zxcvbnms2779 扣：1217771269")  # nor two contacts
+
+
+def test_platform_words_need_vice_in_the_sentence() -> None:
+    assert DETECTOR.scan("请登录官网注册，下载app，网址见通知。") == []
+    assert DETECTOR.scan("百家乐老虎机官网注册下载") != []
+
+
+def test_a_finding_says_family_span_and_score() -> None:
+    text = "第一段正常。\n\n欢迎 澳 門 新 葡 亰 光临，官网入口"
+    (verdict,) = DETECTOR.scan(text)
+    assert verdict.score >= THRESHOLD and text[verdict.start : verdict.end].startswith("欢迎")
+    brand = next(s for s in verdict.signals if s.family == "brand")
+    assert text[brand.start : brand.end] == "新 葡 亰" and brand.via == "lookalike" and brand.weight == 10
+
+
+def test_lookalike_table_is_generated_data() -> None:
+    table = han_lookalikes()
+    assert "亰" in table["京"] and "休" in table["体"] and "入" in table["人"]
+    assert len(table) > 1000
+
+
+def test_register_brand_list_is_configurable() -> None:
+    terms = parse_terms("[brand]\n王益快钱\n[vice]\n快钱 5\n[warning]\n提醒\n", "policies/banned-terms.txt")
+    assert [(t.family, t.weight) for t in terms] == [("brand", 10), ("vice", 5), ("warning", 0)]
+    detector = Detector(terms)
+    assert families(detector.scan("wangyi kuaiqian")) == {("brand", "pinyin")}
+    assert detector.scan("快钱") == []
+
+
+# -- personal data: institutions are not persons ----------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "报料邮箱：wangyifabu@163.com",
+    "舉報郵箱:whdjdxy9983@163.com",
+    "联系人:谢巧荣, 电话:2280723, 电子邮箱:mzquntike@163.com。",
+    "来信请寄 office@wangyi.gov.cn",
+    "区政务服务热线：0919-2181509、12345",
+])
+def test_public_contacts_are_not_personal_data(text: str) -> None:
+    assert personal_data(text, ("gov.cn",)) == []
+
+
+@pytest.mark.parametrize("text", ["联系张三 zhangsan@163.com", "张科长手机 13909190000", "报料热线：13909190000",
+                                  "张三的邮箱是zhangsan@163.com，欢迎来信"])
+def test_personal_contacts_still_are(text: str) -> None:
+    assert personal_data(text, ("gov.cn",)) != []
+
+
+# -- the labelled corpus --------------------------------------------------------------------------
+
+CORPUS = load()
+
+
+def rates(split: str) -> tuple[float, float]:
+    spam = [p for p in CORPUS if p.split == split and p.label == "spam"]
+    clean = [p for p in CORPUS if p.split == split and p.label == "clean"]
+    recall = sum(1 for p in spam if DETECTOR.scan(p.text)) / len(spam)
+    fp = sum(1 for p in clean if DETECTOR.scan(p.text)) / len(clean)
+    return recall, fp
+
+
+def test_corpus_is_labelled_with_sources() -> None:
+    assert {(p.label, p.split) for p in CORPUS} == {(a, b) for a in ("spam", "clean") for b in ("tune", "holdout")}
+    assert all(p.source.startswith(("http", "generated from http")) for p in CORPUS)
+    assert all(p.split == "tune" for p in CORPUS if p.source.startswith("generated"))
+
+
+def test_corpus_tune_split() -> None:
+    recall, fp = rates("tune")
+    assert recall >= 0.90 and fp <= 0.01, (recall, fp)
+
+
+# The holdout's recall as last measured (docs/security.md): below the issue's target of 95 %, held here so
+# that it cannot silently fall; its false positives must stay at or below the target of 1 %.
+HOLDOUT_RECALL = 0.78
+
+
+def test_corpus_holdout_split() -> None:
+    """Measured, never tuned to (docs/security.md): no change may make the text nobody tuned to worse."""
+    recall, fp = rates("holdout")
+    assert recall >= HOLDOUT_RECALL and fp <= 0.01, (recall, fp)
+
+
+# -- allow markers, through the whole check -------------------------------------------------------
+
+
+def _announce(root: Path, body: str) -> Path:
+    ann = sorted((root / "announcements").glob("*.md"))[0]
+    front, _ = ann.read_text(encoding="utf-8").rsplit("---\n", 1)
+    ann.write_text(front + "---\n\n" + body, encoding="utf-8")
+    return ann
+
+
+def test_finding_message_and_allow_marker(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    ann = _announce(root, "正文。\n\n皇冠休育官网入口，注册送彩金。\n")
+    (finding,) = [f for f in run_check(root) if f.code == "GM501"]
+    assert finding.path.endswith(ann.name) and "得分" in finding.zh and "形近字" in finding.zh
+    assert "皇冠体育" in finding.zh and "lookalike" in finding.en and "threshold 10" in finding.en
+    _announce(root, '<!-- govmedia: allow GM501 "皇冠休育官网入口，注册送彩金" 演练用的样例（张三 2026-12-01） -->\n\n'
+                    "皇冠休育官网入口，注册送彩金。\n")
+    assert [f for f in run_check(root) if f.code in ("GM501", "GM503")] == []
+
+
+def test_allow_marker_needs_a_reason_and_covers_only_its_text(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    _announce(root, '<!-- govmedia: allow GM501 "皇冠休育" -->\n\n皇冠休育官网。\n')
+    assert [f.code for f in run_check(root) if f.code in ("GM501", "GM503")] == ["GM501"]
+    _announce(root, '<!-- govmedia: allow GM501 "皇冠休育" 样例 -->\n\n皇冠休育。bat365\n')
+    (finding,) = [f for f in run_check(root) if f.code == "GM501"]
+    assert "bat365" in finding.zh
+
+
+def test_allow_marker_in_a_yaml_comment(make_register: Callable[..., Path]) -> None:
+    root = make_register()
+    account = sorted((root / "accounts").glob("*/*/account.yaml"))[0]
+    text = account.read_text(encoding="utf-8")
+    spam = "positioning: 365路公交线路查询，bat365\n"
+    lines = [spam if line.startswith("positioning:") else line for line in text.splitlines(keepends=True)]
+    account.write_text("".join(lines), encoding="utf-8")
+    assert [f.code for f in run_check(root) if f.code == "GM501"] == ["GM501"]
+    account.write_text('# govmedia: allow GM501 "bat365" 公交 bat365 路线名（审核：李四）\n' + "".join(lines),
+                       encoding="utf-8")
+    assert [f.code for f in run_check(root) if f.code == "GM501"] == []
+
+
+def test_markers_parse() -> None:
+    assert allow_markers('# govmedia: allow GM501 "365路" 公交线路\nx: 1\n') == [("365路", "公交线路")]
+    assert allow_markers('<!-- govmedia: allow GM501 “皇冠” 历史地名 -->') == [("皇冠", "历史地名")]
+    assert allow_markers('# govmedia: allow GM501 "365路"\n') == []
+    assert markdown_markup('<!-- govmedia: allow GM501 "x" 理由 -->') == []
+    assert markdown_markup("<!-- 别的注释 -->") != []
+
+
+# -- speed: linear in the length of the text ------------------------------------------------------
+
+PIECES = ["澳门", "新葡京", "www", ",", "，", "点", "com", "365", "bet", "bat", "微：", "qq", "1", "a", "。", "\n",
+          "\n\n", "官网", "体育", "百家乐", " ", "·", "警惕", "代开", "发票", "电", "13812345678", "经理", "亰", "z"]
+
+
+def _per_kb(text: str) -> float:
+    """Seconds per KB, the best of three rounds (a shared machine's other work only ever adds time)."""
+    repeat = max(1, 100_000 // len(text))
+    rounds = []
+    for _ in range(3):
+        started = time.perf_counter()
+        for _ in range(repeat):
+            DETECTOR.scan(text)
+        rounds.append((time.perf_counter() - started) / repeat / (len(text) / 1024))
+    return min(rounds)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), min_size=3, max_size=40))
+def test_scan_time_is_linear_in_length(pieces: list[str]) -> None:
+    """Time per KB at 100 KB stays within a small factor of the time per KB at 1 KB, for hostile mixes of
+    the detector's own triggers (no regular-expression blow-up, no quadratic step)."""
+    unit = "".join(pieces)
+    small = (unit * (1 + 1024 // len(unit)))[:1024]
+    large = (unit * (1 + 102_400 // len(unit)))[:102_400]
+    DETECTOR.scan(small)
+    assert _per_kb(large) < 4 * _per_kb(small) + 200e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=8)), max_size=30), st.booleans())
+def test_scan_is_total(pieces: list[str], name: bool) -> None:
+    """Any text: no exception, passages and signals inside the text, every verdict at THRESHOLD or more."""
+    text = "".join(pieces)
+    for verdict in DETECTOR.scan(text, name=name):
+        assert 0 <= verdict.start <= verdict.end <= len(text) and verdict.score >= THRESHOLD
+        assert all(verdict.start <= s.start < s.end <= len(text) for s in verdict.signals)

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 TODAY = "2026-06-01"
 BIN = Path(sys.executable).parent
@@ -133,6 +134,38 @@ def run_cjs(root: Path, env: dict[str, str], scratch: Path) -> float:
     return total
 
 
+def report(rows: list[tuple[Any, ...]]) -> None:
+    """The table of figures, the targets met or not, and the growth between sizes."""
+    print()
+    print("| accounts | files | cold check | check-jsonschema | ratio | warm | one file | pre-commit | merge request "
+          "| mkdocs build |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for size, files, cold, cjs, warm, one, pc, mr, site, peak in rows:
+        ratio = cjs / cold if cold else float("nan")
+        site_s = f"{site:.1f} s ({peak / 1024:.0f} MB)" if site == site else "—"
+        print(f"| {size:,} | {files:,} | {cold:.2f} s | {cjs:.1f} s | {ratio:.1f}× | {warm:.2f} s | {one:.2f} s "
+              f"| {pc:.2f} s | {mr:.2f} s | {site_s} |")
+    print()
+    for size, _files, cold, cjs, warm, _one, pc, _mr, site, peak in rows:
+        measured = {"cold": cold, "warm": warm, "pre-commit": pc, "site": site}
+        for (tsize, name), limit in TARGETS.items():
+            if tsize == size and measured[name] == measured[name]:
+                verdict = "met" if measured[name] < limit else "NOT met"
+                print(f"target {name} at {size:,} accounts < {limit:g} s: {measured[name]:.2f} s — {verdict}")
+        if size in SITE_MEMORY_MB and site == site:
+            limit_mb = SITE_MEMORY_MB[size]
+            print(f"target site memory at {size:,} accounts < {limit_mb} MB: {peak / 1024:.0f} MB — "
+                  f"{'met' if peak / 1024 < limit_mb else 'NOT met'}")
+        if size == 10_000 and cjs == cjs:
+            print(f"target cold >= 10× faster than check-jsonschema: {cjs / cold:.1f}× — "
+                  f"{'met' if cjs / cold >= 10 else 'NOT met'}")
+    if len(rows) > 1:
+        base = rows[0]
+        for row in rows[1:]:
+            print(f"growth {base[0]:,} -> {row[0]:,} accounts: cold ×{row[2] / base[2]:.1f} "
+                  f"(accounts ×{row[0] / base[0]:.0f})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
@@ -149,7 +182,7 @@ def main() -> int:
     # As on a staff member's machine, Python keeps the bytecode of the modules it compiles (this sandbox sets
     # PYTHONDONTWRITEBYTECODE, which would add ~0.1 s of compiling to every measured run).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}, {platform.platform()}")
     for size in args.sizes:
@@ -206,34 +239,7 @@ def main() -> int:
                                sample=True)
         rows.append((size, files, cold, cjs, warm, one, pc, mr, site, peak))
 
-    print()
-    print("| accounts | files | cold check | check-jsonschema | ratio | warm | one file | pre-commit | merge request "
-          "| mkdocs build |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for size, files, cold, cjs, warm, one, pc, mr, site, peak in rows:
-        ratio = cjs / cold if cold else float("nan")
-        site_s = f"{site:.1f} s ({peak / 1024:.0f} MB)" if site == site else "—"
-        print(f"| {size:,} | {files:,} | {cold:.2f} s | {cjs:.1f} s | {ratio:.1f}× | {warm:.2f} s | {one:.2f} s "
-              f"| {pc:.2f} s | {mr:.2f} s | {site_s} |")
-    print()
-    for size, _files, cold, cjs, warm, _one, pc, _mr, site, peak in rows:
-        measured = {"cold": cold, "warm": warm, "pre-commit": pc, "site": site}
-        for (tsize, name), limit in TARGETS.items():
-            if tsize == size and measured[name] == measured[name]:
-                verdict = "met" if measured[name] < limit else "NOT met"
-                print(f"target {name} at {size:,} accounts < {limit:g} s: {measured[name]:.2f} s — {verdict}")
-        if size in SITE_MEMORY_MB and site == site:
-            limit_mb = SITE_MEMORY_MB[size]
-            print(f"target site memory at {size:,} accounts < {limit_mb} MB: {peak / 1024:.0f} MB — "
-                  f"{'met' if peak / 1024 < limit_mb else 'NOT met'}")
-        if size == 10_000 and cjs == cjs:
-            print(f"target cold >= 10× faster than check-jsonschema: {cjs / cold:.1f}× — "
-                  f"{'met' if cjs / cold >= 10 else 'NOT met'}")
-    if len(rows) > 1:
-        base = rows[0]
-        for row in rows[1:]:
-            print(f"growth {base[0]:,} -> {row[0]:,} accounts: cold ×{row[2] / base[2]:.1f} "
-                  f"(accounts ×{row[0] / base[0]:.0f})")
+    report(rows)
     print(f"\nregisters in {work}")
     return 0
 

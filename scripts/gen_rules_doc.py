@@ -48,7 +48,7 @@ def render() -> str:
     rows = []
     for c in CODES.values():
         sev = "E" if c.severity == "error" else "W"
-        if c.code == "GM406":
+        if c.code in ("GM102", "GM406"):
             sev = "E/W"
         rows.append(f"| {c.code} | {sev} | {c.article or '—'} | {c.zh} | {c.en} | {_examples(c.code)} |")
     footer = "\n\n✗ 反例：应报告该规则。✓ 正例：合规的输入，必须不报告。\n"

@@ -32,6 +32,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 SCREENSHOTS = Path("/tmp")
 
 
+EXISTING_CLOSED = {
+    "accounts/wangyi-education/douyin/account.yaml": "name: 王益教育局\nplatform: douyin\nstatus: closed\n",
+    "accounts/wangyi-education/douyin/requests/2026-05-01-register/request.yaml": (
+        "action: register\nsubmitted_on: 2026-05-01\napplicant: {name: 原台账记载, title: 区政府办公室}\n"
+        "reason: 依据原台账导入\nrecorded_status: closed\nended_on: 2024-04-30\n"),
+    "accounts/wangyi-education/douyin/requests/2026-05-01-register/district_office.yaml": (
+        "decision: approved\ndecided_on: 2026-05-02\napprover: {name: 原台账记载, title: 区政府办公室}\n"
+        "comment: 依据原台账导入\n"),
+}
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -46,6 +57,9 @@ def served(demo_cache: Callable[[int, date], Path], tmp_path_factory: pytest.Tem
                     "or set GOVMEDIA_NO_BROWSER=1 to skip the browser tests", pytrace=False)
     root = tmp_path_factory.mktemp("browser") / "reg"
     shutil.copytree(demo_cache(21, BASE_TODAY), root)
+    for rel, text in EXISTING_CLOSED.items():  # an old account known only by name, platform and closure date
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
     out = root.parent / "site"
     done = mkdocs_build(root, out, BASE_TODAY)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -170,9 +184,16 @@ def test_verify_handle_name_and_closed_account(page: Any, served: tuple[str, Pat
     assert "未在本名录中" in _verify(page, base, app["platform_id"] + "x")
     text = _verify(page, base, f"「{official['name']}」")  # a name alone identifies nothing
     assert text.startswith("名称相符，但仅凭名称不能确认") and official["unit_name"] in text
-    gone = next(a for a in accounts if a["status"] in ("closed", "exited"))
+    gone = next(a for a in accounts if a["status"] in ("closed", "exited") and a["url"])
     text = _verify(page, base, gone["url"])
     assert text.startswith("已备案，但已不再是官方账号") and gone["status_label"] in text
+
+
+def test_verify_an_existing_closed_account_known_by_name_only(page: Any, served: tuple[str, Path]) -> None:
+    """Recorded by a registration (存量登记) with no id and no url: found by its name, and not official."""
+    base, _ = served
+    text = _verify(page, base, "王益教育局")
+    assert text.startswith("已备案，但已不再是官方账号") and "已注销关停（已不再是官方账号）" in text and "抖音" in text
 
 
 def test_home_verify_box_leads_to_the_verdict(page: Any, served: tuple[str, Path]) -> None:

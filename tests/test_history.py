@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -165,6 +166,7 @@ STATUSES = sorted({s for targets in TRANSITIONS.values() for s in targets} | {s 
 class _Acc:
     ref = "u/a"
     path = "accounts/u/a/account.yaml"
+    requests: ClassVar[list[object]] = []  # no registration: a new account
 
     class record:  # a stand-in for Record[Account]
         @staticmethod
@@ -360,3 +362,21 @@ def make_repo_plain(root: Path) -> Path:
                                    "--allow-empty", "-m", "x"]):
         subprocess.run(["git", *args], cwd=root, env=env, check=True)
     return root
+
+
+def test_gm602_an_existing_account_comes_in_by_a_registration(repo: Repo) -> None:
+    """A registration (存量登记) records an account opened before the register: it may appear closed."""
+    folder = "accounts/wangyi-gov-office/weibo-old"
+    files = {
+        f"{folder}/account.yaml": "name: 王益发布\nplatform: weibo\nstatus: closed\n",
+        f"{folder}/requests/2026-05-01-register/request.yaml": (
+            "action: register\nsubmitted_on: 2026-05-01\napplicant: {name: 原台账记载, title: 区政府办公室}\n"
+            "reason: 依据原台账导入\nrecorded_status: closed\nended_on: 2019-12-31\n"),
+        f"{folder}/requests/2026-05-01-register/district_office.yaml": (
+            "decision: approved\ndecided_on: 2026-05-02\napprover: {name: 原台账记载, title: 区政府办公室}\n"),
+    }
+    for rel, text in files.items():
+        (repo.root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / rel).write_text(text, encoding="utf-8")
+    repo.commit("register an old account")
+    assert "GM602" not in repo.codes()

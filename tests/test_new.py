@@ -95,8 +95,9 @@ def test_unit_and_account_from_flags(reg: Path, capsys: pytest.CaptureFixture[st
     registry = load(reg)
     acc = registry.accounts["wangyi-sports/douyin"]
     assert acc.record is not None and acc.record.model.status == "applying"
-    assert acc.record.model.verification.subject == "铜川市王益区体育运动中心"
-    assert acc.record.model.operations.responsible.columns == ["赛事栏目责任人", "健身栏目责任人"]
+    m = acc.record.model
+    assert m.verification is not None and m.verification.subject == "铜川市王益区体育运动中心"
+    assert m.operations is not None and m.operations.responsible.columns == ["赛事栏目责任人", "健身栏目责任人"]
     assert errors(reg) == []
 
 

@@ -70,7 +70,8 @@ def inject_all(root: Path) -> set[tuple[str, str]]:
 
     # GM102: the education bureau's application moves onto Weibo, where it already has an account.
     _apply(root, {"set": {acc("wangyi-education/kuaishou"): {
-        "platform": "weibo", "platform_id": "5710293846", "url": "https://weibo.com/u/5710293846"}}})
+        "platform": "weibo", "platform_id": "5710293846", "url": "https://weibo.com/u/5710293846",
+        "aliases": []}}})  # its handle is the weibo account's too (GM101): one violation here
     expected |= {("GM102", acc("wangyi-education/kuaishou")), ("GM102", acc("wangyi-education/weibo"))}
 
     # GM103 (warning): another name on one platform.
@@ -94,6 +95,22 @@ def inject_all(root: Path) -> set[tuple[str, str]]:
     _apply(root, {"set": {acc("wangyi-market-regulation/wechat-official"): {
         "url": "https://mp.weixin.qq.com.gambling.cc/s/abc"}}})
     expected.add(("GM107", acc("wangyi-market-regulation/wechat-official")))
+
+    # GM108 (warning): an existing account recorded from a ledger with its name and platform only.
+    folder = "accounts/wangyi-education/toutiao"
+    _apply(root, {"files": {
+        f"{folder}/account.yaml": "name: 王益教育\nplatform: toutiao\nstatus: active\n",
+        f"{folder}/requests/2026-05-01-register/request.yaml": (
+            "action: register\nsubmitted_on: 2026-05-01\napplicant: {name: 原台账记载, title: 区政府办公室}\n"
+            "reason: 依据原台账导入\nrecorded_status: active\n"),
+        f"{folder}/requests/2026-05-01-register/district_office.yaml": APPROVAL.format(day="2026-05-02", extra=""),
+    }})
+    expected.add(("GM108", acc("wangyi-education/toutiao")))
+
+    # GM109: a new account without its positioning.
+    ref = _active(root, "demo-unit-00009")
+    _apply(root, {"unset": {acc(ref): ["positioning"]}})
+    expected.add(("GM109", acc(ref)))
 
     # GM201: a synthetic application skips the unit head.
     folder = _folder(root, "demo-unit-00008/toutiao", "open")

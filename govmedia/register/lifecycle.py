@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from govmedia.register.registry import RequestRec
+from govmedia.register.registry import AccountRec, RequestRec
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {
     "applying": ("申请中", "applying"),
@@ -25,9 +25,14 @@ ACTION_LABELS: dict[str, tuple[str, str]] = {
     "change": ("变更", "change"),
     "exit": ("退出监管", "exit from supervision"),
     "close": ("注销关停", "closure"),
+    "register": ("存量登记", "registration of an existing account"),
 }
 # Status an account is in while a request of this action is pending (docs/architecture.md, "Statuses and requests").
-PENDING_STATUS = {"open": "applying", "change": "changing", "exit": "exiting", "close": "closing"}
+PENDING_STATUS = {"open": "applying", "change": "changing", "exit": "exiting", "close": "closing",
+                  "register": "applying"}
+# An account that predates the register is recorded (存量登记) in the state it is in: running, closed or left
+# supervision. Its approved register request (``recorded_status``) is the evidence GM202 holds it to.
+REGISTERED_STATUSES = frozenset({"active", "closed", "exited"})
 # Status an account reaches when the request of this action is approved by every stage.
 APPROVED_STATUS = {"open": "active", "change": "active", "exit": "exited", "close": "closed"}
 
@@ -46,7 +51,16 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
 }
 
 
-def transition_allowed(before: str | None, after: str) -> bool:
+def registered(acc: AccountRec) -> bool:
+    """An account that came into the register by a registration (存量登记), not through the opening chain."""
+    return bool(acc.requests) and acc.requests[0].action == "register"
+
+
+def transition_allowed(before: str | None, after: str, registration: bool = False) -> bool:
+    """``registration``: the account came in by a registration (存量登记), so a new one may appear in any of
+    REGISTERED_STATUSES (GM202 holds it to the status its approved registration records)."""
+    if before is None and registration and after in REGISTERED_STATUSES:
+        return True
     return before == after or after in TRANSITIONS.get(before, frozenset())
 
 

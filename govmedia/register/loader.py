@@ -32,7 +32,7 @@ D = TypeVar("D")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUEST_DIR_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+)$")
 ANNOUNCEMENT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
-ACTIONS = ("open", "change", "exit", "close")
+ACTIONS = ("register", "open", "change", "exit", "close")
 GOVERNANCE = "policies/governance.yaml"
 CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
 
@@ -381,8 +381,8 @@ class Loader:
         day = _iso(m.group(1)) if m else None
         if not entry.is_dir(follow_symlinks=False) or m is None or day is None or m.group(2) not in ACTIONS:
             self.reg.findings.append(_layout(
-                folder, f"申请目录名 “{entry.name}” 不合规：应为 “提交日期-事项”，如 2024-05-01-open，事项为 open、change、exit 或 close。",
-                f"request folder '{entry.name}' must be '<YYYY-MM-DD>-<action>' with action open, change, exit or close."))
+                folder, f"申请目录名 “{entry.name}” 不合规：应为 “提交日期-事项”，如 2024-05-01-open，事项为 open、change、exit、close 或 register（存量登记）。",
+                f"request folder '{entry.name}' must be '<YYYY-MM-DD>-<action>' with action open, change, exit, close or register."))
             return
         rec = RequestRec(folder, day, m.group(2), None)
         acc.requests.append(rec)

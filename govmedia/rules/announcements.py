@@ -10,7 +10,7 @@ from datetime import date
 
 from govmedia.findings.finding import Finding
 from govmedia.register.context import Context
-from govmedia.register.lifecycle import request_state
+from govmedia.register.lifecycle import registered, request_state
 from govmedia.register.registry import AccountRec, Registry
 from govmedia.rules.lib.common import finding
 from govmedia.schemas.account import OPEN_STATUSES
@@ -22,15 +22,16 @@ def displayed_days(published_on: date, display_until: date) -> int:
 
 
 def gm301_opening_announced(reg: Registry, ctx: Context) -> Iterator[Finding]:
-    """GM301: an account in active/changing/exiting/closing needs an opening announcement naming it."""
+    """GM301: an account in active/changing/exiting/closing needs an opening announcement naming it; an
+    existing account recorded by a registration (存量登记) needs none."""
     announced: set[str] = set()
     for ann in reg.announcements:
         if ann.record.model.kind == "opening":
             announced.update(ann.record.model.accounts)
     broken_announcements = any(p.startswith("announcements/") for p in reg.broken)
     for acc, rec in reg.valid_accounts():
-        if rec.model.status not in OPEN_STATUSES or acc.ref in announced:
-            continue
+        if rec.model.status not in OPEN_STATUSES or acc.ref in announced or registered(acc):
+            continue  # an existing account recorded by a registration (存量登记) was opened before the rule
         if broken_announcements:
             continue  # an announcement did not load: it may be the one; its finding comes first
         opened = rec.model.opened_on

@@ -13,13 +13,13 @@ from datetime import date
 
 from govmedia.findings.finding import Finding
 from govmedia.register.context import Context
-from govmedia.register.lifecycle import APPROVED_STATUS, PENDING_STATUS, STATUS_LABELS, request_state
+from govmedia.register.lifecycle import ACTION_LABELS, APPROVED_STATUS, PENDING_STATUS, STATUS_LABELS, request_state
 from govmedia.register.registry import AccountRec, Registry, RequestRec
 from govmedia.rules.lib.common import finding
 from govmedia.schemas import Governance
 
 ACTIVE_LIKE = frozenset({"active", "changing", "exiting", "closing"})
-ACTION_ZH = {"open": "开设", "change": "变更", "exit": "退出监管", "close": "注销关停"}
+ACTION_ZH = {action: labels[0] for action, labels in ACTION_LABELS.items()}
 
 
 def _title(gov: Governance, stage: str) -> str:
@@ -143,6 +143,26 @@ def gm203_dates(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 "GM203", rec, ("opened_on",),
                 f"账号 {acc.ref} 的开通日期 {opened} 晚于今天（{ctx.today}）：请填写实际开通日期。",
                 f"account {acc.ref}: opened_on {opened} is after today ({ctx.today}): give the real date.")
+        yield from _registered_end(acc, opened, ctx)
+
+
+def _registered_end(acc: AccountRec, opened: date | None, ctx: Context) -> Iterator[Finding]:
+    """GM203 for a registration's ``ended_on``: not after today, not before the account was opened."""
+    for req in acc.requests:
+        ended = req.request.model.ended_on if req.request is not None else None
+        if ended is None or req.request is None:
+            continue
+        if _after_today(ctx, ended):
+            yield finding(
+                "GM203", req.request, ("ended_on",),
+                f"存量登记 {req.folder} 的关停/退出日期 {ended} 晚于今天（{ctx.today}）：请填写实际日期。",
+                f"registration {req.folder}: ended_on {ended} is after today ({ctx.today}): give the real date.")
+        elif opened is not None and ended < opened:
+            yield finding(
+                "GM203", req.request, ("ended_on",),
+                f"存量登记 {req.folder} 的关停/退出日期 {ended} 早于账号的开通日期 {opened}：请核对两个日期。",
+                f"registration {req.folder}: ended_on {ended} is before the account was opened ({opened}): "
+                "check both dates.")
 
 
 def gm205_document_no(reg: Registry, ctx: Context) -> Iterator[Finding]:
@@ -203,12 +223,18 @@ def _evidence(gov: Governance, req: RequestRec | None) -> tuple[str, str]:
 
 
 def expected_status(acc: AccountRec, gov: Governance) -> tuple[str | None, RequestRec | None]:
-    """The status the requests support, and the request that decides it (docs/architecture.md, "Statuses and requests")."""
+    """The status the requests support, and the request that decides it (docs/rules.md, docs/ledger.md). A registration
+    (存量登记) approved at every stage supports the status it records."""
     status: str | None = None
     deciding: RequestRec | None = None
     for req in acc.requests:
         state = request_state(req, gov.chain(req.action)).state
-        if req.action == "open":
+        if req.action == "register":
+            if status is not None:
+                continue  # only an account not yet in the register is registered
+            recorded = req.request.model.recorded_status if req.request else None
+            status = {"pending": "applying", "approved": recorded, "rejected": "rejected"}.get(state, status)
+        elif req.action == "open":
             if status in ACTIVE_LIKE:
                 continue  # an account that is open is not opened again
             status = {"pending": "applying", "approved": "active", "rejected": "rejected"}.get(state, status)

@@ -96,10 +96,12 @@ def _published_texts(reg: Registry) -> Iterator[Source]:
         a = rec.model
         yield _field(rec, acc.path, a.name, f"账号 {acc.ref} 的名称（name）",
                      f"the name of account {acc.ref}", "name")
-        yield _field(rec, acc.path, a.positioning, f"账号 {acc.ref} 的功能定位（positioning）",
-                     f"the positioning of account {acc.ref}", "positioning")
-        yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
-                     f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
+        if a.positioning is not None:  # an existing account may lack it (GM108)
+            yield _field(rec, acc.path, a.positioning, f"账号 {acc.ref} 的功能定位（positioning）",
+                         f"the positioning of account {acc.ref}", "positioning")
+        if a.undertaking is not None:
+            yield _field(rec, acc.path, a.undertaking.name, f"账号 {acc.ref} 的承办单位名称（undertaking.name）",
+                         f"the undertaking unit name of account {acc.ref}", "undertaking", "name")
     for texts in reg.unowned(_base_texts(reg)):
         yield from texts
 
@@ -278,6 +280,8 @@ def links(reg: Registry, ctx: Context) -> Iterator[Finding]:
                        f"the portal address jurisdiction.portal_url '{show(portal, 80)}': "
                        f"{problem.en}. {fix_en}")
     for acc, rec in reg.valid_accounts():
+        if rec.model.url is None:
+            continue
         # Whether the host fits the platform is GM107's question; here only what makes any link unsafe
         # (scheme, user@ disguise, IP address, malformed or invalid host) is reported.
         own_host = url_host(rec.model.url) if "://" in rec.model.url else ""

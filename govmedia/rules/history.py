@@ -31,7 +31,7 @@ from govmedia.findings.finding import Finding, make
 from govmedia.history import gitbase, policy, signatures
 from govmedia.history.policy import base_governance
 from govmedia.register.context import Context
-from govmedia.register.lifecycle import STATUS_LABELS, TRANSITIONS, request_state, transition_allowed
+from govmedia.register.lifecycle import STATUS_LABELS, TRANSITIONS, registered, request_state, transition_allowed
 from govmedia.register.registry import AccountRec, Record, Registry, RequestRec
 from govmedia.register.snapshot import BaseSnapshot
 from govmedia.schemas import Account, Approval, Governance
@@ -150,7 +150,7 @@ def gm601_append_only(reg: Registry, ctx: Context) -> Iterable[Finding]:
 # -- GM602 -------------------------------------------------------------------------------------
 def status_finding(acc: AccountRec, before: str | None, after: str, ref: str) -> Finding | None:
     """GM602 for one account whose status was ``before`` at the base (None: new) and is ``after``."""
-    if transition_allowed(before, after) or acc.record is None:
+    if transition_allowed(before, after, registered(acc)) or acc.record is None:
         return None
     allowed = sorted(TRANSITIONS.get(before, frozenset()))
     nxt_zh = (f"{before} 之后只能变为 " + "、".join(f"“{_label(s)}”（{s}）" for s in allowed) if allowed

@@ -19,6 +19,7 @@ from govmedia.dialect.textfold import fold, skeleton
 from govmedia.dialect.urls import url_host
 from govmedia.findings.finding import Finding
 from govmedia.register.context import Context
+from govmedia.register.lifecycle import registered
 from govmedia.register.registry import AccountRec, Record, Registry
 from govmedia.rules import Links
 from govmedia.rules.lib.common import finding
@@ -69,7 +70,8 @@ def _handles(model: Account) -> Iterator[tuple[str, tuple[str | int, ...], str, 
     """Every handle that identifies ``model`` to a citizen: (group key, field path, value, what) — the
     platform id, the url, each alias (one namespace with the platform ids of the same platform: a 抖音号
     is typed where a Douyin id is) and the WeChat ``__biz`` (one namespace for the whole register)."""
-    yield f"id\0{model.platform}\0{model.platform_id}", ("platform_id",), model.platform_id, "账号 ID"
+    if model.platform_id is not None:  # an existing account may be recorded without either (GM108)
+        yield f"id\0{model.platform}\0{model.platform_id}", ("platform_id",), model.platform_id, "账号 ID"
     if model.url is not None:
         yield f"url\0{model.platform}\0{_url_key(model.url)}", ("url",), model.url, "网址"
     for i, alias in enumerate(model.aliases):
@@ -117,6 +119,9 @@ def gm102_one_per_platform(reg: Registry, ctx: Context) -> Iterator[Finding]:
     for (unit_id, platform), accs in groups.items():
         if len(accs) < 2:
             continue
+        # Accounts that all predate the register (存量登记) exist: a warning asks to merge them; a new one
+        # opened beside another is an error.
+        existing = all(registered(a) for a in accs)
         for acc in accs:
             assert acc.record is not None
             others = "、".join(_label(o) for o in accs if o is not acc)
@@ -124,10 +129,13 @@ def gm102_one_per_platform(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 "GM102", acc.record, ("platform",),
                 f"单位 {unit_id} 在平台 {platform} 上有多个在用账号（{_label(acc)}、{others}）：原则上一个"
                 "单位在同一平台"
-                "只开设一个账号，请整合账号，并对多余的账号提出注销关停申请（requests/<日期>-close/）。",
+                "只开设一个账号，请整合账号，并对多余的账号提出注销关停申请（requests/<日期>-close/）。"
+                + ("（均为存量登记的账号：请逐步整合。）" if existing else ""),
                 f"unit {unit_id} has several live accounts on {platform} ({acc.ref}, "
                 f"{', '.join(o.ref for o in accs if o is not acc)}): one account per unit per platform; "
-                "merge them and file a close request for the others.")
+                "merge them and file a close request for the others."
+                + (" (All were opened before the register: merge them in time.)" if existing else ""),
+                severity="warning" if existing else None)
 
 
 def gm103_same_name(reg: Registry, ctx: Context) -> Iterator[Finding]:
@@ -261,8 +269,8 @@ def gm104_verification_subject(reg: Registry, ctx: Context) -> Iterator[Finding]
     """GM104: the platform's verified subject (认证主体) must be the host unit's full name (第九条)."""
     for acc, rec in reg.valid_accounts():
         m = rec.model
-        if m.status not in PUBLISHED_STATUSES:
-            continue  # applying or rejected: not verified yet
+        if m.status not in PUBLISHED_STATUSES or m.verification is None:
+            continue  # applying or rejected: not verified yet; no verification block: GM108/GM109
         unit_name = reg.unit_name(acc.unit_id)
         subject = m.verification.subject
         if unit_name is None or subject == unit_name or fold(subject) == fold(unit_name):
@@ -298,7 +306,7 @@ def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 f"account {acc.ref}: platform '{m.platform}' is not in policies/governance.yaml: use one of "
                 f"{', '.join(platforms)}, or add the platform to governance.yaml first.")
             continue
-        if not id_regex(spec.id_pattern).fullmatch(m.platform_id):
+        if m.platform_id is not None and not id_regex(spec.id_pattern).fullmatch(m.platform_id):
             yield finding(
                 "GM107", rec, ("platform_id",),
                 f"账号 {_label(acc)} 的账号 ID “{m.platform_id}” 不符合{spec.label}的格式 {spec.id_pattern}"
@@ -306,6 +314,8 @@ def gm107_platform_format(reg: Registry, ctx: Context) -> Iterator[Finding]:
                 "账号主页复制正确的账号 ID。",
                 f"account {acc.ref}: platform_id '{m.platform_id}' does not fit {m.platform} "
                 f"({spec.id_pattern}): copy the id from the account's profile page.")
+        if m.url is None:
+            continue  # GM108/GM109 say whether it is needed
         host = url_host(m.url)
         if not host_fits(host, spec.url_hosts):
             hosts = "、".join(spec.url_hosts)

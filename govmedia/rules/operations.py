@@ -31,7 +31,7 @@ def gm401_agreement(reg: Registry, ctx: Context) -> Iterator[Finding]:
     for acc, rec in reg.valid_accounts():
         m = rec.model
         u = m.undertaking
-        if m.status not in LIVE_STATUSES or u.kind != "entrusted":
+        if u is None or m.status not in LIVE_STATUSES or u.kind != "entrusted":
             continue
         who_zh = f"账号 {acc.ref}「{m.name}」委托「{u.name}」承办"
         who_en = f"account {acc.ref} is run by the undertaking unit '{u.name}'"
@@ -83,7 +83,7 @@ def gm402_interaction(reg: Registry, ctx: Context) -> Iterator[Finding]:
              "private_messages": ("私信", "private messages")}
     for acc, rec in reg.valid_accounts():
         m = rec.model
-        if m.status not in OPEN_STATUSES:
+        if m.status not in OPEN_STATUSES or m.interaction is None:  # a missing block is GM108/GM109
             continue
         off = [k for k in names if not getattr(m.interaction, k)]
         if not off:
@@ -105,6 +105,8 @@ def gm403_update_cycle(reg: Registry, ctx: Context) -> Iterator[Finding]:
     limit = reg.governance.model.max_update_cycle_days
     for acc, rec in reg.valid_accounts():
         m = rec.model
+        if m.operations is None:
+            continue
         days = m.operations.update_cycle_days
         if m.status not in LIVE_STATUSES or days <= limit:
             continue
@@ -136,7 +138,7 @@ def gm404_responsible(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM404: a live account names an overall responsible person, column responsibles and a backup (A/B)."""
     for acc, rec in reg.valid_accounts():
         m = rec.model
-        if m.status not in LIVE_STATUSES:
+        if m.status not in LIVE_STATUSES or m.operations is None:
             continue
         r = m.operations.responsible
         who = f"账号 {acc.ref}「{m.name}」"
@@ -228,13 +230,14 @@ def _uscc(record: Record[Any], loc: tuple[str, ...], code: str, whose_zh: str,
 def gm406_uscc(reg: Registry, ctx: Context) -> Iterator[Finding]:
     """GM406: unit.uscc and undertaking.uscc: malformed is an error, a check-digit mismatch a warning."""
     for unit in reg.units.values():
-        if unit.record is not None:
+        if unit.record is not None and unit.record.model.uscc is not None:
             u = unit.record.model
+            assert u.uscc is not None
             yield from _uscc(unit.record, ("uscc",), u.uscc, f"单位 {unit.unit_id}（{u.name}）",
                              f"unit {unit.unit_id}")
     for acc, rec in reg.valid_accounts():
         und = rec.model.undertaking
-        if und.uscc is not None:
+        if und is not None and und.uscc is not None:
             yield from _uscc(rec, ("undertaking", "uscc"), und.uscc,
                              f"账号 {acc.ref} 的承办单位「{und.name}」",
                              f"account {acc.ref}: undertaking unit '{und.name}'")

@@ -72,7 +72,7 @@ Login = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length
 HttpsUrl = Annotated[str, Field(pattern="^https://[^\\s<>\"'`]+$", max_length=500)]
 Uscc = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_single_line)]
 
-ACTIONS = ("open", "change", "exit", "close")
+ACTIONS = ("open", "change", "exit", "close", "register")
 
 
 def public(**extra: Any) -> dict[str, Any]:

@@ -60,6 +60,9 @@ class Chains(Strict):
     change: list[Key] = Field(min_length=1)
     exit: list[Key] = Field(min_length=1)
     close: list[Key] = Field(min_length=1)
+    # 存量登记: recording an account that predates the register (opened, closed or exited before it)
+    # (the attribute is ``register_``: ``register`` is a method of every pydantic model; use Governance.chain)
+    register_: list[Key] = Field(default_factory=lambda: ["district_office"], min_length=1, alias="register")
     # A change to governance.yaml or to a unit's reviewers, signers or identity is itself a request
     # (policies/requests/<date>-policy/) with this chain; without it, the change chain's.
     policy: list[Key] | None = Field(default=None, min_length=1)
@@ -70,6 +73,19 @@ class Platform(Strict):
     id_pattern: Regex
     url_hosts: list[Host] = Field(min_length=1)
     app_like: bool = False  # apps and mini programs need ICP filing and MLPS level (第五条, 第十七条)
+    # false: the platform has no stable profile address (a WeChat official account): url may be left out
+    url_required: bool = True
+    # other names the platform goes by in ledgers and notices (微信订阅号, 新浪微博 …), for govmedia import
+    ledger_names: list[ShortLine] = Field(default_factory=list)
+
+
+class Ledger(Strict):
+    """The words of real ledgers, for ``govmedia import``: a district adds its own here, without code."""
+
+    # column key (docs/ledger.md lists them) -> other headers meaning that column
+    headers: dict[Key, list[ShortLine]] = Field(default_factory=dict)
+    # headers of columns that are read past on purpose (remarks, monitoring figures)
+    ignored: list[ShortLine] = Field(default_factory=list)
 
 
 class Content(Strict):
@@ -83,7 +99,7 @@ class SiteInfo(Strict):
     url: HttpsUrl | None = None  # the public address: absolute sitemap, canonical and feed links
     organiser: ShortLine | None = None  # 主办单位 of the site, in the footer
     phone: ShortLine | None = None  # the office's contact phone
-    email: Annotated[str, Field(pattern=r"^[^@\s<>\"'`]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$", max_length=120)] | None = None
+    email: Annotated[str, Field(pattern="^[^@\\s<>\"'`]+@[A-Za-z0-9.-]+\\.[A-Za-z]{2,}$", max_length=120)] | None = None
     icp: ShortLine | None = None  # ICP 备案号, e.g. 陕ICP备12345678号
     police: ShortLine | None = None  # 公网安备号, e.g. 陕公网安备 61020202000001号
     logo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+\.png$", max_length=200)] | None = None  # PNG, from the root
@@ -100,6 +116,7 @@ class Governance(Strict):
     agreement_warning_days: int = Field(default=30, ge=0, le=3650)
     platforms: dict[Key, Platform] = Field(min_length=1)
     content: Content = Field(default_factory=Content)
+    ledger: Ledger = Field(default_factory=Ledger)
     site: SiteInfo = Field(default_factory=SiteInfo)
     unit_head_stage: Key = "unit_head"
     # login on the code host -> the name and title written into the approval files that `govmedia bot`
@@ -111,8 +128,8 @@ class Governance(Strict):
 
     @model_validator(mode="after")
     def _chains_name_stages(self) -> Governance:
-        for action in ("open", "change", "exit", "close", "policy"):
-            chain: list[str] = getattr(self.chains, action) or []
+        for action in ("open", "change", "exit", "close", "policy", "register"):
+            chain: list[str] = getattr(self.chains, "register_" if action == "register" else action) or []
             for stage in chain:
                 if stage not in self.stages:
                     raise problem("chains", f"审核链 chains.{action} 中的环节 “{stage}” 未在 stages 中定义：请先在 stages 中添加它或改正拼写",
@@ -125,7 +142,7 @@ class Governance(Strict):
     def chain(self, action: str) -> list[str]:
         if action == "policy":
             return self.chains.policy or self.chains.change
-        chain: list[str] = getattr(self.chains, action)
+        chain: list[str] = getattr(self.chains, "register_" if action == "register" else action)
         return chain
 
     def may_share_approver(self, a: str, b: str) -> bool:

@@ -9,7 +9,9 @@ from pydantic import Field, model_validator
 
 from govmedia.schemas.common import IsoDate, Line, Login, Person, ShortLine, Strict, Text, problem
 
-Action = Literal["open", "change", "exit", "close", "policy"]
+Action = Literal["open", "change", "exit", "close", "policy", "register"]
+# What a registration (存量登记) may record: an account that predates the register, running or ended.
+RecordedStatus = Literal["active", "closed", "exited"]
 DIGEST_PATTERN = r"^sha256:[0-9a-f]{64}$"  # govmedia/register/digest.py
 _DIGEST = re.compile(DIGEST_PATTERN)
 _POLICY_FILE = re.compile(r"^(policies/governance\.yaml|accounts/[a-z0-9]+(-[a-z0-9]+)*/unit\.yaml)$")
@@ -42,9 +44,13 @@ class Request(Strict):
     reason: Text | None = None
     changes: dict[str, Any] | None = None
     basis_document: BasisDocument | None = None
+    # register only: the state the account is recorded in, and the day it was closed or left supervision
+    recorded_status: RecordedStatus | None = None
+    ended_on: IsoDate | None = None
 
     @model_validator(mode="after")
     def _fields_for_action(self) -> Request:
+        self._register_fields()
         if self.action != "open" and not self.reason:
             raise problem("action", f"{self.action} 申请必须填写 reason（申请理由）（第八条）",
                           f"reason is required for a {self.action} request (article 8)")
@@ -70,6 +76,19 @@ class Request(Strict):
             raise problem("action", "退出监管申请必须附 basis_document（机构编制批复文件）（第八条（二））",
                           "basis_document (the staffing approval) is required for an exit request (article 8(2))")
         return self
+
+    def _register_fields(self) -> None:
+        if self.action == "register":
+            if self.recorded_status is None:
+                raise problem("action", "存量登记申请（register）必须填写 recorded_status（登记时账号的状态：active、closed 或 exited）",
+                              "recorded_status (active, closed or exited) is required for a register request")
+            if self.ended_on is not None and self.recorded_status == "active":
+                raise problem("ended_on", "只有已注销关停（closed）或已退出监管（exited）的账号才有 ended_on：请删除",
+                              "ended_on is only for an account recorded as closed or exited")
+        elif self.recorded_status is not None or self.ended_on is not None:
+            raise problem("recorded_status" if self.recorded_status is not None else "ended_on",
+                          "只有存量登记申请（register）可以有 recorded_status 和 ended_on：请删除",
+                          "recorded_status and ended_on are only allowed in a register request")
 
 
 class ReviewRef(Strict):

@@ -73,7 +73,9 @@ def _ext_link(url: str, text: str | None = None) -> str:
 def _url_cell(a: PubAccount) -> str:
     """The account's profile link, or its platform id where the platform has no stable profile URL."""
     url = a.values.get("url")
-    return _ext_link(url) if url else f"<code>{esc(a['platform_id'])}</code>"
+    if url:
+        return _ext_link(url)
+    return f"<code>{esc(a['platform_id'])}</code>" if a.values.get("platform_id") else "—"
 
 
 def _table(caption: str, head: Iterable[str], rows: Iterable[str], table_id: str = "") -> str:
@@ -217,10 +219,10 @@ def _unit_body(pub: Public, unit_id: str, accounts: list[PubAccount], qrs: dict[
 <h2>{esc(a["name"])} <small>{esc(a.platform_label)}</small></h2>
 <div class="gm-account-body"><dl>
 <dt>状态</dt><dd>{_status_badge(a)}</dd>
-<dt>平台账号 ID</dt><dd><code>{esc(a["platform_id"])}</code></dd>
+<dt>平台账号 ID</dt><dd><code>{esc(a["platform_id"] or "—")}</code></dd>
 {_handles(a)}<dt>链接</dt><dd>{_url_cell(a)}</dd>
 <dt>开设日期</dt><dd>{esc(a["opened_on"] or "—")}</dd>
-<dt>功能定位</dt><dd>{esc(a["positioning"])}</dd>
+<dt>功能定位</dt><dd>{esc(a["positioning"] or "—")}</dd>
 </dl>{figure}</div>
 </section>""")
     accounts_html = "\n".join(sections) if sections else "<p>本单位暂无已备案的政务新媒体账号。</p>"

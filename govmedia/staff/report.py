@@ -14,9 +14,10 @@ from datetime import date
 from typing import Any
 
 from govmedia.findings.finding import Finding, Lang
-from govmedia.register.lifecycle import ACTION_LABELS, STATUS_LABELS, request_state
+from govmedia.register.lifecycle import ACTION_LABELS, STATUS_LABELS, registered, request_state
 from govmedia.register.registry import Registry
-from govmedia.schemas.account import LIVE_STATUSES, STATUSES
+from govmedia.rules.dossier import ACCOUNT_FIELDS, UNIT_FIELDS, missing_account_fields, missing_unit_fields
+from govmedia.schemas.account import LIVE_STATUSES, OPEN_STATUSES, STATUSES
 
 _PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
 
@@ -96,6 +97,8 @@ def _agreements(reg: Registry, today: date) -> list[dict[str, Any]]:
     out = []
     for acc, rec in reg.valid_accounts():
         m = rec.model
+        if m.undertaking is None:
+            continue
         a = m.undertaking.agreement
         if m.status not in LIVE_STATUSES or m.undertaking.kind != "entrusted" or a is None:
             continue
@@ -155,6 +158,34 @@ def _activity(reg: Registry, period: Period) -> dict[str, int]:
             "decisions_approved": decided["approved"], "decisions_rejected": decided["rejected"]}
 
 
+def _to_complete(reg: Registry) -> list[dict[str, Any]]:
+    """Per unit, the existing accounts (存量登记) and the unit itself with dossier fields still missing:
+    what GM108 warns of, from the rule's own lists of fields."""
+    gov = reg.governance.model if reg.governance else None
+    by_unit: dict[str, list[dict[str, Any]]] = {}
+    for acc, rec in reg.valid_accounts():
+        if not registered(acc) or rec.model.status not in OPEN_STATUSES:
+            continue
+        missing = missing_account_fields(rec.model, gov)
+        if missing:
+            by_unit.setdefault(acc.unit_id, []).append({"account": acc.ref, "name": rec.model.name, "missing": missing})
+    out = []
+    for unit_id in sorted(set(by_unit) | {u for u, rec in reg.units.items() if rec.record is not None}):
+        unit = reg.units.get(unit_id)
+        model = unit.record.model if unit is not None and unit.record is not None else None
+        items = by_unit.get(unit_id, [])
+        unit_missing = missing_unit_fields(model) if model is not None and (items or _only_existing(reg, unit_id)) else []
+        if items or unit_missing:
+            out.append({"unit_id": unit_id, "unit": model.name if model else unit_id, "unit_missing": unit_missing,
+                        "accounts": items})
+    return out
+
+
+def _only_existing(reg: Registry, unit_id: str) -> bool:
+    accs = [a for a in reg.accounts.values() if a.unit_id == unit_id]
+    return bool(accs) and all(registered(a) for a in accs)
+
+
 def build(reg: Registry, findings: list[Finding], today: date, period: Period,
           lang: Lang = "zh") -> dict[str, Any]:
     """Everything the report says, as plain data (also the JSON format)."""
@@ -170,6 +201,7 @@ def build(reg: Registry, findings: list[Finding], today: date, period: Period,
         "agreements_expiring": _agreements(reg, today),
         "agreement_warning_days": reg.governance.model.agreement_warning_days if reg.governance else 30,
         "announcements_ending": _announcements(reg, period),
+        "to_complete": _to_complete(reg),
         "findings": {
             "errors": errors,
             "warnings": len(findings) - errors,
@@ -224,6 +256,9 @@ _T = {
     "s5": ("五、检查发现的问题", "5. Current findings"),
     "findings": ("当前共有错误 {e} 个、警告 {w} 个。", "{e} errors and {w} warnings."),
     "finding_head": (["文件", "行", "规则", "级别", "说明"], ["file", "line", "rule", "severity", "message"]),
+    "s6": ("六、存量账号待补全的档案（按单位，GM108）", "6. Existing accounts' dossiers to complete, per unit (GM108)"),
+    "complete_head": (["主办单位", "账号", "名称", "待补全"], ["host unit", "account", "name", "to complete"]),
+    "unit_itself": ("（单位本身）", "(the unit itself)"),
 }
 _KIND = {"opening": ("开通", "opening"), "change": ("变更", "change"), "exit": ("退出监管", "exit"),
          "close": ("注销关停", "closure")}
@@ -281,5 +316,22 @@ def markdown(data: dict[str, Any], lang: Lang = "zh") -> str:
     if f["items"]:
         lines += _table(_t("finding_head", lang), [
             [x["path"], x["line"], x["code"], _SEVERITY[x["severity"]][i], x["message"]] for x in f["items"]])
+    lines += _complete_section(data["to_complete"], lang)
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _complete_section(units: list[dict[str, Any]], lang: Lang) -> list[str]:
+    i = 0 if lang == "zh" else 1
+    lines = [f"## {_t('s6', lang)}", ""]
+    if not units:
+        return [*lines, _t("none", lang), ""]
+    sep = "、" if lang == "zh" else ", "
+    rows: list[list[object]] = []
+    for u in units:
+        if u["unit_missing"]:
+            rows.append([u["unit"], u["unit_id"], _t("unit_itself", lang),
+                         sep.join(UNIT_FIELDS[f][i] for f in u["unit_missing"])])
+        rows += [[u["unit"], a["account"], a["name"], sep.join(ACCOUNT_FIELDS[f][i] for f in a["missing"])]
+                 for a in u["accounts"]]
+    return [*lines, *_table(_t("complete_head", lang), rows)]
 

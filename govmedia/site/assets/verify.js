@@ -41,14 +41,16 @@
     try { path = decodeURIComponent(path); } catch (e) { /* keep as is */ }
     return { host: bareHost(u.hostname), path: path, params: u.searchParams };
   }
-  function same(a, b, ci) { return ci ? a.toLowerCase() === b.toLowerCase() : a === b; }
+  function same(a, b, ci) {  // b: a registered value, absent for an existing account recorded without it
+    return b != null && (ci ? a.toLowerCase() === b.toLowerCase() : a === b);
+  }
   function platformOf(key) { return data.platforms[key] || { label: key, hosts: [], case_insensitive: false, howto: data.generic_howto }; }
   function onPlatform(p, host) {
     return p.hosts.some(function (h) { h = bareHost(h); return host === h || host.slice(-(h.length + 1)) === "." + h; });
   }
   function holds(a, value) {  // the account's platform id or one of its public handles
     var ci = platformOf(a.platform).case_insensitive;
-    return same(value, a.platform_id, ci) || a.aliases.some(function (x) { return same(value, x, ci); });
+    return same(value, a.platform_id, ci) || (a.aliases || []).some(function (x) { return same(value, x, ci); });
   }
   function lev(a, b) {
     a = Array.from(a); b = Array.from(b);
@@ -130,7 +132,12 @@
     });
     if (units.length) return { verdict: "unit", units: units };
     var named = data.accounts.filter(function (a) { return plain(a.name) === p; });
-    if (named.length) return { verdict: "name-only", hits: named };
+    // A name never confirms an official account; a name held only by accounts no longer official (an existing
+    // account registered closed, perhaps without id or url) can only say so.
+    if (named.length) {
+      return named.some(function (a) { return a.official; }) ? { verdict: "name-only", hits: named }
+        : { verdict: "former", hits: named };
+    }
     var kin = data.accounts.filter(function (a) {
       if (a.skel === k || (/^[a-z]+$/.test(p) && p.length >= 4 && a.py === p)) return true;
       var n = Array.from(k).length, m = Array.from(a.skel).length;
@@ -172,7 +179,7 @@
     var dl = el("dl"), p = platformOf(a.platform);
     var state = a.status_label + (a.official ? "" : "（已不再是官方账号" + (a.left_on ? "，自 " + a.left_on + " 起" : "") + "）");
     [["主办单位", a.unit_name], ["平台", p.label], ["平台账号 ID", a.platform_id],
-     ["其他账号标识", a.aliases.join("、")], ["状态", state], ["链接", a.url]]
+     ["其他账号标识", (a.aliases || []).join("、")], ["状态", state], ["链接", a.url]]
       .forEach(function (row) {
         if (!row[1]) return;
         dl.appendChild(el("dt", "", row[0]));
@@ -232,7 +239,7 @@
       c.appendChild(t);
       var list = el("ul");
       data.accounts.filter(function (a) { return a.unit_id === u.unit_id; }).forEach(function (a) {
-        list.appendChild(el("li", "", a.name + "（" + platformOf(a.platform).label + "，" + a.platform_id + "，" +
+        list.appendChild(el("li", "", a.name + "（" + platformOf(a.platform).label + "，" + (a.platform_id || "—") + "，" +
           a.status_label + (a.official ? "" : "，已不再是官方账号") + "）"));
       });
       c.appendChild(list);

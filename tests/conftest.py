@@ -72,39 +72,3 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run_check(root: Path, today: date = BASE_TODAY, base: str | None = None) -> list[Finding]:
     _, findings = check(Context(root=root, today=today, base=base))
     return list(findings)
-
-# Known failures after this session's parallel merge (each branch passed alone; together these disagree:
-# the detector's new term-list format against the incremental and sharded memo tests, the new account
-# fields against the JSON Schema and ledger round-trip tests, the new rule codes against
-# docs/policy-coverage.md, a demo alias shared by two accounts in test_rules). They are reported as xfail,
-# not hidden; the next session fixes them and empties this list.
-KNOWN_FAILING = frozenset({
-    "tests/test_incremental.py::test_cached_equals_fresh[banned-terms-list]",
-    "tests/test_incremental.py::test_cached_equals_fresh[banned-terms-list-then-account-edit]",
-    "tests/test_incremental.py::test_the_incremental_path_is_exercised[banned-terms-list]",
-    "tests/test_incremental.py::test_the_incremental_path_is_exercised[banned-terms-list-then-account-edit]",
-    "tests/test_incremental.py::test_a_stale_engine_is_caught[banned-terms-list]",
-    "tests/test_incremental.py::test_a_stale_engine_is_caught[banned-terms-list-then-account-edit]",
-    "tests/test_incremental.py::test_current_clean_memo_follows_the_term_list",
-    "tests/test_json_schemas.py::test_every_schema_passes_the_metaschema_check",
-    "tests/test_json_schemas.py::test_shipped_register_is_valid_under_the_published_schemas",
-    "tests/test_json_schemas.py::test_demo_register_is_valid_under_the_published_schemas",
-    "tests/test_json_schemas.py::test_ajv_compiles_every_schema_and_accepts_both_registers",
-    "tests/test_ledger.py::test_round_trip[xlsx]",
-    "tests/test_ledger.py::test_round_trip[csv]",
-    "tests/test_ledger.py::test_round_trip[json]",
-    "tests/test_policy_coverage.py::test_every_rule_code_is_named",
-    "tests/test_policy_coverage.py::test_codes_cite_articles_in_the_doc",
-    "tests/test_rules.py::test_one_violation_of_each_rule",
-    "tests/test_sharded.py::test_sharded_equals_one_process[banned-terms-list]",
-    "tests/test_sharded.py::test_sharded_equals_one_process[banned-terms-list-then-account-edit]",
-    "tests/test_sharded.py::test_texts_no_unit_owns_are_scanned_once_in_shares[1]",
-    "tests/test_sharded.py::test_texts_no_unit_owns_are_scanned_once_in_shares[2]",
-    "tests/test_sharded.py::test_texts_no_unit_owns_are_scanned_once_in_shares[3]",
-})
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.nodeid in KNOWN_FAILING:
-            item.add_marker(pytest.mark.xfail(reason="known failure after the parallel merge", strict=False))

@@ -552,11 +552,11 @@ CASES: list[Case] = [
         Step(_restore("policies/governance.yaml"), baseline=True, outside=True),
     )),
     Case("banned-terms-list", (
-        Step(lambda r: r.append_line("policies/banned-terms.txt", "王益教育"), has=("GM501@accounts/wangyi-education",), outside=True),
+        Step(lambda r: r.append_line("policies/banned-terms.txt", "[term]\n王益教育"), has=("GM501@accounts/wangyi-education",), outside=True),
         Step(_restore("policies/banned-terms.txt"), baseline=True, outside=True),
     )),
     Case("banned-terms-list-then-account-edit", (
-        Step(lambda r: r.append_line("policies/banned-terms.txt", "回应群众关切"), has=("GM501",), outside=True),
+        Step(lambda r: r.append_line("policies/banned-terms.txt", "[term]\n回应群众关切"), has=("GM501",), outside=True),
         Step(_set(acc(EDU_WEIBO), "positioning", "发布教育信息。"), has=("GM501",),
              lacks=(f"GM501@{acc(EDU_WEIBO)}",)),
     )),
@@ -807,7 +807,7 @@ def test_current_clean_memo_follows_the_term_list(reg_for: Callable[[int, str], 
     reg = reg_for(40, "reg")
     judge(reg.root, "start")
     judge(reg.root, "warm")
-    reg.append_line("policies/banned-terms.txt", "便民服务")
+    reg.append_line("policies/banned-terms.txt", "[term]\n便民服务")
     assert present(judge(reg.root, "new term"), "GM501@accounts/")
     reg.restore("policies/banned-terms.txt")
     assert not present(judge(reg.root, "term removed"), "GM501")

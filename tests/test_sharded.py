@@ -159,7 +159,7 @@ def _hostile_texts(reg: Reg) -> None:
         rel = str(path.relative_to(reg.root))
         reg.write(rel, reg.read(rel) + ["\n更多优惠请访问365bet。\n", "\n详见 http://ads.example.com/win 。\n",
                                          "\n联系人手机 13912345678。\n", "\n<script>alert(1)</script>\n"][i])
-    reg.write("policies/extra.md", "# 附则\n\n联系邮箱 someone@example.com，澳門葡京博彩。\n")
+    reg.write("policies/extra.md", "# 附则\n\n有事请找张三 zhangsan1988@example.com，澳門葡京博彩。\n")
 
 
 @pytest.mark.parametrize("jobs", ["1", "2", "3"])

@@ -8,9 +8,6 @@
 - no private name (``_name``) of one module is used by another;
 - no function over 100 lines, no module over 600 lines;
 - no reference to a document that is not in the repository.
-
-The ``PENDING`` allowlists name files that other work is rewriting right now (the staff tools behind
-``govmedia new`` and the ledger importer): they must shrink to empty. Nothing else may be added to them.
 """
 
 from __future__ import annotations
@@ -39,14 +36,6 @@ DEFERRED = {
         "light install: the site's modules need the site extra, and `govmedia --help` imports every command",
 }
 
-# PENDING: the staff tools (engineer "staff": forms, scaffold, new) and the ledger importer (engineer
-# "ledger": importer, ledger) are being rewritten to validate through the engine; these entries are theirs
-# and must shrink to empty. Do not add to them.
-PENDING_CLI_IMPORTS: set[str] = set()
-PENDING_DEFERRED: set[tuple[str, str]] = set()
-PENDING_PRIVATE: set[tuple[str, str]] = set()
-PENDING_LONG: set[str] = set()
-PENDING_REFERENCES: set[str] = set()
 
 # Documents that live outside the repository: the code carries their design in docs/ instead.
 FOREIGN_REFERENCE = re.compile(r"\bSPEC\b|§|ARTICLES\.md|\bissue \d+|\.\./shared/")
@@ -197,7 +186,7 @@ def test_imports_follow_the_layers() -> None:
                 wrong.append(f"{name} -> {imp.target}: a module outside the layers")
             elif imp.target.split(".")[1:2] == ["site"] and name.split(".")[1:2] not in (["site"], ["commands"]):
                 wrong.append(f"{name}:{imp.line} -> {imp.target}: only commands/ read the site")
-            elif there > here and not (name in PENDING_CLI_IMPORTS and imp.target == "govmedia.cli"):
+            elif there > here:
                 wrong.append(f"{name}:{imp.line} -> {imp.target}: against the layer order")
     assert wrong == []
 
@@ -205,7 +194,6 @@ def test_imports_follow_the_layers() -> None:
 def test_no_library_module_imports_the_cli_or_a_command() -> None:
     wrong = [f"{name}:{imp.line} -> {imp.target}" for name, module in MODULES.items()
              if name != "govmedia.cli" and not name.startswith(("govmedia.commands", "govmedia.__main__"))
-             and name not in PENDING_CLI_IMPORTS
              for imp in module.imports if imp.target == "govmedia.cli" or imp.target.startswith("govmedia.commands")]
     assert wrong == []
 
@@ -213,7 +201,7 @@ def test_no_library_module_imports_the_cli_or_a_command() -> None:
 def test_function_level_imports_are_listed_with_their_reason() -> None:
     deferred = {(name, imp.target) for name, module in MODULES.items() for imp in module.imports
                 if imp.deferred and not imp.typing_only}
-    assert deferred - DEFERRED.keys() - PENDING_DEFERRED == set()
+    assert deferred - DEFERRED.keys() == set()
     assert DEFERRED.keys() <= deferred  # a listed one that is gone: remove it from the list
 
 
@@ -233,7 +221,7 @@ def _private_uses(module: Module) -> Iterator[str]:
 
 
 def test_no_private_name_is_used_across_modules() -> None:
-    wrong = sorted({(name, use) for name, module in MODULES.items() for use in _private_uses(module)} - PENDING_PRIVATE)
+    wrong = sorted({(name, use) for name, module in MODULES.items() for use in _private_uses(module)})
     assert wrong == []
 
 
@@ -247,27 +235,13 @@ def _functions(node: ast.AST, prefix: str) -> Iterator[tuple[str, int]]:
 
 
 def test_small_units() -> None:
-    long = [f"{name}: {lines} lines" for name, module in MODULES.items() if (lines := module.lines) > MAX_MODULE_LINES
-            and name not in PENDING_LONG]
+    long = [f"{name}: {lines} lines" for name, module in MODULES.items() if (lines := module.lines) > MAX_MODULE_LINES]
     long += [f"{fn}: {lines} lines" for name, module in MODULES.items() for fn, lines in _functions(module.tree, name)
-             if lines > MAX_FUNCTION_LINES and fn not in PENDING_LONG]
+             if lines > MAX_FUNCTION_LINES]
     assert long == []
 
 
-def test_the_pending_lists_hold_only_what_is_still_pending() -> None:
-    """An entry that no longer applies must be removed, so that the lists only shrink."""
-    sizes = {name: module.lines for name, module in MODULES.items()}
-    sizes.update((fn, lines) for name, module in MODULES.items() for fn, lines in _functions(module.tree, name))
-    assert [n for n in PENDING_LONG if sizes.get(n, 0) <= (MAX_MODULE_LINES if n in MODULES else MAX_FUNCTION_LINES)] == []
-    deferred = {(name, imp.target) for name, module in MODULES.items() for imp in module.imports if imp.deferred}
-    assert PENDING_DEFERRED - deferred == set()
-    private = {(name, use) for name, module in MODULES.items() for use in _private_uses(module)}
-    assert PENDING_PRIVATE - private == set()
-    cli_users = {name for name, module in MODULES.items() for imp in module.imports if imp.target == "govmedia.cli"}
-    assert PENDING_CLI_IMPORTS - cli_users == set()
-
-
-@pytest.mark.parametrize("name", sorted(n for n in MODULES if n not in PENDING_REFERENCES))
+@pytest.mark.parametrize("name", sorted(MODULES))
 def test_no_reference_to_documents_outside_the_repository(name: str) -> None:
     text = MODULES[name].path.read_text(encoding="utf-8")
     hits = [f"{no}: {line.strip()}" for no, line in enumerate(text.splitlines(), 1) if FOREIGN_REFERENCE.search(line)]

@@ -25,10 +25,6 @@ from govmedia.staff.demo import dump
 from govmedia.staff.fields import Env, Values
 from govmedia.staff.forms import ACTIONS, ANNOUNCEMENT_KINDS, FORMS, find_request
 
-# The importer still imports its own answer checks from here, until it checks its rows through the candidate
-# register as ``govmedia new`` does (then delete importer_checks.py and this line).
-from govmedia.staff.importer_checks import ID_RE, explain, platform_problems, uscc_problem
-
 
 @dataclass
 class Files:
@@ -241,5 +237,5 @@ def pending_action(env: Env, values: Values) -> str | None:
     return req.action if req else None
 
 
-__all__ = ["ACTIONS", "ID_RE", "Files", "account_after", "announcement_text", "build_changes", "explain", "files_of",
-           "platform_problems", "render", "set_status", "uscc_problem"]
+__all__ = ["ACTIONS", "Files", "account_after", "announcement_text", "build_changes", "files_of", "render",
+           "set_status"]

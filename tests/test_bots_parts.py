@@ -14,10 +14,9 @@ from typing import Any
 import pytest
 import yaml
 
-from govmedia.bots import answers, issueform, review
+from govmedia.bots import issueform, review
 from govmedia.bots.gitwork import GitError, write_files
 from govmedia.cli import main
-from govmedia.schemas.request import Request
 from govmedia.staff import forms
 
 from . import botkit
@@ -76,31 +75,45 @@ def test_request_forms_become_requests(remote: Remote, tmp_path: Path, capsys: p
     check_ok(remote, tmp_path, branch)
 
 
-def test_register_form_waits_for_the_register_action(remote: Remote, tmp_path: Path,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    """The 存量登记 form is parsed like the others; until the request model knows `register` the bot says
-    so and writes nothing (once it does, the form's answers go through the account form)."""
-    forms = issueform.load_forms(REPO)
-    assert {f.action for f in forms} == {"open", "change", "exit", "close", "register"}
-    answers = {"unit": "铜川市王益区教育局", "platform": "抖音", "opened-on": "2021-03-01"}
-    said = run_issue(remote, tmp_path, botkit.issue_event("5-register.yml", "存量登记", answers), capsys)
-    if "register" not in str(Request.model_fields["action"].annotation):
-        assert "还不能办理存量登记" in said
-    else:  # the form is read, and what the answers lack is asked for by its labels
-        assert "「账号ID / 原始ID」" in said and "「账号主页网址」" in said
+@pytest.mark.parametrize(("answers", "recorded"), [
+    ({"recorded-status": "正常运行", "opened-on": "2021-03-01", "platform-id": "MS4wLjABAAAAwangyieduDouyinAcct2021",
+      "url": "https://www.douyin.com/user/MS4wLjABAAAAwangyieduDouyinAcct2021", "reason": "王政办函〔2021〕8号同意开设"}, "active"),
+    ({"recorded-status": "已注销关停", "ended-on": "2024-01-31"}, "closed"),
+])
+def test_register_form_records_an_existing_account(remote: Remote, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   answers: dict[str, str], recorded: str) -> None:
+    """The 存量登记 form goes through the account form of `govmedia new` with action register: the request
+    records the state the account is in, nothing of the dossier is invented, and the branch passes the check
+    (what is still to complete is a warning, not a refusal)."""
+    assert {f.action for f in issueform.load_forms(REPO)} == {"open", "change", "exit", "close", "register"}
+    given = {"unit": "铜川市王益区教育局", "platform": "抖音", "name": "王益教育", **answers, **STAFF}
+    said = run_issue(remote, tmp_path, botkit.issue_event("5-register.yml", "存量登记", given), capsys)
+    assert "检查通过" in said, said
+    branch = "govmedia-bot/issue-51"
+    base = "accounts/wangyi-education/douyin"
+    request_path = f"{base}/requests/2026-12-05-register/request.yaml"
+    assert remote.files(branch) - remote.files("main") == {f"{base}/account.yaml", request_path}
+    request = yaml.safe_load(remote.show(branch, request_path))
+    assert request["action"] == "register" and request["recorded_status"] == recorded
+    assert request.get("ended_on") == answers.get("ended-on")
+    account = yaml.safe_load(remote.show(branch, f"{base}/account.yaml"))
+    assert account["status"] == "applying" and account.get("opened_on") == answers.get("opened-on")
+    assert not {"verification", "undertaking", "interaction", "operations"} & account.keys()
+    check_ok(remote, tmp_path, branch)
+
+
+def test_register_form_asks_for_what_it_lacks(remote: Remote, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Without the state the account is in, or with a day it ended that is no date: the answers' labels say
+    what to fix."""
+    given = {"unit": "铜川市王益区教育局", "platform": "抖音", "name": "王益教育", "recorded-status": "已注销关停",
+             "ended-on": "去年", **STAFF}
+    said = run_issue(remote, tmp_path, botkit.issue_event("5-register.yml", "存量登记", given), capsys)
+    assert "「已注销关停或已退出监管的：哪一天」" in said
+    given.pop("recorded-status")
+    said = run_issue(remote, tmp_path, botkit.issue_event("5-register.yml", "存量登记", given), capsys)
+    assert "「账号现在的状态」" in said
     assert remote.branches() == {"main"}
-
-
-def test_register_files_from_the_opening_files() -> None:
-    """What a 存量登记 adds to the opening files: the register folder and action, the recorded state."""
-    files = {"accounts/u/a/account.yaml": "name: x\nstatus: applying\n",
-             "accounts/u/a/requests/2026-12-05-open/request.yaml": "action: open\nsubmitted_on: '2026-12-05'\n"}
-    out = answers._as_register(files, {"opened-on": "2021-03-01", "recorded-status": "已注销关停",
-                                       "ended-on": "2024-01-31"})
-    request = yaml.safe_load(out["accounts/u/a/requests/2026-12-05-register/request.yaml"])
-    assert request == {"action": "register", "submitted_on": "2026-12-05", "recorded_status": "closed",
-                       "ended_on": "2024-01-31"}
-    assert yaml.safe_load(out["accounts/u/a/account.yaml"])["opened_on"] == "2021-03-01"
 
 
 def test_unknown_account_and_bad_change_lines_are_explained(remote: Remote, tmp_path: Path,

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from govmedia.cli import main
 from govmedia.register.loader import load
@@ -276,6 +277,24 @@ def test_exit_request_needs_basis_document(reg: Path, capsys: pytest.CaptureFixt
     assert errors(reg) == []
 
 
+def test_register_an_existing_account_from_flags(reg: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """存量登记 with the account form: the state it is in (required), the day it ended when known, no dossier
+    asked or invented; the candidate passes the check (what is to complete is a GM108 warning)."""
+    base = ["new", "account", "--yes", *T, "--unit", "huangbao-town", "--action", "register", "--platform", "xiaohongshu",
+            "--name", "黄堡发布", "--recorded-status", "closed", "--applicant-name", "赵文", "--applicant-title", "镇长"]
+    without_state = [a for a in base if a not in ("--recorded-status", "closed")]
+    assert main(without_state) == 2
+    assert "--recorded-status" in capsys.readouterr().err
+    assert main([*base, "--ended-on", "2023-06-30"]) == 0
+    folder = reg / "accounts/huangbao-town/xiaohongshu"
+    (request,) = folder.glob("requests/*-register/request.yaml")
+    doc = yaml.safe_load(request.read_text(encoding="utf-8"))
+    assert (doc["action"], doc["recorded_status"], doc["ended_on"]) == ("register", "closed", "2023-06-30")
+    account = yaml.safe_load((folder / "account.yaml").read_text(encoding="utf-8"))
+    assert not {"verification", "undertaking", "interaction", "operations", "url"} & account.keys()
+    assert errors(reg) == []
+
+
 def test_interactive_reasks_until_valid(
     reg: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -330,6 +349,7 @@ def test_interactive_subprocess(reg: Path) -> None:
         "\n".join(
             [
                 "wangyi-sports",
+                "",  # what is requested: the default, an opening
                 "douyin",
                 "",
                 "王益体育",

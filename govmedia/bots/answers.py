@@ -1,34 +1,23 @@
 """Issue-form answers -> register files, through the scaffolding of ``govmedia new`` (one code path).
 
 The forms of ``govmedia new`` (``govmedia/staff/forms.py``) are answered from the issue form instead of
-flags or prompts: each issue-form field id is the flag's name without ``--``. Every answer is checked by
-the same ``scaffold.check_answer`` and the files are built by the same ``scaffold.*_files`` as at a
-terminal, so a staff member sees the same messages either way.
-
-Thin on purpose: when the staff tooling offers one pure function from answers to files and findings,
-:func:`scaffold` becomes a call to it and nothing else here changes.
+flags or prompts: each issue-form field id is the flag's name without ``--``. The answers go through the
+same ``govmedia.staff.draft`` as at a terminal (parsed, files built, the candidate register judged by the
+rules), so a staff member sees the same messages either way. What is left here is the issue form's own
+shape: the change lines (``账号名称：…``) and the labels the messages name.
 """
 
 from __future__ import annotations
 
 import re
-import typing
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from govmedia.findings.message import Msg
-from govmedia.register.lifecycle import PENDING_STATUS
-from govmedia.schemas.request import Action
 from govmedia.staff import draft as dr
-from govmedia.staff import scaffold as sc
 from govmedia.staff.candidate import Checker
 from govmedia.staff.fields import Env
 
-# The register form's choice of the state an existing account is in -> recorded_status.
-RECORDED_STATUS = {"正常运行": "active", "已注销关停": "closed", "已退出监管": "exited",
-                   "active": "active", "closed": "closed", "exited": "exited"}
 # The words a staff member writes before "：" in a change form -> the account.yaml field.
 CHANGE_WORDS = {
     "账号名称": "name",
@@ -49,31 +38,6 @@ class Scaffolded:
     files: dict[str, str] = field(default_factory=dict)
     problems: list[Msg] = field(default_factory=list)
     account: str = ""  # unit-id/account-id the request is about, once known
-
-
-def _as_register(files: dict[str, str], answers: dict[str, str]) -> dict[str, str]:
-    """The opening files of :func:`_open` turned into a 存量登记: the request folder and action say
-    ``register`` with the state the account is in (and the day it ended), and the account carries the date
-    it was opened on its platform."""
-    out = {}
-    status = PENDING_STATUS.get("register", "applying")
-    opened_on, ended_on = answers.get("opened-on", "").strip(), answers.get("ended-on", "").strip()
-    recorded = RECORDED_STATUS.get(answers.get("recorded-status", "").strip(), "")
-    for rel, text in files.items():
-        if rel.endswith("/account.yaml"):
-            text = sc.set_status(text, status) + (f"opened_on: {_quoted(opened_on)}\n" if opened_on else "")
-        elif rel.endswith("/request.yaml"):
-            rel = re.sub(r"-open/request\.yaml$", "-register/request.yaml", rel)
-            text = text.replace("action: open", "action: register", 1)
-            text += f"recorded_status: {recorded}\n" if recorded else ""
-            text += f"ended_on: {_quoted(ended_on)}\n" if ended_on else ""
-        out[rel] = text
-    return out
-
-
-def _quoted(value: str) -> str:
-    """A form's answer as one YAML scalar (a string, whatever it holds)."""
-    return yaml.safe_dump(value, allow_unicode=True, default_style="'", width=1000).strip().removesuffix("...").strip()
 
 
 def _change_sets(text: str) -> tuple[list[str], list[Msg]]:
@@ -120,23 +84,15 @@ def _said(draft: dr.Draft, names: dict[str, str]) -> list[Msg]:
 def scaffold(env: Env, action: str, answers: dict[str, str], names: dict[str, str]) -> Scaffolded:
     """The files of the request ``action`` answered in ``answers``, or the problems to fix first: the staff
     tooling's own answers-to-files function (``govmedia.staff.draft``), judged by the rules."""
-    if action == "register" and "register" not in typing.get_args(Action):
-        return Scaffolded(problems=[Msg("这个名录版本还不能办理存量登记：请联系区政府办公室。",
-                                        "This version of the register cannot record existing accounts yet: "
-                                        "ask the district office.")])
     given: dict[str, Any] = {k.replace("-", "_"): v for k, v in answers.items() if v.strip()}
     out = Scaffolded()
     if "changes" in given:
         given["set"], out.problems = _change_sets(given.pop("changes"))
-    for extra in ("opened_on", "recorded_status", "ended_on"):  # the 存量登记 form's own answers
-        given.pop(extra, None)
-    draft = dr.draft_action("open" if action == "register" else action, given, env, Checker(env.registry, env.today))
+    draft = dr.draft_action(action, given, env, Checker(env.registry, env.today))
     out.problems += _said(draft, names)
     values = draft.values
     out.account = str(values.get("account") or f"{values.get('unit')}/{values.get('id')}")
     if out.problems or draft.files is None:
         return out
     out.files = dict(draft.files.texts)
-    if action == "register":
-        out.files = _as_register(out.files, answers)
     return out

@@ -89,11 +89,18 @@ def env_for(registry: Registry, today: Any, lang: str = "zh") -> Env | None:
 
 def asked(form: Form, f: Field, env: Env, values: Values) -> bool:
     """Whether the form asks ``f`` given the answers so far (its condition, and the action's own fields)."""
-    if f.per_action:
-        action = ACTIONS.get(str(values.get("action")))
-        if action is None or f.name not in action.asks:
-            return False
+    action = ACTIONS.get(str(values.get("action")))
+    if f.per_action and (action is None or f.name not in action.asks):
+        return False
+    if action is not None and f.name in action.skips:
+        return False
     return f.when is None or bool(f.when(env, values))
+
+
+def required(f: Field, values: Values) -> bool:
+    """Whether ``f`` must be answered: the field's own rule, unless the chosen action leaves it optional."""
+    action = ACTIONS.get(str(values.get("action")))
+    return f.required and not (action is not None and f.name in action.optional)
 
 
 def default(f: Field, env: Env, values: Values) -> Any:
@@ -113,7 +120,7 @@ def accept(f: Field, env: Env, values: Values, given: Any, numbered: bool = Fals
         if f.type == "choice" and choices is not None and value not in [v for v, _ in choices]:
             return None, not_a_choice(f, choices)
     if empty(value):
-        if not f.required:
+        if not required(f, values):
             return None, None
         return None, Msg(text("answer.empty", label=f.zh).zh, text("answer.empty", label=f.label("en")).en)
     if not f.to and f.type == "str" and f.refers is None:  # names a file or folder (an id, a file name)
@@ -161,7 +168,7 @@ def resolve(form: Form, env: Env, answers: Mapping[str, Any], checker: Checker) 
         if from_default:
             given = default(f, env, values)
         if empty(given):
-            if f.required:
+            if required(f, values):
                 result.missing.append(f)
             continue
         value, problem = accept(f, env, values, given)

@@ -31,6 +31,14 @@ ANNOUNCEMENT_KINDS = {"opening": ("开通", "opening"), "change": ("变更", "ch
                       "exit": ("退出监管", "exit from supervision"), "close": ("注销关停", "closure")}
 DECISIONS = {"approved": ("同意", "approve"), "rejected": ("不同意", "reject")}
 ACTION_TO_KIND = {"open": "opening", "change": "change", "exit": "exit", "close": "close"}
+RECORDED_STATUSES = {"active": ("正常运行", "running"), "closed": ("已注销关停", "closed"),
+                     "exited": ("已退出监管", "left supervision")}
+# The account form's dossier questions whose answers are facts about how an account is run: a registration
+# of an existing account does not ask them (defaults would invent facts); a change request completes them.
+DOSSIER = ("verified", "subject", "undertaking", "undertaking_name", "undertaking_uscc", "agreement_signed",
+           "agreement_expires", "agreement_confidentiality", "agreement_qualification_reviewed", "comments",
+           "messages", "private_messages", "update_cycle", "overall", "columns", "backup", "review_before_publish",
+           "icp", "mlps")
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,8 @@ class Action:
     asks: tuple[str, ...] = ()  # names of per-action fields
     new_account: bool = False  # comes with a new account.yaml (``govmedia new account``)
     changes: bool = False  # carries ``changes`` (``--set field=value``)
+    optional: tuple[str, ...] = ()  # fields the form asks but this action lets the staff member leave empty
+    skips: tuple[str, ...] = ()  # fields this action does not ask
 
 
 ACTIONS: dict[str, Action] = {
@@ -48,6 +58,10 @@ ACTIONS: dict[str, Action] = {
     "change": Action("change", ("reason",), changes=True),
     "exit": Action("exit", ("reason", "basis_title", "basis_no", "basis_date")),
     "close": Action("close", ("reason",)),
+    # 存量登记: an account that predates the register, in the state it is in, with what its unit knows. The rest
+    # of its dossier is *to be completed* (GM108 lists it per unit in ``govmedia report``), never invented here.
+    "register": Action("register", ("recorded_status", "ended_on", "opened_on", "reason"), new_account=True,
+                       optional=("platform_id", "url", "positioning", "opened_on"), skips=DOSSIER),
 }
 
 
@@ -296,6 +310,14 @@ ACCOUNT = Form("account", "申请开设一个账号（account.yaml 和开设申�
     F("icp", "ICP 备案号", "ICP filing number", "account.app.icp_filing", when=app_like),
     F("mlps", "网络安全等级保护级别（1–5）", "cybersecurity protection level (1-5)", "account.app.mlps_level", "int",
       when=app_like),
+    F("recorded_status", "账号现在的状态", "the state the account is in", "request.recorded_status", "choice",
+      choices=Table(RECORDED_STATUSES), per_action=True),
+    F("ended_on", "注销关停或退出监管的日期", "the day it was closed or left supervision", "request.ended_on", "date",
+      required=False, per_action=True, when=is_("recorded_status", "closed", "exited")),
+    F("opened_on", "开通日期（账号在平台上开通的日期）", "the day the account was opened on its platform",
+      "account.opened_on", "date", per_action=True),
+    F("reason", "登记说明", "why it is recorded", "request.reason", per_action=True,
+      default=const("本名录建立前已开设的账号，补登记"), hint="可写开设时的批准文号", hint_en="e.g. the document that approved it"),
     F("applicant_name", "申请人姓名", "applicant's name", "request.applicant.name", default=leader(0)),
     F("applicant_title", "申请人职务", "applicant's title", "request.applicant.title", default=leader(1)),
     F("date", "申请日期", "request date", "request.submitted_on", "date", default=today),
@@ -312,7 +334,7 @@ REQUEST = Form("request", "为已有账号提出变更、退出监管或注销�
                "request a change, an exit from supervision or the closure of an account", (
     F("account", "账号（单位编号/账号编号）", "account (unit-id/account-id)", choices=accounts, refers=account_exists),
     F("action", "申请事项", "what is requested", "request.action", "choice",
-      choices=Table(ACTION_LABELS, tuple(sorted(ACTIONS, key=lambda a: ACTIONS[a].new_account)))),
+      choices=Table(ACTION_LABELS, tuple(a for a, s in ACTIONS.items() if not s.new_account))),
     F("applicant_name", "申请人姓名", "applicant's name", "request.applicant.name", default=leader(0)),
     F("applicant_title", "申请人职务", "applicant's title", "request.applicant.title", default=leader(1)),
     *_ACTION_FIELDS,

@@ -60,7 +60,7 @@ def ask(form: Form, f: Field, env: Env, checker: Checker, values: Values) -> Any
         typed = _read(f"{f.label(lang)}{hint}{bracket}{colon}", f, lang)
         if not typed and not empty(fallback):
             value, problem = dr.accept(f, env, values, fallback)
-        elif not typed and not f.required:
+        elif not typed and not dr.required(f, values):
             return None
         else:
             value, problem = dr.accept(f, env, values, typed, numbered=listed)

@@ -165,7 +165,10 @@ _IM = r"(?:微信|威信|薇信|v信|vx|wx|微|薇|威|扣扣|扣|qq|飞机|飛�
 _IM_HINT = re.compile(r"微|薇|威|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
 _CONTACT = re.compile(
     rf"(?:{_IM}号?\s{{0,2}}[:：(（【\[「『]{{1,3}}|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
-    r"|(?:v信|vx|wx|qq|微信)号?|(?<![a-z])q\s?[:：])\s{0,2}@?([a-z0-9_][a-z0-9_\-]{3,29})")
+    r"|(?<![a-z0-9_\-])(?:v信|vx|wx|qq)号?|微信号?|(?<![a-z])q\s?[:：])\s{0,2}@?([a-z0-9_][a-z0-9_\-]{3,29})")
+# A link's address: a contact's letters inside it (a profile id such as …/user/MS4wLjABAAAAQqM9…) are part
+# of the address, not a handle offered to readers (links are GM502's).
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()（）【】「」，。]+")
 _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
 # A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
 _PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
@@ -257,8 +260,9 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
             if named or m.start() < m.start(1):
                 yield Signal("contact", m.start(), m.end(), 7 if named else 5, m.group())
     if im or letters:
+        links = [u.span() for u in _URL.finditer(flat)] if letters else []
         for m in _CONTACT.finditer(flat):
-            if sum(c.isdigit() for c in m.group(1)) >= 2:
+            if sum(c.isdigit() for c in m.group(1)) >= 2 and not any(a <= m.start(1) < b for a, b in links):
                 yield Signal("contact", m.start(), m.end(), 5, m.group())
 
 

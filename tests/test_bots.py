@@ -233,3 +233,26 @@ def test_one_person_decides_one_stage(opened: Remote, tmp_path: Path, capsys: py
         once = opened.head(BRANCH)
         said = review(opened, tmp_path, stub, capsys, "liu-xiaoming", "2026-12-05T06:00:00Z", "同意。")
     assert "同一人只能审批其中一个环节" in said and opened.head(BRANCH) == once
+
+
+def test_a_registration_is_recorded_and_approved_in_one_merge_request(remote: Remote, tmp_path: Path,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """存量登记 from the issue form to the district office's click: the branch ends with the approval file, the
+    account in the state the registration records, and passes the check against the base."""
+    answers = {"unit": "铜川市王益区教育局", "platform": "抖音", "name": "王益教育", "recorded-status": "已注销关停",
+               "ended-on": "2024-01-31", "applicant-name": "李红梅", "applicant-title": "局长"}
+    said = bot("issue", botkit.write_event(tmp_path, botkit.issue_event("5-register.yml", "存量登记", answers, 43)),
+               remote, None, capsys)
+    assert "检查通过" in said, said
+    branch, folder = "govmedia-bot/issue-43", "accounts/wangyi-education/douyin/requests/2026-12-05-register"
+    stub = botkit.github_stub()
+    with botkit.serve(stub):
+        data = botkit.review_event("liu-xiaoming", at="2026-12-06T02:00:00Z", body="核实无误。", review_id=1300,
+                                   branch=branch)
+        said = bot("review", botkit.write_event(tmp_path, data, "review-register.json"), remote, stub, capsys)
+    assert f"已写入 `{folder}/district_office.yaml`" in said, said
+    approval = yaml.safe_load(remote.show(branch, f"{folder}/district_office.yaml"))
+    assert approval["decision"] == "approved" and approval["review"]["login"] == "liu-xiaoming"
+    assert yaml.safe_load(remote.show(branch, "accounts/wangyi-education/douyin/account.yaml"))["status"] == "closed"
+    based = check(remote, tmp_path, branch, "--base", "origin/main")
+    assert based.returncode == 0, based.stdout + based.stderr

@@ -212,7 +212,7 @@ def decide(base: Registry, head: Registry, changed: list[str], review: Review, m
     gov = base.governance.model
     pending: list[tuple[AccountRec, RequestRec, str]] = []
     for acc, req in _in_merge_request(head, changed):
-        if req.request is None or not isinstance(getattr(gov.chains, req.action, None), list):
+        if req.request is None:
             continue
         if _recorded(req, review):  # a redelivered event, or a schedule seeing the same approval again
             return Outcome(Msg("", f"this review by @{review.login} is already recorded in {req.folder}."))

@@ -7,8 +7,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
+from ruamel.yaml import YAML
 
-from govmedia.staff.demo import generate, iter_statuses, write
+from govmedia.staff.demo import dump, generate, iter_statuses, write
 
 from .conftest import run_check
 
@@ -60,3 +62,13 @@ def test_large_register_titles_stay_short() -> None:
     titles = [line for rel, text in files.items() if rel.startswith("announcements/")
               for line in text.splitlines() if line.startswith("title: ")]
     assert titles and max(len(t) for t in titles) < 120
+
+
+@pytest.mark.parametrize("value", ["081876465362770951766097", "1e5", "0o17", "0x1F", "+12", ".5", "-.inf", ".NaN", "True",
+                                   "null", "~", "yes", "off", "2026-06-01", "12:30", "gh_0123456789ab"])
+def test_written_strings_stay_strings_in_yaml_1_2(value: str) -> None:
+    """Editors and check-jsonschema read YAML 1.2: an id that PyYAML writes bare because YAML 1.1 sees a
+    string there (a numeric id with a leading zero and an 8 or 9) would be a number to them."""
+    text = dump({"platform_id": value}, "account", 0)
+    assert YAML(typ="safe", pure=True).load(text) == {"platform_id": value}
+    assert yaml.safe_load(text) == {"platform_id": value}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,9 +25,29 @@ from govmedia.schemas import MODELS
 from govmedia.schemas.json_schema import render
 
 try:
-    from yaml import CSafeDumper as _Dumper
+    from yaml import CSafeDumper as _Base
 except ImportError:  # pragma: no cover
-    from yaml import SafeDumper as _Dumper  # type: ignore[assignment]
+    from yaml import SafeDumper as _Base  # type: ignore[assignment]
+
+# What a YAML 1.2 reader (editors' yaml-language-server, check-jsonschema, JavaScript) takes for a number, a
+# boolean or null although PyYAML's YAML 1.1 rules do not: 081876465362770951766097, 1e5, 0o17. Written
+# quoted, a string stays a string in every reader.
+_NOT_A_STRING_IN_1_2 = re.compile(
+    r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)|true|True|TRUE|false|False|FALSE|null|Null|NULL|~")
+
+
+class _Dumper(_Base):
+    """The register's writer: block YAML that every reader, YAML 1.1 or 1.2, reads back as written."""
+
+
+def _str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
+    if _NOT_A_STRING_IN_1_2.fullmatch(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="'")
+    return dumper.represent_str(value)
+
+
+_Dumper.add_representer(str, _str)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 PLATFORMS = ("wechat_official", "weibo", "douyin", "toutiao", "wechat_channels", "kuaishou", "bilibili",
@@ -196,9 +217,12 @@ def aliases(unit_id: str, platform: str) -> list[str]:
 def dump(data: dict[str, Any], schema: str, depth: int) -> str:
     """YAML text with the editor's schema line; ``depth`` = folders between the root and the file."""
     header = f"# yaml-language-server: $schema={'../' * depth}schemas/json/{schema}.schema.json\n"
-    body = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                     width=1000)
-    return header + body
+    return header + yaml_text(data)
+
+
+def yaml_text(data: Any) -> str:
+    """Block-style YAML as the register writes it (key order kept, strings every reader reads as strings)."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1000)
 
 
 class _Writer:
@@ -398,7 +422,7 @@ def _announce(w: _Writer, day: date, accounts: list[tuple[UnitSpec, str]], kind:
         lines.append(f"- {owner}{labels[platform]}「{u.account_name}」：<{url}>")
     lines += ["", "欢迎广大群众关注。如发现冒用政务新媒体名义的账号，请向区政府办公室反映。", ""]
     body = "\n".join(lines)
-    text = "---\n" + yaml.dump(front, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1000) + "---\n\n" + body
+    text = "---\n" + yaml_text(front) + "---\n\n" + body
     w.add(f"announcements/{day.isoformat()}-{slug}.md", text)
 
 

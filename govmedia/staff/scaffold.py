@@ -21,7 +21,7 @@ from govmedia.findings.message import Msg, text
 from govmedia.register.digest import request_digest
 from govmedia.register.lifecycle import PENDING_STATUS
 from govmedia.schemas import MODELS
-from govmedia.staff.demo import dump
+from govmedia.staff.demo import dump, yaml_text
 from govmedia.staff.fields import Env, Values
 from govmedia.staff.forms import ACTIONS, ANNOUNCEMENT_KINDS, FORMS, find_request
 
@@ -76,7 +76,7 @@ def render(rel: str, data: dict[str, Any], kind: str) -> str:
 
 
 def announcement_text(front: dict[str, Any], body: str) -> str:
-    text_ = yaml.safe_dump(ordered(front, MODELS["announcement"]), allow_unicode=True, sort_keys=False, width=1000)
+    text_ = yaml_text(ordered(front, MODELS["announcement"]))
     return "---\n" + text_ + "---\n\n" + body
 
 

@@ -63,6 +63,20 @@ def quote(value: str | int) -> str:
     return urllib.parse.quote(str(value), safe="")
 
 
+def membership(api: Api, path: str) -> dict[str, Any] | bool | None:
+    """A membership record; False when the platform says there is none (404); None when the token may not
+    tell (401, 403), which the caller reports instead of guessing."""
+    try:
+        got = api.call("GET", path)
+    except ApiError as exc:
+        if exc.status == 404:
+            return False
+        if exc.status in (401, 403):
+            return None
+        raise
+    return got if isinstance(got, dict) else False
+
+
 @dataclass
 class GitHub:
     """One repository on GitHub (``owner/name``)."""
@@ -87,15 +101,8 @@ class GitHub:
 
     def in_team(self, org: str, team: str, login: str) -> bool | None:
         """Whether ``login`` is an active member of ``org/team``; None when the token may not tell."""
-        try:
-            got = self.api.call("GET", f"/orgs/{quote(org)}/teams/{quote(team)}/memberships/{quote(login)}")
-        except ApiError as exc:
-            if exc.status == 404:
-                return False
-            if exc.status in (401, 403):
-                return None
-            raise
-        return isinstance(got, dict) and got.get("state") == "active"
+        got = membership(self.api, f"/orgs/{quote(org)}/teams/{quote(team)}/memberships/{quote(login)}")
+        return got if got is None or isinstance(got, bool) else got.get("state") == "active"
 
     def find_issue(self, label: str) -> dict[str, Any] | None:
         found = self.api.call("GET", f"/repos/{self.repo}/issues",
@@ -160,15 +167,8 @@ class GitLab:
         return [n for n in got or [] if isinstance(n, dict)]
 
     def in_group(self, group: str, user_id: int) -> bool | None:
-        try:
-            got = self.api.call("GET", f"/groups/{quote(group)}/members/all/{user_id}")
-        except ApiError as exc:
-            if exc.status == 404:
-                return False
-            if exc.status in (401, 403):
-                return None
-            raise
-        return isinstance(got, dict) and int(got.get("access_level") or 0) >= 30
+        got = membership(self.api, f"/groups/{quote(group)}/members/all/{user_id}")
+        return got if got is None or isinstance(got, bool) else int(got.get("access_level") or 0) >= 30
 
     def put_issue(self, label: str, title: str, body: str, close: bool) -> int | None:
         found = self.api.call("GET", f"{self._p}/issues", query={"labels": label, "state": "opened"})

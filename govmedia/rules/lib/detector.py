@@ -18,14 +18,20 @@ scam          solicitations that anti-fraud warnings quote (刷单, 加微信, �
 bet-number    digits with bet/bat (365bet, bat365) or with 体育/棋牌/娱乐/彩票 (188体育, 777棋牌)
 domain        a domain written to dodge link filters (www,xxx111,com; 079点one; ０７９．ｏｎｅ; U76·Cc) or,
               weaker, a plain domain outside the allowed ones (a numeric one such as 376838.com weighs more)
-contact       an instant-messaging contact (微：zxcvbnms2779, QQ：1217771269, 飞机：@lc15688, +微ch0098888)
+contact       an instant-messaging contact (微：zxcvbnms2779, QQ：1217771269, 飞机：@lc15688, +微ch0098888,
+              TG客服:@xl9kf_bot, 溦542394562), or a mobile number with 电/微 written between its digits
+brand-shape   a name shaped like a gambling brand: a short name, 体育/娱乐/棋牌/电竞/国际/真人, then sign-up
+              words (智博体育app官网入口, a 8 体 育 a p p 官 网, 盛世国际娱乐开户)
+cert          a certificate offered for sale (代办驾驶证, 武安办毕业证)
 ============  =======================================================================================
 
 Context: sentence ends (。！？；!?; and line breaks) are boundaries, no term matches across one
 (兼职。刷单 is not 兼职刷单). A sentence holding a warning word (诈骗, 谨防, 警惕, 提醒, 不要, 严厉打击,
 举报, 警方, 公安 …: the term list's ``[warning]`` section) explains what it names: its term, vice, scam and
 platform signals do not count. Brands, bet-numbers, disguised domains and contacts always count: a
-spammer cannot hide 澳门葡京 or a WeChat id behind 严禁.
+spammer cannot hide 澳门葡京 or a WeChat id behind 严禁. A passage with a warning sentence is not reported on
+gambling words alone (police prose describes the game after its warning), and list words inside a short
+quotation (“老虎机”) are named, not offered.
 
 Everything is linear in the length of the text: one Aho-Corasick pass over the folded text (govmedia/
 dialect/textfold.py, shared with GM105) and bounded regular expressions without nested unbounded
@@ -53,13 +59,18 @@ THRESHOLD = 10
 MAX_VERDICTS = 20  # per text: enough to show the problem, bounded for hostile input
 FAMILY_ZH = {"brand": "博彩色情品牌", "term": "招揽短语", "vice": "赌博色情词", "platform": "平台词",
              "scam": "招揽词", "bet-number": "数字博彩名", "domain": "网址", "contact": "联系方式",
-             "keyword-list": "关键词堆砌"}
+             "keyword-list": "关键词堆砌", "brand-shape": "品牌式名称", "cert": "办证"}
 VIA_ZH = {"": "", "pinyin": "拼音", "initials": "拼音首字母", "lookalike": "形近字"}
-_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})
-_LISTED = frozenset({"brand", "term", "vice", "platform", "scam"})  # families of the term list  # count even in a warning sentence
-_HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number"})  # what makes platform words count
+_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})  # count even in a warning sentence
+_LISTED = frozenset({"brand", "term", "vice", "platform", "scam", "cert"})  # one entry inside another counts once
+_HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number", "brand-shape"})  # what makes platform words count
 _PLATFORM_CAP = 4  # platform words say where to sign up; together they weigh at most this much
 _BREAK = re.compile(r"[。！？；!?;\n]")
+# A short quotation names what it holds (警方提醒：“老虎机”“捕鱼机”都是赌博): its list words do not count.
+_QUOTE = re.compile(r"“[^”\n]{1,10}”|「[^」\n]{1,10}」|『[^』\n]{1,10}』|\"[^\"\n]{1,10}\"|‘[^’\n]{1,10}’")
+_QUOTE_CHARS = re.compile(r"[“「『\"‘]")
+_NAMED = frozenset({"term", "vice", "scam", "platform"})  # what a quotation or a warning explains
+_WEAK = frozenset({"vice", "platform", "scam"})  # words alone, without a name, a number, an address or a contact
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
 
 
@@ -161,12 +172,34 @@ _BET_NUMBER = re.compile(r"(?<![a-z0-9])(?:\d{2,6}\s?(?:bet|bat)(?![a-z])|(?:bet
 _HAN_WORDS = ("体育", "棋牌", "娱乐", "彩票", "电竞", "真人", "视讯", "捕鱼", "體育", "娛樂", "電競")
 _HAN_NUMBER = re.compile(rf"(?<![0-9第])\d{{2,6}}\s?(?:{'|'.join(_HAN_WORDS)})|"
                          rf"(?:{'|'.join(_HAN_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
-_IM = r"(?:微信|威信|薇信|v信|vx|wx|微|薇|威|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
-_IM_HINT = re.compile(r"微|薇|威|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
+_IM = r"(?:微信|威信|薇信|溦信|v信|vx|wx|微|薇|威|溦|嶶|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
+_IM_HINT = re.compile(r"微|薇|威|溦|嶶|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
+# Not inside a Latin word or a URL's token (…/MS4wLjAB…wxl2PT…: random ids hold "wx", "qq", "vx").
 _CONTACT = re.compile(
-    rf"(?:{_IM}号?\s{{0,2}}[:：(（【\[「『]{{1,3}}|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
-    r"|(?:v信|vx|wx|qq|微信)号?|(?<![a-z])q\s?[:：])\s{0,2}@?([a-z0-9_][a-z0-9_\-]{3,29})")
+    rf"(?<![a-z0-9_=&%\-])(?:{_IM}(?:客服|号|账号)?\s{{0,2}}[:：(（【\[「『]{{1,3}}"
+    rf"|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
+    r"|(?:v信|vx|wx|qq|微信)号?|(?:微|薇|溦|嶶|威|扣)(?=\d{5})|(?<![a-z])q\s?[:：])"
+    r"\s{0,2}(@?)([a-z0-9_][a-z0-9_\-]{3,29})")
+# A mobile number with a messenger's or a phone's word written between its digits (178(电)7383(溦)9004):
+# never an office's way of giving a number, always a way past filters.
+_MARKED_PHONE = re.compile(
+    r"(?<![0-9])1[3-9]\d(?:[\s\-.乄()（）【】\[\]]{0,2}(?:电|電|话|話|微|溦|薇|威|v|信)?[\s\-.乄()（）【】\[\]]{0,2}\d){8}"
+    r"(?![0-9])")
+_PHONE_MARK = re.compile(r"[电電话話微溦薇威v信]")
 _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
+# A certificate offered for sale (代办驾驶证, 武安办毕业证, 出售假文凭): 办 straight before the document;
+# 办理 and 补办 are the words of a service hall, not of a forger.
+_CERT = re.compile(r"(?:代办|代做|制作|出售|办)(?:各类|各种|假)?"
+                   r"(?:驾驶证|驾照|身份证|毕业证|学位证|学历证|文凭|结婚证|离婚证|房产证|护照|资格证|职称证)")
+# A name shaped like a gambling brand: a short name, a gambling category, then where-to-sign-up words
+# (智博体育app官网入口, a8体育app官网入口, 盛世国际娱乐开户). Read on the folded text, so spaced-out or
+# traditional-script writing (a 8 体 育 a p p 官 网) meets it. Two or more sign-up words after the category
+# are an SEO title, never a government sentence; one (腾讯体育app) needs other evidence beside it.
+_SHAPE_WORDS = ("体育", "娱乐", "棋牌", "电竞", "国际", "真人")
+_SHAPE_SUFFIX = r"(?:app|官方网站|官方|官网|入口|下载|注册|登录|网页版|手机版|网址|开户|平台|首页|直营|全站)"
+_SHAPE = re.compile(rf"(?:[\u4e00-\u9fff]{{2,4}}|(?<![a-z0-9])[a-z0-9]{{1,8}})(?:{'|'.join(_SHAPE_WORDS)}){{1,2}}"
+                    rf"({_SHAPE_SUFFIX}{{1,4}})")
+_SHAPE_ONE = re.compile(_SHAPE_SUFFIX)
 # A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
 _PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
 _PHONE = re.compile(
@@ -201,9 +234,25 @@ def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
             yield Signal("domain", first + m.start(), tld.end(), 6 if numeric else 3, m.group())
 
 
+def _shape_signals(text: str, keyed: str) -> list[Signal]:
+    """Brand-shaped names (_SHAPE) on the folded text ``keyed``, placed back on ``text``."""
+    if not any(w in keyed for w in _SHAPE_WORDS):
+        return []
+    found: list[Signal] = []
+    origin: list[int] = []
+    for m in _SHAPE.finditer(keyed):
+        if not origin:
+            origin = fold_map(text)[1]
+        first, last = origin[m.start()], origin[m.end() - 1] + 1
+        weight = 10 if len(_SHAPE_ONE.findall(m.group(1))) >= 2 else 6
+        found.append(Signal("brand-shape", first, last, weight, text[first:last]))
+    return found
+
+
 # A keyword-stuffed title: four or more short segments joined by _ | or " I " (injected porn and gambling
-# titles: 国产精品_久久_一区二区_…). Commas are not separators here: government prose is full of them.
-_LIST_SEP = re.compile(r"_|\||\s[iI]\s|｜")
+# titles: 国产精品_久久_一区二区_…), also a hyphen between Han characters or between spaces (色综合天天-色综合天-…).
+# Commas are not separators here: government prose is full of them.
+_LIST_SEP = re.compile(r"_|\||\s[iI]\s|｜|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])|\s-\s")
 _LIST_SEGMENT = 24  # characters a segment may have
 
 
@@ -234,8 +283,8 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     im = _IM_HINT.search(text) is not None
     phone = _PHONE_HINT.search(text) is not None
     han_number = any(w in text for w in _HAN_WORDS)
-    listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text
-    if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text):
+    listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text or "-" in text
+    if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text or "办" in text):
         return
     flat = ascii_lookalike(text)
     if listed:
@@ -251,6 +300,9 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     if "代开" in flat or "代開" in flat:
         for m in _INVOICE.finditer(flat):
             yield Signal("scam", m.start(), m.end(), 4, m.group())
+    if "办" in text or "出售" in text or "制作" in text:
+        for m in _CERT.finditer(flat):
+            yield Signal("cert", m.start(), m.end(), 6, m.group())
     if phone or (letters and "tel" in flat):
         for m in _PHONE.finditer(flat):
             named = m.group().endswith(("经理", "經理", "先生", "小姐", "总", "總"))
@@ -258,8 +310,12 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
                 yield Signal("contact", m.start(), m.end(), 7 if named else 5, m.group())
     if im or letters:
         for m in _CONTACT.finditer(flat):
-            if sum(c.isdigit() for c in m.group(1)) >= 2:
+            if m.group(1) or sum(c.isdigit() for c in m.group(2)) >= 2:  # @handle, or an id with digits
                 yield Signal("contact", m.start(), m.end(), 5, m.group())
+    if phone or im or letters:
+        for m in _MARKED_PHONE.finditer(flat):
+            if _PHONE_MARK.search(m.group()):
+                yield Signal("contact", m.start(), m.end(), 10, m.group())
 
 
 # Latin letters as written: ASCII, full-width, and the Greek and Cyrillic blocks whose letters pass for Latin.
@@ -323,7 +379,7 @@ class Detector:
         hits: list[tuple[int, Any]] = list(self.automaton.iter(keyed)) if found else []
         if not hits and not _LATIN.search(text):
             return []  # no list entry, and nothing for the patterns to see (most names and titles)
-        patterns = list(_pattern_signals(text, self.allowed))
+        patterns = [*_pattern_signals(text, self.allowed), *_shape_signals(text, keyed)]
         if _bound(hits, name) + sum(p.weight for p in patterns) < THRESHOLD:
             return []  # even if every signal counted, no passage could reach THRESHOLD (most texts)
         breaks = [m.start() for m in _BREAK.finditer(text)]
@@ -333,17 +389,38 @@ class Detector:
         if allowed:
             spans = [(m.start(), m.start() + len(a)) for a in allowed if a for m in re.finditer(re.escape(a), text)]
             signals = [s for s in signals if not any(a <= s.start and s.end <= b for a, b in spans)]
+        if _QUOTE_CHARS.search(text):
+            signals = _unquoted(text, signals)
         signals.sort(key=lambda s: s.start)
         starts = [s.start for s in signals]
         verdicts: list[Verdict] = []
+        warned_at = sorted(warned)
         for start, end in _passages(text):
             inside = signals[bisect_left(starts, start) : bisect_left(starts, end)]
-            verdict = _score(start, end, inside, warned, name) if inside else None
+            first = bisect_left(warned_at, bisect_right(breaks, start))
+            warns = first < len(warned_at) and warned_at[first] <= bisect_right(breaks, end - 1)
+            verdict = _score(start, end, inside, warned, name, warns) if inside else None
             if verdict is not None:
                 verdicts.append(verdict)
                 if len(verdicts) >= MAX_VERDICTS:
                     break
         return verdicts
+
+
+def _unquoted(text: str, signals: list[Signal]) -> list[Signal]:
+    """``signals`` without the list words that lie inside a short quotation (quotations do not nest: the
+    one that could hold a signal is the last to open before it)."""
+    quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    if not quoted:
+        return signals
+    opens = [a for a, _ in quoted]
+    kept = []
+    for s in signals:
+        i = bisect_right(opens, s.start - 1) - 1
+        if s.family in _NAMED and i >= 0 and s.end < quoted[i][1]:
+            continue
+        kept.append(s)
+    return kept
 
 
 def _bound(hits: list[tuple[int, Any]], name: bool) -> int:
@@ -375,11 +452,15 @@ def _passages(text: str) -> Iterator[tuple[int, int]]:
     yield at, len(text)
 
 
-def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], name: bool) -> Verdict | None:
+def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], name: bool,
+           warns: bool = False) -> Verdict | None:
     """A passage's verdict: warning sentences drop what they explain, platform words need vice beside
     them, each (family, entry) counts once; None below THRESHOLD or with one weak signal alone. In a
     ``name`` (a plain-text field: an account, unit or stage name, a title, a positioning line) a
-    solicitation counts in full: a name never quotes one to explain it."""
+    solicitation counts in full: a name never quotes one to explain it. A passage that ``warns`` (one of
+    its sentences holds a warning word) is not reported on weak words alone: police prose describes how
+    gambling works in the sentences after its warning, spam that warns still names, links or gives a
+    contact."""
     kept: list[Signal] = []
     reach = -1  # a list entry inside a longer one (精品 in 国产精品, 官方 in 官方网站) is part of it
     for s in sorted(signals, key=lambda s: (s.start, -s.end)):
@@ -389,6 +470,10 @@ def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], na
         kept.append(replace(s, weight=max(s.weight, THRESHOLD)) if name and s.family == "scam" else s)
         if listed:
             reach = max(reach, s.end)
+    shapes = [(s.start, s.end) for s in kept if s.family == "brand-shape"]
+    if shapes:  # 体育app, 官网 inside 智博体育app官网入口 are part of the name
+        kept = [s for s in kept if s.family not in ("vice", "platform")
+                or not any(a <= s.start and s.end <= b for a, b in shapes)]
     vice_sentences = {s.sentence for s in kept if s.family in _HAS_VICE}
     counted: dict[tuple[str, str], Signal] = {}
     for s in sorted(kept, key=lambda s: (-s.weight, s.start)):
@@ -399,6 +484,8 @@ def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], na
     score = sum(s.weight for s in counted.values()) - max(0, platform - _PLATFORM_CAP)
     strong = any(s.weight >= THRESHOLD for s in counted.values())
     if score < THRESHOLD or (len(counted) < 2 and not strong):
+        return None
+    if warns and not name and all(s.family in _WEAK for s in counted.values()):
         return None
     return Verdict(start, end, score, tuple(sorted(counted.values(), key=lambda s: s.start)))
 

@@ -72,6 +72,59 @@ def test_government_and_police_prose_is_clean(text: str) -> None:
     assert DETECTOR.scan(text) == []
 
 
+# -- families that generalise beyond the list ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "family"), [
+    ("智博体育app官网入口", "brand-shape"),  # a brand nobody listed, shaped as one
+    ("【a 8 体 育 a p p 官 网 入 口】", "brand-shape"),  # spaced out: read on the folded text
+    ("盛世国际娱乐开户 TG：yg3332", "brand-shape"),
+    ("代办驾驶证 联系微：abc12345", "cert"),
+    ("办证联系【TG客服:@xl9kf_bot】", "contact"),  # a messenger's 客服 and an @handle without digits
+    ("公安办毕业证【178(电)7383(溦)9004同步】", "contact"),  # 电 and 溦 written between the digits
+    ("武安办毕业证【╬溦542394562】", "contact"),  # 溦 for 微, the number straight after it
+    ("银河娱乐官网注册送彩金", "term"),
+    ("色综合天天-色综合天-色综合桃花网-色综合手机在线-国产亚洲精品自在线亚洲情侣-国产亚洲精品自在久久不卡", "keyword-list"),
+    ("同城美女上门服务，微信：abc12345", "vice"),
+    ("竞彩足球投注平台，赔率最高，注册下载", "term"),  # the words that a quotation explains, unquoted
+])
+def test_generalising_families_catch(text: str, family: str) -> None:
+    verdicts = DETECTOR.scan(text)
+    assert verdicts, text
+    assert family in {f for f, _ in families(verdicts)}, verdicts
+
+
+@pytest.mark.parametrize("text", [
+    "在腾讯体育App观看比赛直播。",  # one sign-up word after a category: not enough alone
+    "国家体育总局官网发布通知。",
+    "市体育局官方网站公布赛程。",
+    "到车管所办理驾驶证补证业务。",  # 办理, 补办: a service hall's words
+    "补办身份证需携带户口簿。",
+    "代办驾驶证",  # a certificate alone is not enough
+    "区政务服务热线：0919-2181509、12345",
+    "联系电话：13812345678",
+    # random ids in channel URLs hold "wx", "qq", "Vx": not messenger contacts
+    "- 抖音号「王益发布」：<https://www.douyin.com/user/MS4wLjABAAAAwxl2PTKxUnoIrjPnjvJDJpZlmyE-qs3c> "
+    "视频号：<https://channels.weixin.qq.com/profile/sphQQVwpXZaj2Cg> "
+    "小程序：<https://wangyi.example/miniprogram/Vx7rnsR6bbh3Z1xq>",
+    "今年9月,銀河娛樂澄清,旗下娛樂場與任何網上博彩或投注網站均無關係。",  # a licensed operator, named
+    "在App“競彩足球”頁面可以進行球賽投注,賠率不同,朋友推薦下載。",  # a quotation names what it holds
+    # a warning passage: the sentences after the warning describe the game, on gambling words alone
+    "据警方介绍,一些不法分子将休闲娱乐的小游戏变成网络赌博的新阵地。表面看似是娱乐的棋牌对决,暗藏赌局。"
+    "庄家利用微信群建群组局,利用体育赛事结果进行网络投注赌博。这些平台通过机器荷官操控输赢,玩家无法提现,"
+    "又以返利引导玩家传播平台。",
+    "2016-2020年全民健身实施计划-梅州市-体育局-通知",
+    "打造文化娱乐平台，丰富群众生活。",
+])
+def test_generalising_families_leave_government_prose(text: str) -> None:
+    assert DETECTOR.scan(text) == []
+
+
+def test_a_warning_passage_still_reports_contacts() -> None:
+    text = "警方提醒：网赌害人，远离网赌。出黑咨询微：zxcvbnms2779 扣：1217771269"
+    assert ("contact", "") in families(DETECTOR.scan(text))
+
+
 def test_sentence_end_is_a_boundary() -> None:
     """兼职。刷单 is not 兼职刷单; 澳门。葡京 split by a sentence end is still the brand."""
     verdicts = DETECTOR.scan("周末招聘兼职。刷单")

@@ -83,6 +83,7 @@ def test_government_and_police_prose_is_clean(text: str) -> None:
     ("办证联系【TG客服:@xl9kf_bot】", "contact"),  # a messenger's 客服 and an @handle without digits
     ("公安办毕业证【178(电)7383(溦)9004同步】", "contact"),  # 电 and 溦 written between the digits
     ("武安办毕业证【╬溦542394562】", "contact"),  # 溦 for 微, the number straight after it
+    ("公安办毕业证【╬溦542394562】", "scam"),  # 公安 here is a county (公安县), not the police's word
     ("银河娱乐官网注册送彩金", "term"),
     ("色综合天天-色综合天-色综合桃花网-色综合手机在线-国产亚洲精品自在线亚洲情侣-国产亚洲精品自在久久不卡", "keyword-list"),
     ("同城美女上门服务，微信：abc12345", "vice"),
@@ -115,6 +116,7 @@ def test_generalising_families_catch(text: str, family: str) -> None:
     "又以返利引导玩家传播平台。",
     "2016-2020年全民健身实施计划-梅州市-体育局-通知",
     "打造文化娱乐平台，丰富群众生活。",
+    "县公安局民警介绍，有人以办毕业证为名，让受害人加微信转账。",
 ])
 def test_generalising_families_leave_government_prose(text: str) -> None:
     assert DETECTOR.scan(text) == []

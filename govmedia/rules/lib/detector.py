@@ -207,6 +207,11 @@ _PHONE = re.compile(
     r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總))?")
 
 
+# A site announcing its next address (最新地址, 备用网址, 永久域名): blocked sites do, offices do not.
+_MIRROR = re.compile(r"(?:最新|备用|永久|防封|防屏蔽)(?:地址|网址|網址|域名|网站|入口)\d?\s{0,2}[:：]?\s{0,2}(?:https?://)?\s{0,2}\Z")
+_MIRROR_REACH = 24
+
+
 def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
     """Domains ending at each top-level domain of the text: disguised (www,x,com; 079点one) or plain."""
     for tld in _TLD_END.finditer(flat):
@@ -228,6 +233,10 @@ def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
             written = text[first + m.start() : tld.end()]
             if "." not in written:  # full-width or look-alike dots (０７９．ｏｎｅ): written to dodge filters
                 yield Signal("domain", first + m.start(), tld.end(), 10, written)
+                continue
+            if _MIRROR.search(flat[max(0, first + m.start() - _MIRROR_REACH) : first + m.start()]):
+                # 备用地址1：http://6kke.com: a site that keeps changing its address, never an office's
+                yield Signal("domain", first + m.start(), tld.end(), 10, m.group())
                 continue
             label = m.group().rsplit(".", 2)[-2]  # the name before the top-level domain: 376838, 03j2
             numeric = sum(c.isdigit() for c in label) * 2 >= len(label) >= 2

@@ -88,6 +88,10 @@ def test_government_and_police_prose_is_clean(text: str) -> None:
     ("色综合天天-色综合天-色综合桃花网-色综合手机在线-国产亚洲精品自在线亚洲情侣-国产亚洲精品自在久久不卡", "keyword-list"),
     ("同城美女上门服务，微信：abc12345", "vice"),
     ("竞彩足球投注平台，赔率最高，注册下载", "term"),  # the words that a quotation explains, unquoted
+    ("备用地址1：http://6kke.com/ (点击打开，即可观看，看完记得收藏)", "domain"),  # a site announcing its next address
+    ("最新网址 abc123.top", "domain"),
+    ("收益日结保底200+300=500元 一个月保底收15000元", "promise"),
+    ("国产美女视频免费观看的网站_国产美女视频免费观看的网站高清在线", "keyword-list"),  # a title repeating itself
 ])
 def test_generalising_families_catch(text: str, family: str) -> None:
     verdicts = DETECTOR.scan(text)
@@ -117,6 +121,12 @@ def test_generalising_families_catch(text: str, family: str) -> None:
     "2016-2020年全民健身实施计划-梅州市-体育局-通知",
     "打造文化娱乐平台，丰富群众生活。",
     "县公安局民警介绍，有人以办毕业证为名，让受害人加微信转账。",
+    "详情请登录宿迁妇女网公告栏http://www.sqwomen.org/。",  # a plain address, without 最新 or 备用
+    "本站最新地址：https://www.wangyi.gov.cn/",  # an allowed domain
+    "企业应保障劳动者保底工资不低于2000元，日结工资当日发放。",
+    "警方提醒：声称日赚500元、稳赚不赔的兼职都是诈骗。",
+    "加强城市外围道路建设，桑拿天注意防暑。",
+    "王益区人民政府办公室王益区人民政府办公室",  # a repeated heading alone is not spam
 ])
 def test_generalising_families_leave_government_prose(text: str) -> None:
     assert DETECTOR.scan(text) == []

@@ -23,6 +23,7 @@ contact       an instant-messaging contact (微：zxcvbnms2779, QQ：1217771269,
 brand-shape   a name shaped like a gambling brand: a short name, 体育/娱乐/棋牌/电竞/国际/真人, then sign-up
               words (智博体育app官网入口, a 8 体 育 a p p 官 网, 盛世国际娱乐开户)
 cert          a certificate offered for sale (代办驾驶证, 武安办毕业证)
+promise       earnings promised with a figure (日结保底200+, 日赚500元): weak, like a scam word
 ============  =======================================================================================
 
 Context: sentence ends (。！？；!?; and line breaks) are boundaries, no term matches across one
@@ -59,7 +60,8 @@ THRESHOLD = 10
 MAX_VERDICTS = 20  # per text: enough to show the problem, bounded for hostile input
 FAMILY_ZH = {"brand": "博彩色情品牌", "term": "招揽短语", "vice": "赌博色情词", "platform": "平台词",
              "scam": "招揽词", "bet-number": "数字博彩名", "domain": "网址", "contact": "联系方式",
-             "keyword-list": "关键词堆砌", "brand-shape": "品牌式名称", "cert": "办证"}
+             "keyword-list": "关键词堆砌", "brand-shape": "品牌式名称", "cert": "办证",
+             "promise": "收益承诺"}
 VIA_ZH = {"": "", "pinyin": "拼音", "initials": "拼音首字母", "lookalike": "形近字"}
 _ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})  # count even in a warning sentence
 _LISTED = frozenset({"brand", "term", "vice", "platform", "scam", "cert"})  # one entry inside another counts once
@@ -70,7 +72,7 @@ _BREAK = re.compile(r"[。！？；!?;\n]")
 _QUOTE = re.compile(r"“[^”\n]{1,10}”|「[^」\n]{1,10}」|『[^』\n]{1,10}』|\"[^\"\n]{1,10}\"|‘[^’\n]{1,10}’")
 _QUOTE_CHARS = re.compile(r"[“「『\"‘]")
 _NAMED = frozenset({"term", "vice", "scam", "platform"})  # what a quotation or a warning explains
-_WEAK = frozenset({"vice", "platform", "scam"})  # words alone, without a name, a number, an address or a contact
+_WEAK = frozenset({"vice", "platform", "scam", "promise"})  # words alone, without a name, a number, an address or a contact
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
 
 
@@ -187,6 +189,8 @@ _MARKED_PHONE = re.compile(
     r"(?![0-9])")
 _PHONE_MARK = re.compile(r"[电電话話微溦薇威v信]")
 _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
+# Earnings promised with a figure (收益日结保底200+300=500元, 日赚500元): pyramid and task-scam lures.
+_PROMISE = re.compile(r"(?:日结|保底|日赚|日入|月入|躺赚|日返|稳赚)[^\d\n。，,]{0,3}\d{2,6}(?:元|块|\+|%)")
 # A certificate offered for sale (代办驾驶证, 武安办毕业证, 出售假文凭): 办 straight before the document;
 # 办理 and 补办 are the words of a service hall, not of a forger.
 _CERT = re.compile(r"(?:代办|代做|制作|出售|办)(?:各类|各种|假)?"
@@ -243,15 +247,20 @@ def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
             yield Signal("domain", first + m.start(), tld.end(), 6 if numeric else 3, m.group())
 
 
-def _shape_signals(text: str, keyed: str) -> list[Signal]:
+def _origin(text: str, cache: list[list[int]]) -> list[int]:
+    """For each character of the folded text, its index in ``text`` (worked out once per scan: a Python loop)."""
+    if not cache:
+        cache.append(fold_map(text)[1])
+    return cache[0]
+
+
+def _shape_signals(text: str, keyed: str, cache: list[list[int]]) -> list[Signal]:
     """Brand-shaped names (_SHAPE) on the folded text ``keyed``, placed back on ``text``."""
     if not any(w in keyed for w in _SHAPE_WORDS):
         return []
     found: list[Signal] = []
-    origin: list[int] = []
     for m in _SHAPE.finditer(keyed):
-        if not origin:
-            origin = fold_map(text)[1]
+        origin = _origin(text, cache)
         first, last = origin[m.start()], origin[m.end() - 1] + 1
         weight = 10 if len(_SHAPE_ONE.findall(m.group(1))) >= 2 else 6
         found.append(Signal("brand-shape", first, last, weight, text[first:last]))
@@ -269,12 +278,34 @@ def _keyword_list(text: str) -> Iterator[Signal]:
     for line_start, line in _lines(text):
         cuts = [m for m in _LIST_SEP.finditer(line)]
         if len(cuts) < 3:
+            repeated = _repeated_title(line_start, line) if cuts else None
+            if repeated is not None:
+                yield repeated
             continue
         bounds = [0, *(m.end() for m in cuts)]
         ends = [*(m.start() for m in cuts), len(line)]
         short = sum(1 for a, b in zip(bounds, ends, strict=True) if 0 < len(line[a:b].strip()) <= _LIST_SEGMENT)
         if short >= 4 and not _BREAK.search(line):
             yield Signal("keyword-list", line_start, line_start + len(line), 4, f"{short} 段关键词")
+
+
+_TITLE_PUNCT = re.compile(r"[，。、；：,;:！？!?（）()“”]")
+_REPEAT = 6  # characters of a phrase that an SEO title repeats
+
+
+def _repeated_title(line_start: int, line: str) -> Signal | None:
+    """A title (one short line without sentence punctuation) that repeats a phrase of its own
+    (国产美女视频免费观看的网站_国产美女视频免费观看的网站高清在线): search-engine bait, never a heading."""
+    if not 2 * _REPEAT <= len(line) <= 80 or _TITLE_PUNCT.search(line):
+        return None
+    seen: set[str] = set()
+    for i in range(len(line) - _REPEAT + 1):
+        phrase = line[i : i + _REPEAT]
+        if phrase in seen and not phrase.isascii():
+            return Signal("keyword-list", line_start, line_start + len(line), 4, f"重复“{phrase}”")
+        if i + _REPEAT <= len(line):
+            seen.add(phrase)
+    return None
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -293,7 +324,8 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     phone = _PHONE_HINT.search(text) is not None
     han_number = any(w in text for w in _HAN_WORDS)
     listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text or "-" in text
-    if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text or "办" in text):
+    if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text or "办" in text
+            or "日" in text or "保底" in text or "月入" in text or "躺赚" in text or "稳赚" in text):
         return
     flat = ascii_lookalike(text)
     if listed:
@@ -309,6 +341,9 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     if "代开" in flat or "代開" in flat:
         for m in _INVOICE.finditer(flat):
             yield Signal("scam", m.start(), m.end(), 4, m.group())
+    if "日" in text or "保底" in text or "月入" in text or "躺赚" in text or "稳赚" in text:
+        for m in _PROMISE.finditer(flat):
+            yield Signal("promise", m.start(), m.end(), 4, m.group())
     if "办" in text or "出售" in text or "制作" in text:
         for m in _CERT.finditer(flat):
             yield Signal("cert", m.start(), m.end(), 6, m.group())
@@ -350,11 +385,11 @@ class Detector:
         if not self.empty:
             self.automaton.make_automaton()
 
-    def _term_signals(self, text: str, hits: list[tuple[int, Any]], breaks: list[int]
+    def _term_signals(self, text: str, hits: list[tuple[int, Any]], breaks: list[int], cache: list[list[int]]
                       ) -> tuple[list[Signal], set[int]]:
         """Signals of the term list (from the automaton's ``hits`` on the folded text), and the sentences
         that hold a warning word."""
-        _, origin = fold_map(text)
+        origin = _origin(text, cache)
         found: list[Signal] = []
         allows: list[tuple[int, int]] = []
         warned: set[int] = set()
@@ -388,11 +423,12 @@ class Detector:
         hits: list[tuple[int, Any]] = list(self.automaton.iter(keyed)) if found else []
         if not hits and not _LATIN.search(text):
             return []  # no list entry, and nothing for the patterns to see (most names and titles)
-        patterns = [*_pattern_signals(text, self.allowed), *_shape_signals(text, keyed)]
+        cache: list[list[int]] = []
+        patterns = [*_pattern_signals(text, self.allowed), *_shape_signals(text, keyed, cache)]
         if _bound(hits, name) + sum(p.weight for p in patterns) < THRESHOLD:
             return []  # even if every signal counted, no passage could reach THRESHOLD (most texts)
         breaks = [m.start() for m in _BREAK.finditer(text)]
-        signals, warned = self._term_signals(text, hits, breaks) if hits else ([], set())
+        signals, warned = self._term_signals(text, hits, breaks, cache) if hits else ([], set())
         signals.extend(Signal(p.family, p.start, p.end, p.weight, p.label, "", bisect_right(breaks, p.start))
                        for p in patterns)
         if allowed:

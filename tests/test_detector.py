@@ -127,6 +127,7 @@ def test_generalising_families_catch(text: str, family: str) -> None:
     "警方提醒：声称日赚500元、稳赚不赔的兼职都是诈骗。",
     "加强城市外围道路建设，桑拿天注意防暑。",
     "王益区人民政府办公室王益区人民政府办公室",  # a repeated heading alone is not spam
+    "违约金从保证金中扣50000元，罚款另计。",  # 扣 before a figure is a deduction, not a QQ number
 ])
 def test_generalising_families_leave_government_prose(text: str) -> None:
     assert DETECTOR.scan(text) == []

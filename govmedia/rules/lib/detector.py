@@ -176,11 +176,12 @@ _HAN_NUMBER = re.compile(rf"(?<![0-9第])\d{{2,6}}\s?(?:{'|'.join(_HAN_WORDS)})|
                          rf"(?:{'|'.join(_HAN_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
 _IM = r"(?:微信|威信|薇信|溦信|v信|vx|wx|微|薇|威|溦|嶶|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
 _IM_HINT = re.compile(r"微|薇|威|溦|嶶|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
-# Not inside a Latin word or a URL's token (…/MS4wLjAB…wxl2PT…: random ids hold "wx", "qq", "vx").
+# A messenger word written without a separator (wx…, qq…, vx…) is not read inside a Latin word or a URL's
+# token (…/MS4wLjAB…wxl2PT…: random ids hold "wx", "qq", "vx"); with a colon it is (abc123QQ：123456).
 _CONTACT = re.compile(
-    rf"(?<![a-z0-9_=&%\-])(?:{_IM}(?:客服|号|账号)?\s{{0,2}}[:：(（【\[「『]{{1,3}}"
+    rf"(?:{_IM}(?:客服|号|账号)?\s{{0,2}}[:：(（【\[「『]{{1,3}}"
     rf"|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
-    r"|(?:v信|vx|wx|qq|微信)号?|(?:微|薇|溦|嶶|威|扣)(?=\d{5})|(?<![a-z])q\s?[:：])"
+    r"|(?<![a-z0-9_=&%\-])(?:v信|vx|wx|qq|微信)号?|(?:微|薇|溦|嶶)(?=\d{5})|(?<![a-z])q\s?[:：])"
     r"\s{0,2}(@?)([a-z0-9_][a-z0-9_\-]{3,29})")
 # A mobile number with a messenger's or a phone's word written between its digits (178(电)7383(溦)9004):
 # never an office's way of giving a number, always a way past filters.

@@ -92,6 +92,9 @@ def test_government_and_police_prose_is_clean(text: str) -> None:
     ("最新网址 abc123.top", "domain"),
     ("收益日结保底200+300=500元 一个月保底收15000元", "promise"),
     ("国产美女视频免费观看的网站_国产美女视频免费观看的网站高清在线", "keyword-list"),  # a title repeating itself
+    ("（10个被黑9个出款成功）80%的解密出款成功", "promise"),  # a success rate claimed for a service
+    ("三亚供卵试管婴儿包成功电话/微信136-2268-0810", "contact"),
+    ("代孕包成功【１３６乀７０２７乀０００５電話/微信】吉林代孕,厦门供卵试管婴儿,三代试管婴儿选性别", "vice"),
 ])
 def test_generalising_families_catch(text: str, family: str) -> None:
     verdicts = DETECTOR.scan(text)
@@ -128,6 +131,9 @@ def test_generalising_families_catch(text: str, family: str) -> None:
     "加强城市外围道路建设，桑拿天注意防暑。",
     "王益区人民政府办公室王益区人民政府办公室",  # a repeated heading alone is not spam
     "违约金从保证金中扣50000元，罚款另计。",  # 扣 before a figure is a deduction, not a QQ number
+    "全区矛盾纠纷调解成功率达98%，群众满意度持续提升。",
+    "市妇幼保健院辅助生殖中心临床妊娠成功率达50%，为不孕家庭助孕。",
+    "严厉打击代孕、非法采供精卵和非医学需要的胎儿性别鉴定。",
 ])
 def test_generalising_families_leave_government_prose(text: str) -> None:
     assert DETECTOR.scan(text) == []

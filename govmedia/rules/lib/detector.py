@@ -23,7 +23,8 @@ contact       an instant-messaging contact (微：zxcvbnms2779, QQ：1217771269,
 brand-shape   a name shaped like a gambling brand: a short name, 体育/娱乐/棋牌/电竞/国际/真人, then sign-up
               words (智博体育app官网入口, a 8 体 育 a p p 官 网, 盛世国际娱乐开户)
 cert          a certificate offered for sale (代办驾驶证, 武安办毕业证)
-promise       earnings promised with a figure (日结保底200+, 日赚500元): weak, like a scam word
+promise       earnings or a success rate promised with a figure (日结保底200+, 日赚500元, 80%的解密出款成功):
+              weak, like a scam word
 ============  =======================================================================================
 
 Context: sentence ends (。！？；!?; and line breaks) are boundaries, no term matches across one
@@ -186,12 +187,14 @@ _CONTACT = re.compile(
 # A mobile number with a messenger's or a phone's word written between its digits (178(电)7383(溦)9004):
 # never an office's way of giving a number, always a way past filters.
 _MARKED_PHONE = re.compile(
-    r"(?<![0-9])1[3-9]\d(?:[\s\-.乄()（）【】\[\]]{0,2}(?:电|電|话|話|微|溦|薇|威|v|信)?[\s\-.乄()（）【】\[\]]{0,2}\d){8}"
+    r"(?<![0-9])1[3-9]\d(?:[\s\-.乄乀()（）【】\[\]]{0,2}(?:电|電|话|話|微|溦|薇|威|v|信)?[\s\-.乄乀()（）【】\[\]]{0,2}\d){8}"
     r"(?![0-9])")
 _PHONE_MARK = re.compile(r"[电電话話微溦薇威v信]")
 _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
 # Earnings promised with a figure (收益日结保底200+300=500元, 日赚500元): pyramid and task-scam lures.
-_PROMISE = re.compile(r"(?:日结|保底|日赚|日入|月入|躺赚|日返|稳赚)[^\d\n。，,]{0,3}\d{2,6}(?:元|块|\+|%)")
+# Also a success rate claimed for a service (80%的解密出款成功, 成功率高达98%).
+_PROMISE = re.compile(r"(?:日结|保底|日赚|日入|月入|躺赚|日返|稳赚)[^\d\n。，,]{0,3}\d{2,6}(?:元|块|\+|%)"
+                      r"|成功率(?:高达|达到?|超过)?\d{2,3}%|\d{2,3}%的?[^\d\s。，,；;]{0,4}成功")
 # A certificate offered for sale (代办驾驶证, 武安办毕业证, 出售假文凭): 办 straight before the document;
 # 办理 and 补办 are the words of a service hall, not of a forger.
 _CERT = re.compile(r"(?:代办|代做|制作|出售|办)(?:各类|各种|假)?"
@@ -208,7 +211,7 @@ _SHAPE_ONE = re.compile(_SHAPE_SUFFIX)
 # A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
 _PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
 _PHONE = re.compile(
-    r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄]{0,2}\d){8})(?![0-9])"
+    r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄乀]{0,2}\d){8})(?![0-9])"
     r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總))?")
 
 
@@ -326,7 +329,7 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     han_number = any(w in text for w in _HAN_WORDS)
     listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text or "-" in text
     if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text or "办" in text
-            or "日" in text or "保底" in text or "月入" in text or "躺赚" in text or "稳赚" in text):
+            or "日" in text or "保底" in text or "月入" in text or "躺赚" in text or "稳赚" in text or "成功" in text):
         return
     flat = ascii_lookalike(text)
     if listed:
@@ -342,7 +345,7 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     if "代开" in flat or "代開" in flat:
         for m in _INVOICE.finditer(flat):
             yield Signal("scam", m.start(), m.end(), 4, m.group())
-    if "日" in text or "保底" in text or "月入" in text or "躺赚" in text or "稳赚" in text:
+    if "日" in text or "保底" in text or "月入" in text or "躺赚" in text or "稳赚" in text or "成功" in text:
         for m in _PROMISE.finditer(flat):
             yield Signal("promise", m.start(), m.end(), 4, m.group())
     if "办" in text or "出售" in text or "制作" in text:

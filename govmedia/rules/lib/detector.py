@@ -195,6 +195,7 @@ _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常�
 # Also a success rate claimed for a service (80%的解密出款成功, 成功率高达98%).
 _PROMISE = re.compile(r"(?:日结|保底|日赚|日入|月入|躺赚|日返|稳赚)[^\d\n。，,]{0,3}\d{2,6}(?:元|块|\+|%)"
                       r"|成功率(?:高达|达到?|超过)?\d{2,3}%|\d{2,3}%的?[^\d\s。，,；;]{0,4}成功")
+_PROMISE_HINT = re.compile(r"日结|保底|日赚|日入|月入|躺赚|日返|稳赚|%")
 # A certificate offered for sale (代办驾驶证, 武安办毕业证, 出售假文凭): 办 straight before the document;
 # 办理 and 补办 are the words of a service hall, not of a forger.
 _CERT = re.compile(r"(?:代办|代做|制作|出售|办)(?:各类|各种|假)?"
@@ -328,8 +329,9 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     phone = _PHONE_HINT.search(text) is not None
     han_number = any(w in text for w in _HAN_WORDS)
     listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text or "-" in text
-    if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text or "办" in text
-            or "日" in text or "保底" in text or "月入" in text or "躺赚" in text or "稳赚" in text or "成功" in text):
+    promise = _PROMISE_HINT.search(text) is not None
+    if not (letters or im or phone or han_number or listed or promise or "代开" in text or "代開" in text
+            or "办" in text):
         return
     flat = ascii_lookalike(text)
     if listed:
@@ -345,7 +347,7 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     if "代开" in flat or "代開" in flat:
         for m in _INVOICE.finditer(flat):
             yield Signal("scam", m.start(), m.end(), 4, m.group())
-    if "日" in text or "保底" in text or "月入" in text or "躺赚" in text or "稳赚" in text or "成功" in text:
+    if promise:
         for m in _PROMISE.finditer(flat):
             yield Signal("promise", m.start(), m.end(), 4, m.group())
     if "办" in text or "出售" in text or "制作" in text:
@@ -519,10 +521,10 @@ def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], na
         kept.append(replace(s, weight=max(s.weight, THRESHOLD)) if name and s.family == "scam" else s)
         if listed:
             reach = max(reach, s.end)
-    shapes = [(s.start, s.end) for s in kept if s.family == "brand-shape"]
+    shapes = [(s.start, s.end) for s in kept if s.family == "brand-shape"]  # in order, never overlapping
     if shapes:  # 体育app, 官网 inside 智博体育app官网入口 are part of the name
-        kept = [s for s in kept if s.family not in ("vice", "platform")
-                or not any(a <= s.start and s.end <= b for a, b in shapes)]
+        opens = [a for a, _ in shapes]
+        kept = [s for s in kept if s.family not in ("vice", "platform") or not _inside(s, shapes, opens)]
     vice_sentences = {s.sentence for s in kept if s.family in _HAS_VICE}
     counted: dict[tuple[str, str], Signal] = {}
     for s in sorted(kept, key=lambda s: (-s.weight, s.start)):
@@ -537,6 +539,12 @@ def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], na
     if warns and not name and all(s.family in _WEAK for s in counted.values()):
         return None
     return Verdict(start, end, score, tuple(sorted(counted.values(), key=lambda s: s.start)))
+
+
+def _inside(s: Signal, spans: list[tuple[int, int]], opens: list[int]) -> bool:
+    """Whether ``s`` lies inside one of ``spans`` (sorted, not overlapping; ``opens`` their starts)."""
+    i = bisect_right(opens, s.start) - 1
+    return i >= 0 and s.end <= spans[i][1]
 
 
 def allow_markers(file_text: str) -> list[tuple[str, str]]:

@@ -89,7 +89,7 @@ def test_government_and_police_prose_is_clean(text: str) -> None:
     ("同城美女上门服务，微信：abc12345", "vice"),
     ("竞彩足球投注平台，赔率最高，注册下载", "term"),  # the words that a quotation explains, unquoted
     ("备用地址1：http://6kke.com/ (点击打开，即可观看，看完记得收藏)", "domain"),  # a site announcing its next address
-    ("最新网址 abc123.top", "domain"),
+    ("永久网址 abc123.top", "domain"),
     ("收益日结保底200+300=500元 一个月保底收15000元", "promise"),
     ("国产美女视频免费观看的网站_国产美女视频免费观看的网站高清在线", "keyword-list"),  # a title repeating itself
     ("（10个被黑9个出款成功）80%的解密出款成功", "promise"),  # a success rate claimed for a service
@@ -126,6 +126,7 @@ def test_generalising_families_catch(text: str, family: str) -> None:
     "县公安局民警介绍，有人以办毕业证为名，让受害人加微信转账。",
     "详情请登录宿迁妇女网公告栏http://www.sqwomen.org/。",  # a plain address, without 最新 or 备用
     "本站最新地址：https://www.wangyi.gov.cn/",  # an allowed domain
+    "铜川市第一中学网站已迁移，最新网址：www.tcyz.com。",  # an office that moves gives its new address
     "企业应保障劳动者保底工资不低于2000元，日结工资当日发放。",
     "警方提醒：声称日赚500元、稳赚不赔的兼职都是诈骗。",
     "加强城市外围道路建设，桑拿天注意防暑。",

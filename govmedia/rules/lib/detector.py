@@ -216,8 +216,10 @@ _PHONE = re.compile(
     r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總))?")
 
 
-# A site announcing its next address (最新地址, 备用网址, 永久域名): blocked sites do, offices do not.
-_MIRROR = re.compile(r"(?:最新|备用|永久|防封|防屏蔽)(?:地址|网址|網址|域名|网站|入口)\d?\s{0,2}[:：]?\s{0,2}(?:https?://)?\s{0,2}\Z")
+# A site announcing its next address (最新地址, 备用网址, 永久域名): blocked sites do, offices do not (an
+# office that moves says 新网址 or 最新网址, which stay plain).
+_MIRROR = re.compile(r"(?:(?:备用|永久|防封|防屏蔽)(?:地址|网址|網址|域名|网站|入口)|最新(?:地址|域名))"
+                     r"\d?\s{0,2}[:：]?\s{0,2}(?:https?://)?\s{0,2}\Z")
 _MIRROR_REACH = 24
 
 

@@ -117,6 +117,7 @@ def test_generalising_families_catch(text: str, family: str) -> None:
     "小程序：<https://wangyi.example/miniprogram/Vx7rnsR6bbh3Z1xq>",
     "今年9月,銀河娛樂澄清,旗下娛樂場與任何網上博彩或投注網站均無關係。",  # a licensed operator, named
     "在App“競彩足球”頁面可以進行球賽投注,賠率不同,朋友推薦下載。",  # a quotation names what it holds
+    "他下载了名为“智博体育app官网”的软件并充值。",  # a brand shape in quotation marks is named
     # a warning passage: the sentences after the warning describe the game, on gambling words alone
     "据警方介绍,一些不法分子将休闲娱乐的小游戏变成网络赌博的新阵地。表面看似是娱乐的棋牌对决,暗藏赌局。"
     "庄家利用微信群建群组局,利用体育赛事结果进行网络投注赌博。这些平台通过机器荷官操控输赢,玩家无法提现,"

@@ -72,7 +72,7 @@ _BREAK = re.compile(r"[。！？；!?;\n]")
 # A short quotation names what it holds (警方提醒：“老虎机”“捕鱼机”都是赌博): its list words do not count.
 _QUOTE = re.compile(r"“[^”\n]{1,10}”|「[^」\n]{1,10}」|『[^』\n]{1,10}』|\"[^\"\n]{1,10}\"|‘[^’\n]{1,10}’")
 _QUOTE_CHARS = re.compile(r"[“「『\"‘]")
-_NAMED = frozenset({"term", "vice", "scam", "platform"})  # what a quotation or a warning explains
+_NAMED = frozenset({"term", "vice", "scam", "platform", "brand-shape", "cert", "promise"})  # what a quotation names
 _WEAK = frozenset({"vice", "platform", "scam", "promise"})  # words alone, without a name, a number, an address or a contact
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
 
@@ -469,7 +469,10 @@ def _unquoted(text: str, signals: list[Signal]) -> list[Signal]:
     opens = [a for a, _ in quoted]
     kept = []
     for s in signals:
-        i = bisect_right(opens, s.start - 1) - 1
+        # a brand shape's name may begin before the quotation mark (名为“智博体育app官网”: the folded text has
+        # no marks); what it offers, its category and sign-up words, is what the quotation must hold
+        at = s.end - 2 if s.family == "brand-shape" else s.start
+        i = bisect_right(opens, at - 1) - 1
         if s.family in _NAMED and i >= 0 and s.end < quoted[i][1]:
             continue
         kept.append(s)

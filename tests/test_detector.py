@@ -72,6 +72,80 @@ def test_government_and_police_prose_is_clean(text: str) -> None:
     assert DETECTOR.scan(text) == []
 
 
+# -- families that generalise beyond the list ------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "family"), [
+    ("智博体育app官网入口", "brand-shape"),  # a brand nobody listed, shaped as one
+    ("【a 8 体 育 a p p 官 网 入 口】", "brand-shape"),  # spaced out: read on the folded text
+    ("盛世国际娱乐开户 TG：yg3332", "brand-shape"),
+    ("代办驾驶证 联系微：abc12345", "cert"),
+    ("办证联系【TG客服:@xl9kf_bot】", "contact"),  # a messenger's 客服 and an @handle without digits
+    ("公安办毕业证【178(电)7383(溦)9004同步】", "contact"),  # 电 and 溦 written between the digits
+    ("武安办毕业证【╬溦542394562】", "contact"),  # 溦 for 微, the number straight after it
+    ("公安办毕业证【╬溦542394562】", "scam"),  # 公安 here is a county (公安县), not the police's word
+    ("银河娱乐官网注册送彩金", "term"),
+    ("色综合天天-色综合天-色综合桃花网-色综合手机在线-国产亚洲精品自在线亚洲情侣-国产亚洲精品自在久久不卡", "keyword-list"),
+    ("同城美女上门服务，微信：abc12345", "vice"),
+    ("竞彩足球投注平台，赔率最高，注册下载", "term"),  # the words that a quotation explains, unquoted
+    ("备用地址1：http://6kke.com/ (点击打开，即可观看，看完记得收藏)", "domain"),  # a site announcing its next address
+    ("永久网址 abc123.top", "domain"),
+    ("收益日结保底200+300=500元 一个月保底收15000元", "promise"),
+    ("国产美女视频免费观看的网站_国产美女视频免费观看的网站高清在线", "keyword-list"),  # a title repeating itself
+    ("（10个被黑9个出款成功）80%的解密出款成功", "promise"),  # a success rate claimed for a service
+    ("三亚供卵试管婴儿包成功电话/微信136-2268-0810", "contact"),
+    ("代孕包成功【１３６乀７０２７乀０００５電話/微信】吉林代孕,厦门供卵试管婴儿,三代试管婴儿选性别", "vice"),
+])
+def test_generalising_families_catch(text: str, family: str) -> None:
+    verdicts = DETECTOR.scan(text)
+    assert verdicts, text
+    assert family in {f for f, _ in families(verdicts)}, verdicts
+
+
+@pytest.mark.parametrize("text", [
+    "在腾讯体育App观看比赛直播。",  # one sign-up word after a category: not enough alone
+    "国家体育总局官网发布通知。",
+    "市体育局官方网站公布赛程。",
+    "到车管所办理驾驶证补证业务。",  # 办理, 补办: a service hall's words
+    "补办身份证需携带户口簿。",
+    "代办驾驶证",  # a certificate alone is not enough
+    "区政务服务热线：0919-2181509、12345",
+    "联系电话：13812345678",
+    # random ids in channel URLs hold "wx", "qq", "Vx": not messenger contacts
+    "- 抖音号「王益发布」：<https://www.douyin.com/user/MS4wLjABAAAAwxl2PTKxUnoIrjPnjvJDJpZlmyE-qs3c> "
+    "视频号：<https://channels.weixin.qq.com/profile/sphQQVwpXZaj2Cg> "
+    "小程序：<https://wangyi.example/miniprogram/Vx7rnsR6bbh3Z1xq>",
+    "今年9月,銀河娛樂澄清,旗下娛樂場與任何網上博彩或投注網站均無關係。",  # a licensed operator, named
+    "在App“競彩足球”頁面可以進行球賽投注,賠率不同,朋友推薦下載。",  # a quotation names what it holds
+    "他下载了名为“智博体育app官网”的软件并充值。",  # a brand shape in quotation marks is named
+    # a warning passage: the sentences after the warning describe the game, on gambling words alone
+    "据警方介绍,一些不法分子将休闲娱乐的小游戏变成网络赌博的新阵地。表面看似是娱乐的棋牌对决,暗藏赌局。"
+    "庄家利用微信群建群组局,利用体育赛事结果进行网络投注赌博。这些平台通过机器荷官操控输赢,玩家无法提现,"
+    "又以返利引导玩家传播平台。",
+    "2016-2020年全民健身实施计划-梅州市-体育局-通知",
+    "打造文化娱乐平台，丰富群众生活。",
+    "县公安局民警介绍，有人以办毕业证为名，让受害人加微信转账。",
+    "详情请登录宿迁妇女网公告栏http://www.sqwomen.org/。",  # a plain address, without 最新 or 备用
+    "本站最新地址：https://www.wangyi.gov.cn/",  # an allowed domain
+    "铜川市第一中学网站已迁移，最新网址：www.tcyz.com。",  # an office that moves gives its new address
+    "企业应保障劳动者保底工资不低于2000元，日结工资当日发放。",
+    "警方提醒：声称日赚500元、稳赚不赔的兼职都是诈骗。",
+    "加强城市外围道路建设，桑拿天注意防暑。",
+    "王益区人民政府办公室王益区人民政府办公室",  # a repeated heading alone is not spam
+    "违约金从保证金中扣50000元，罚款另计。",  # 扣 before a figure is a deduction, not a QQ number
+    "全区矛盾纠纷调解成功率达98%，群众满意度持续提升。",
+    "市妇幼保健院辅助生殖中心临床妊娠成功率达50%，为不孕家庭助孕。",
+    "严厉打击代孕、非法采供精卵和非医学需要的胎儿性别鉴定。",
+])
+def test_generalising_families_leave_government_prose(text: str) -> None:
+    assert DETECTOR.scan(text) == []
+
+
+def test_a_warning_passage_still_reports_contacts() -> None:
+    text = "警方提醒：网赌害人，远离网赌。出黑咨询微：zxcvbnms2779 扣：1217771269"
+    assert ("contact", "") in families(DETECTOR.scan(text))
+
+
 def test_sentence_end_is_a_boundary() -> None:
     """兼职。刷单 is not 兼职刷单; 澳门。葡京 split by a sentence end is still the brand."""
     verdicts = DETECTOR.scan("周末招聘兼职。刷单")
@@ -246,7 +320,8 @@ def test_markers_parse() -> None:
 # -- speed: linear in the length of the text ------------------------------------------------------
 
 PIECES = ["澳门", "新葡京", "www", ",", "，", "点", "com", "365", "bet", "bat", "微：", "qq", "1", "a", "。", "\n",
-          "\n\n", "官网", "体育", "百家乐", " ", "·", "警惕", "代开", "发票", "电", "13812345678", "经理", "亰", "z"]
+          "\n\n", "官网", "体育", "百家乐", " ", "·", "警惕", "代开", "发票", "电", "13812345678", "经理", "亰", "z",
+          "智博", "app", "入口", "办", "驾驶证", "日结", "80%", "成功", "“", "”", "-", "乀", "溦", "备用地址："]
 
 
 def _per_kb(text: str) -> float:

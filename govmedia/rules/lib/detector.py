@@ -18,14 +18,22 @@ scam          solicitations that anti-fraud warnings quote (刷单, 加微信, �
 bet-number    digits with bet/bat (365bet, bat365) or with 体育/棋牌/娱乐/彩票 (188体育, 777棋牌)
 domain        a domain written to dodge link filters (www,xxx111,com; 079点one; ０７９．ｏｎｅ; U76·Cc) or,
               weaker, a plain domain outside the allowed ones (a numeric one such as 376838.com weighs more)
-contact       an instant-messaging contact (微：zxcvbnms2779, QQ：1217771269, 飞机：@lc15688, +微ch0098888)
+contact       an instant-messaging contact (微：zxcvbnms2779, QQ：1217771269, 飞机：@lc15688, +微ch0098888,
+              TG客服:@xl9kf_bot, 溦542394562), or a mobile number with 电/微 written between its digits
+brand-shape   a name shaped like a gambling brand: a short name, 体育/娱乐/棋牌/电竞/国际/真人, then sign-up
+              words (智博体育app官网入口, a 8 体 育 a p p 官 网, 盛世国际娱乐开户)
+cert          a certificate offered for sale (代办驾驶证, 武安办毕业证)
+promise       earnings or a success rate promised with a figure (日结保底200+, 日赚500元, 80%的解密出款成功):
+              weak, like a scam word
 ============  =======================================================================================
 
 Context: sentence ends (。！？；!?; and line breaks) are boundaries, no term matches across one
 (兼职。刷单 is not 兼职刷单). A sentence holding a warning word (诈骗, 谨防, 警惕, 提醒, 不要, 严厉打击,
 举报, 警方, 公安 …: the term list's ``[warning]`` section) explains what it names: its term, vice, scam and
 platform signals do not count. Brands, bet-numbers, disguised domains and contacts always count: a
-spammer cannot hide 澳门葡京 or a WeChat id behind 严禁.
+spammer cannot hide 澳门葡京 or a WeChat id behind 严禁. A passage with a warning sentence is not reported on
+gambling words alone (police prose describes the game after its warning), and list words inside a short
+quotation (“老虎机”) are named, not offered.
 
 Everything is linear in the length of the text: one Aho-Corasick pass over the folded text (govmedia/
 dialect/textfold.py, shared with GM105) and bounded regular expressions without nested unbounded
@@ -53,13 +61,19 @@ THRESHOLD = 10
 MAX_VERDICTS = 20  # per text: enough to show the problem, bounded for hostile input
 FAMILY_ZH = {"brand": "博彩色情品牌", "term": "招揽短语", "vice": "赌博色情词", "platform": "平台词",
              "scam": "招揽词", "bet-number": "数字博彩名", "domain": "网址", "contact": "联系方式",
-             "keyword-list": "关键词堆砌"}
+             "keyword-list": "关键词堆砌", "brand-shape": "品牌式名称", "cert": "办证",
+             "promise": "收益承诺"}
 VIA_ZH = {"": "", "pinyin": "拼音", "initials": "拼音首字母", "lookalike": "形近字"}
-_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})
-_LISTED = frozenset({"brand", "term", "vice", "platform", "scam"})  # families of the term list  # count even in a warning sentence
-_HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number"})  # what makes platform words count
+_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})  # count even in a warning sentence
+_LISTED = frozenset({"brand", "term", "vice", "platform", "scam", "cert"})  # one entry inside another counts once
+_HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number", "brand-shape"})  # what makes platform words count
 _PLATFORM_CAP = 4  # platform words say where to sign up; together they weigh at most this much
 _BREAK = re.compile(r"[。！？；!?;\n]")
+# A short quotation names what it holds (警方提醒：“老虎机”“捕鱼机”都是赌博): its list words do not count.
+_QUOTE = re.compile(r"“[^”\n]{1,10}”|「[^」\n]{1,10}」|『[^』\n]{1,10}』|\"[^\"\n]{1,10}\"|‘[^’\n]{1,10}’")
+_QUOTE_CHARS = re.compile(r"[“「『\"‘]")
+_NAMED = frozenset({"term", "vice", "scam", "platform", "brand-shape", "cert", "promise"})  # what a quotation names
+_WEAK = frozenset({"vice", "platform", "scam", "promise"})  # words alone, without a name, a number, an address or a contact
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
 
 
@@ -161,20 +175,55 @@ _BET_NUMBER = re.compile(r"(?<![a-z0-9])(?:\d{2,6}\s?(?:bet|bat)(?![a-z])|(?:bet
 _HAN_WORDS = ("体育", "棋牌", "娱乐", "彩票", "电竞", "真人", "视讯", "捕鱼", "體育", "娛樂", "電競")
 _HAN_NUMBER = re.compile(rf"(?<![0-9第])\d{{2,6}}\s?(?:{'|'.join(_HAN_WORDS)})|"
                          rf"(?:{'|'.join(_HAN_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
-_IM = r"(?:微信|威信|薇信|v信|vx|wx|微|薇|威|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
-_IM_HINT = re.compile(r"微|薇|威|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
+_IM = r"(?:微信|威信|薇信|溦信|v信|vx|wx|微|薇|威|溦|嶶|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
+_IM_HINT = re.compile(r"微|薇|威|溦|嶶|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
+# A messenger word written without a separator (wx…, qq…, vx…) is not read inside a Latin word or a URL's
+# token (…/MS4wLjAB…wxl2PT…: random ids hold "wx", "qq", "vx"); with a colon it is (abc123QQ：123456).
 _CONTACT = re.compile(
-    rf"(?:{_IM}号?\s{{0,2}}[:：(（【\[「『]{{1,3}}|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
-    r"|(?<![a-z0-9_\-])(?:v信|vx|wx|qq)号?|微信号?|(?<![a-z])q\s?[:：])\s{0,2}@?([a-z0-9_][a-z0-9_\-]{3,29})")
+    rf"(?:{_IM}(?:客服|号|账号)?\s{{0,2}}[:：(（【\[「『]{{1,3}}"
+    rf"|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
+    r"|(?<![a-z0-9_=&%\-])(?:v信|vx|wx|qq|微信)号?|(?:微|薇|溦|嶶)(?=\d{5})|(?<![a-z])q\s?[:：])"
+    r"\s{0,2}(@?)([a-z0-9_][a-z0-9_\-]{3,29})")
 # A link's address: a contact's letters inside it (a profile id such as …/user/MS4wLjABAAAAQqM9…) are part
 # of the address, not a handle offered to readers (links are GM502's).
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()（）【】「」，。]+")
+# A mobile number with a messenger's or a phone's word written between its digits (178(电)7383(溦)9004):
+# never an office's way of giving a number, always a way past filters.
+_MARKED_PHONE = re.compile(
+    r"(?<![0-9])1[3-9]\d(?:[\s\-.乄乀()（）【】\[\]]{0,2}(?:电|電|话|話|微|溦|薇|威|v|信)?[\s\-.乄乀()（）【】\[\]]{0,2}\d){8}"
+    r"(?![0-9])")
+_PHONE_MARK = re.compile(r"[电電话話微溦薇威v信]")
 _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
+# Earnings promised with a figure (收益日结保底200+300=500元, 日赚500元): pyramid and task-scam lures.
+# Also a success rate claimed for a service (80%的解密出款成功, 成功率高达98%).
+_PROMISE = re.compile(r"(?:日结|保底|日赚|日入|月入|躺赚|日返|稳赚)[^\d\n。，,]{0,3}\d{2,6}(?:元|块|\+|%)"
+                      r"|成功率(?:高达|达到?|超过)?\d{2,3}%|\d{2,3}%的?[^\d\s。，,；;]{0,4}成功")
+_PROMISE_HINT = re.compile(r"日结|保底|日赚|日入|月入|躺赚|日返|稳赚|%")
+# A certificate offered for sale (代办驾驶证, 武安办毕业证, 出售假文凭): 办 straight before the document;
+# 办理 and 补办 are the words of a service hall, not of a forger.
+_CERT = re.compile(r"(?:代办|代做|制作|出售|办)(?:各类|各种|假)?"
+                   r"(?:驾驶证|驾照|身份证|毕业证|学位证|学历证|文凭|结婚证|离婚证|房产证|护照|资格证|职称证)")
+# A name shaped like a gambling brand: a short name, a gambling category, then where-to-sign-up words
+# (智博体育app官网入口, a8体育app官网入口, 盛世国际娱乐开户). Read on the folded text, so spaced-out or
+# traditional-script writing (a 8 体 育 a p p 官 网) meets it. Two or more sign-up words after the category
+# are an SEO title, never a government sentence; one (腾讯体育app) needs other evidence beside it.
+_SHAPE_WORDS = ("体育", "娱乐", "棋牌", "电竞", "国际", "真人")
+_SHAPE_SUFFIX = r"(?:app|官方网站|官方|官网|入口|下载|注册|登录|网页版|手机版|网址|开户|平台|首页|直营|全站)"
+_SHAPE = re.compile(rf"(?:[\u4e00-\u9fff]{{2,4}}|(?<![a-z0-9])[a-z0-9]{{1,8}})(?:{'|'.join(_SHAPE_WORDS)}){{1,2}}"
+                    rf"({_SHAPE_SUFFIX}{{1,4}})")
+_SHAPE_ONE = re.compile(_SHAPE_SUFFIX)
 # A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
 _PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
 _PHONE = re.compile(
-    r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄]{0,2}\d){8})(?![0-9])"
+    r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄乀]{0,2}\d){8})(?![0-9])"
     r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總))?")
+
+
+# A site announcing its next address (最新地址, 备用网址, 永久域名): blocked sites do, offices do not (an
+# office that moves says 新网址 or 最新网址, which stay plain).
+_MIRROR = re.compile(r"(?:(?:备用|永久|防封|防屏蔽)(?:地址|网址|網址|域名|网站|入口)|最新(?:地址|域名))"
+                     r"\d?\s{0,2}[:：]?\s{0,2}(?:https?://)?\s{0,2}\Z")
+_MIRROR_REACH = 24
 
 
 def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
@@ -199,14 +248,39 @@ def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
             if "." not in written:  # full-width or look-alike dots (０７９．ｏｎｅ): written to dodge filters
                 yield Signal("domain", first + m.start(), tld.end(), 10, written)
                 continue
+            if _MIRROR.search(flat[max(0, first + m.start() - _MIRROR_REACH) : first + m.start()]):
+                # 备用地址1：http://6kke.com: a site that keeps changing its address, never an office's
+                yield Signal("domain", first + m.start(), tld.end(), 10, m.group())
+                continue
             label = m.group().rsplit(".", 2)[-2]  # the name before the top-level domain: 376838, 03j2
             numeric = sum(c.isdigit() for c in label) * 2 >= len(label) >= 2
             yield Signal("domain", first + m.start(), tld.end(), 6 if numeric else 3, m.group())
 
 
+def _origin(text: str, cache: list[list[int]]) -> list[int]:
+    """For each character of the folded text, its index in ``text`` (worked out once per scan: a Python loop)."""
+    if not cache:
+        cache.append(fold_map(text)[1])
+    return cache[0]
+
+
+def _shape_signals(text: str, keyed: str, cache: list[list[int]]) -> list[Signal]:
+    """Brand-shaped names (_SHAPE) on the folded text ``keyed``, placed back on ``text``."""
+    if not any(w in keyed for w in _SHAPE_WORDS):
+        return []
+    found: list[Signal] = []
+    for m in _SHAPE.finditer(keyed):
+        origin = _origin(text, cache)
+        first, last = origin[m.start()], origin[m.end() - 1] + 1
+        weight = 10 if len(_SHAPE_ONE.findall(m.group(1))) >= 2 else 6
+        found.append(Signal("brand-shape", first, last, weight, text[first:last]))
+    return found
+
+
 # A keyword-stuffed title: four or more short segments joined by _ | or " I " (injected porn and gambling
-# titles: 国产精品_久久_一区二区_…). Commas are not separators here: government prose is full of them.
-_LIST_SEP = re.compile(r"_|\||\s[iI]\s|｜")
+# titles: 国产精品_久久_一区二区_…), also a hyphen between Han characters or between spaces (色综合天天-色综合天-…).
+# Commas are not separators here: government prose is full of them.
+_LIST_SEP = re.compile(r"_|\||\s[iI]\s|｜|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])|\s-\s")
 _LIST_SEGMENT = 24  # characters a segment may have
 
 
@@ -214,12 +288,34 @@ def _keyword_list(text: str) -> Iterator[Signal]:
     for line_start, line in _lines(text):
         cuts = [m for m in _LIST_SEP.finditer(line)]
         if len(cuts) < 3:
+            repeated = _repeated_title(line_start, line) if cuts else None
+            if repeated is not None:
+                yield repeated
             continue
         bounds = [0, *(m.end() for m in cuts)]
         ends = [*(m.start() for m in cuts), len(line)]
         short = sum(1 for a, b in zip(bounds, ends, strict=True) if 0 < len(line[a:b].strip()) <= _LIST_SEGMENT)
         if short >= 4 and not _BREAK.search(line):
             yield Signal("keyword-list", line_start, line_start + len(line), 4, f"{short} 段关键词")
+
+
+_TITLE_PUNCT = re.compile(r"[，。、；：,;:！？!?（）()“”]")
+_REPEAT = 6  # characters of a phrase that an SEO title repeats
+
+
+def _repeated_title(line_start: int, line: str) -> Signal | None:
+    """A title (one short line without sentence punctuation) that repeats a phrase of its own
+    (国产美女视频免费观看的网站_国产美女视频免费观看的网站高清在线): search-engine bait, never a heading."""
+    if not 2 * _REPEAT <= len(line) <= 80 or _TITLE_PUNCT.search(line):
+        return None
+    seen: set[str] = set()
+    for i in range(len(line) - _REPEAT + 1):
+        phrase = line[i : i + _REPEAT]
+        if phrase in seen and not phrase.isascii():
+            return Signal("keyword-list", line_start, line_start + len(line), 4, f"重复“{phrase}”")
+        if i + _REPEAT <= len(line):
+            seen.add(phrase)
+    return None
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -237,8 +333,10 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     im = _IM_HINT.search(text) is not None
     phone = _PHONE_HINT.search(text) is not None
     han_number = any(w in text for w in _HAN_WORDS)
-    listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text
-    if not (letters or im or phone or han_number or listed or "代开" in text or "代開" in text):
+    listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text or "-" in text
+    promise = _PROMISE_HINT.search(text) is not None
+    if not (letters or im or phone or han_number or listed or promise or "代开" in text or "代開" in text
+            or "办" in text):
         return
     flat = ascii_lookalike(text)
     if listed:
@@ -254,16 +352,31 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     if "代开" in flat or "代開" in flat:
         for m in _INVOICE.finditer(flat):
             yield Signal("scam", m.start(), m.end(), 4, m.group())
+    if promise:
+        for m in _PROMISE.finditer(flat):
+            yield Signal("promise", m.start(), m.end(), 4, m.group())
+    if "办" in text or "出售" in text or "制作" in text:
+        for m in _CERT.finditer(flat):
+            yield Signal("cert", m.start(), m.end(), 6, m.group())
     if phone or (letters and "tel" in flat):
         for m in _PHONE.finditer(flat):
             named = m.group().endswith(("经理", "經理", "先生", "小姐", "总", "總"))
             if named or m.start() < m.start(1):
                 yield Signal("contact", m.start(), m.end(), 7 if named else 5, m.group())
+    links = [u.span() for u in _URL.finditer(flat)] if letters else []
     if im or letters:
-        links = [u.span() for u in _URL.finditer(flat)] if letters else []
         for m in _CONTACT.finditer(flat):
-            if sum(c.isdigit() for c in m.group(1)) >= 2 and not any(a <= m.start(1) < b for a, b in links):
+            offered = m.group(1) or sum(c.isdigit() for c in m.group(2)) >= 2  # @handle, or an id with digits
+            if offered and not _in_spans(m.start(2), links):
                 yield Signal("contact", m.start(), m.end(), 5, m.group())
+    if phone or im or letters:
+        for m in _MARKED_PHONE.finditer(flat):
+            if _PHONE_MARK.search(m.group()) and not _in_spans(m.start(), links):
+                yield Signal("contact", m.start(), m.end(), 10, m.group())
+
+
+def _in_spans(at: int, spans: list[tuple[int, int]]) -> bool:
+    return any(a <= at < b for a, b in spans)
 
 
 # Latin letters as written: ASCII, full-width, and the Greek and Cyrillic blocks whose letters pass for Latin.
@@ -289,11 +402,11 @@ class Detector:
         if not self.empty:
             self.automaton.make_automaton()
 
-    def _term_signals(self, text: str, hits: list[tuple[int, Any]], breaks: list[int]
+    def _term_signals(self, text: str, hits: list[tuple[int, Any]], breaks: list[int], cache: list[list[int]]
                       ) -> tuple[list[Signal], set[int]]:
         """Signals of the term list (from the automaton's ``hits`` on the folded text), and the sentences
         that hold a warning word."""
-        _, origin = fold_map(text)
+        origin = _origin(text, cache)
         found: list[Signal] = []
         allows: list[tuple[int, int]] = []
         warned: set[int] = set()
@@ -327,27 +440,52 @@ class Detector:
         hits: list[tuple[int, Any]] = list(self.automaton.iter(keyed)) if found else []
         if not hits and not _LATIN.search(text):
             return []  # no list entry, and nothing for the patterns to see (most names and titles)
-        patterns = list(_pattern_signals(text, self.allowed))
+        cache: list[list[int]] = []
+        patterns = [*_pattern_signals(text, self.allowed), *_shape_signals(text, keyed, cache)]
         if _bound(hits, name) + sum(p.weight for p in patterns) < THRESHOLD:
             return []  # even if every signal counted, no passage could reach THRESHOLD (most texts)
         breaks = [m.start() for m in _BREAK.finditer(text)]
-        signals, warned = self._term_signals(text, hits, breaks) if hits else ([], set())
+        signals, warned = self._term_signals(text, hits, breaks, cache) if hits else ([], set())
         signals.extend(Signal(p.family, p.start, p.end, p.weight, p.label, "", bisect_right(breaks, p.start))
                        for p in patterns)
         if allowed:
             spans = [(m.start(), m.start() + len(a)) for a in allowed if a for m in re.finditer(re.escape(a), text)]
             signals = [s for s in signals if not any(a <= s.start and s.end <= b for a, b in spans)]
+        if _QUOTE_CHARS.search(text):
+            signals = _unquoted(text, signals)
         signals.sort(key=lambda s: s.start)
         starts = [s.start for s in signals]
         verdicts: list[Verdict] = []
+        warned_at = sorted(warned)
         for start, end in _passages(text):
             inside = signals[bisect_left(starts, start) : bisect_left(starts, end)]
-            verdict = _score(start, end, inside, warned, name) if inside else None
+            first = bisect_left(warned_at, bisect_right(breaks, start))
+            warns = first < len(warned_at) and warned_at[first] <= bisect_right(breaks, end - 1)
+            verdict = _score(start, end, inside, warned, name, warns) if inside else None
             if verdict is not None:
                 verdicts.append(verdict)
                 if len(verdicts) >= MAX_VERDICTS:
                     break
         return verdicts
+
+
+def _unquoted(text: str, signals: list[Signal]) -> list[Signal]:
+    """``signals`` without the list words that lie inside a short quotation (quotations do not nest: the
+    one that could hold a signal is the last to open before it)."""
+    quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
+    if not quoted:
+        return signals
+    opens = [a for a, _ in quoted]
+    kept = []
+    for s in signals:
+        # a brand shape's name may begin before the quotation mark (名为“智博体育app官网”: the folded text has
+        # no marks); what it offers, its category and sign-up words, is what the quotation must hold
+        at = s.end - 2 if s.family == "brand-shape" else s.start
+        i = bisect_right(opens, at - 1) - 1
+        if s.family in _NAMED and i >= 0 and s.end < quoted[i][1]:
+            continue
+        kept.append(s)
+    return kept
 
 
 def _bound(hits: list[tuple[int, Any]], name: bool) -> int:
@@ -379,11 +517,15 @@ def _passages(text: str) -> Iterator[tuple[int, int]]:
     yield at, len(text)
 
 
-def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], name: bool) -> Verdict | None:
+def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], name: bool,
+           warns: bool = False) -> Verdict | None:
     """A passage's verdict: warning sentences drop what they explain, platform words need vice beside
     them, each (family, entry) counts once; None below THRESHOLD or with one weak signal alone. In a
     ``name`` (a plain-text field: an account, unit or stage name, a title, a positioning line) a
-    solicitation counts in full: a name never quotes one to explain it."""
+    solicitation counts in full: a name never quotes one to explain it. A passage that ``warns`` (one of
+    its sentences holds a warning word) is not reported on weak words alone: police prose describes how
+    gambling works in the sentences after its warning, spam that warns still names, links or gives a
+    contact."""
     kept: list[Signal] = []
     reach = -1  # a list entry inside a longer one (精品 in 国产精品, 官方 in 官方网站) is part of it
     for s in sorted(signals, key=lambda s: (s.start, -s.end)):
@@ -393,6 +535,10 @@ def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], na
         kept.append(replace(s, weight=max(s.weight, THRESHOLD)) if name and s.family == "scam" else s)
         if listed:
             reach = max(reach, s.end)
+    shapes = [(s.start, s.end) for s in kept if s.family == "brand-shape"]  # in order, never overlapping
+    if shapes:  # 体育app, 官网 inside 智博体育app官网入口 are part of the name
+        opens = [a for a, _ in shapes]
+        kept = [s for s in kept if s.family not in ("vice", "platform") or not _inside(s, shapes, opens)]
     vice_sentences = {s.sentence for s in kept if s.family in _HAS_VICE}
     counted: dict[tuple[str, str], Signal] = {}
     for s in sorted(kept, key=lambda s: (-s.weight, s.start)):
@@ -404,7 +550,15 @@ def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], na
     strong = any(s.weight >= THRESHOLD for s in counted.values())
     if score < THRESHOLD or (len(counted) < 2 and not strong):
         return None
+    if warns and not name and all(s.family in _WEAK for s in counted.values()):
+        return None
     return Verdict(start, end, score, tuple(sorted(counted.values(), key=lambda s: s.start)))
+
+
+def _inside(s: Signal, spans: list[tuple[int, int]], opens: list[int]) -> bool:
+    """Whether ``s`` lies inside one of ``spans`` (sorted, not overlapping; ``opens`` their starts)."""
+    i = bisect_right(opens, s.start) - 1
+    return i >= 0 and s.end <= spans[i][1]
 
 
 def allow_markers(file_text: str) -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """GM501's detector against the labelled real-world corpus: recall, false positives and scan speed.
 
     .venv/bin/python benchmarks/content.py              # tune split only, with its mistakes
-    .venv/bin/python benchmarks/content.py --holdout    # also the holdout split (numbers only)
+    .venv/bin/python benchmarks/content.py --holdout    # also the holdout and fresh splits (numbers only)
 
 Recall: the share of spam passages reported. False-positive rate: the share of clean passages reported
 (GM501), and the same for GM504 (personal data). The corpus is tests/corpus/content/ (real defaced and
@@ -74,7 +74,7 @@ def main() -> int:
     built = time.perf_counter() - started
     passages = load()
     print(f"detector built in {built * 1000:.0f} ms; {len(passages)} passages")
-    for split in ("tune", "holdout") if args.holdout else ("tune",):
+    for split in ("tune", "holdout", "fresh") if args.holdout else ("tune",):
         r = measure(detector, passages, split, show=split == "tune" and not args.quiet)
         print(f"{split:8} spam {r['spam']:3d}  recall {r['recall']:6.1%}   clean {r['clean']:3d}  "
               f"GM501 false positives {r['fp']:5.1%}  GM504 false positives {r['fp504']:5.1%}")

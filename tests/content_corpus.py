@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent / "corpus" / "content"
+SPLITS = ("tune", "holdout", "fresh")
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,7 @@ class Passage:
     path: Path
     source: str
     label: str  # "spam" or "clean"
-    split: str  # "tune" or "holdout"
+    split: str  # "tune", "holdout" or "fresh" (a second holdout, collected apart from all tuning)
     text: str
 
     @property
@@ -29,7 +30,7 @@ def read(path: Path) -> list[Passage]:
     head, _, body = path.read_text(encoding="utf-8").partition("\n\n")
     fields = dict(line.split(":", 1) for line in head.splitlines())
     meta = {k.strip(): v.strip() for k, v in fields.items()}
-    if meta.get("label") not in ("spam", "clean") or meta.get("split") not in ("tune", "holdout"):
+    if meta.get("label") not in ("spam", "clean") or meta.get("split") not in SPLITS:
         raise ValueError(f"{path}: label and split headers are required")
     return [Passage(path, meta["source"], meta["label"], meta["split"], chunk.strip())
             for chunk in body.split("\n\n") if chunk.strip()]

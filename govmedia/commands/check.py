@@ -11,12 +11,15 @@ from pathlib import Path
 from govmedia.commands import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, add_common
 from govmedia.findings.finding import Finding
 from govmedia.findings.reporters import REPORTERS
+from govmedia.history.gitcmd import BaseError, git
 from govmedia.register.context import Context
 from govmedia.register.walk import count_files
-from govmedia.run.engine import check_findings, has_errors, plan_for
+from govmedia.run.engine import check_outcome, has_errors, plan_for
 from govmedia.run.precommit import changed_paths
 from govmedia.run.preexisting import demote
 from govmedia.run.progress import progress_bar
+
+TOPS = ("accounts", "announcements", "policies")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,7 +77,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"govmedia: {problem}", file=sys.stderr)
             return EXIT_USAGE
     with progress_bar(args.lang) as progress:
-        findings = check_findings(ctx, progress, plan)
+        outcome = check_outcome(ctx, progress, plan)
+    findings = outcome.findings
     if ctx.base is not None and not args.strict:
         findings = demote(ctx, findings)
     paths = list(args.paths)
@@ -84,15 +88,27 @@ def run(args: argparse.Namespace) -> int:
     shown = [f for f in findings if _selected(f, prefixes)]
     sys.stdout.write(REPORTERS[args.format](shown, args.lang))
     if args.format == "text":
-        print(_summary(root, shown, args.lang), file=sys.stderr)
+        print(_summary(root, shown, args.lang, outcome.files), file=sys.stderr)
     return EXIT_FINDINGS if has_errors(shown) else EXIT_OK
 
 
-def _summary(root: Path, shown: list[Finding], lang: str) -> str:
+def _summary(root: Path, shown: list[Finding], lang: str, files: int | None) -> str:
     """The last line of a text report (on stderr: stdout holds only findings)."""
     errors = sum(f.severity == "error" for f in shown)
     warnings = len(shown) - errors
     if shown:
         return f"共 {errors} 个错误，{warnings} 个警告。" if lang == "zh" else f"{errors} errors, {warnings} warnings."
-    files = count_files(str(root))
+    files = _file_count(root) if files is None else files
     return f"检查了 {files} 个文件：没有发现问题。" if lang == "zh" else f"checked {files} files: no problems found."
+
+
+def _file_count(root: Path) -> int:
+    """The register's files for the summary line: git's list where the register is a clone (C speed: walking
+    67,000 files in Python took 0.8 s, half of a warm check), else a walk."""
+    try:
+        proc = git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", *TOPS, check=False)
+    except BaseError:
+        proc = None
+    if proc is None or proc.returncode != 0:
+        return count_files(str(root), TOPS)
+    return len(set(proc.stdout.split(b"\0")) - {b""})

@@ -16,6 +16,7 @@ function-level imports of the run machinery (tests/test_architecture.py holds th
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from govmedia.findings.finding import Finding
@@ -31,19 +32,34 @@ if TYPE_CHECKING:
     from govmedia.run.sharded import Checked, Extract
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """A check's findings, and how many register files its scan saw (None: this run did not scan them)."""
+
+    findings: list[Finding]
+    files: int | None
+
+
 def check_findings(ctx: Context, progress: Progress | None = None, plan: Plan | None = None) -> list[Finding]:
     """The findings of the whole register, answered from the result cache when nothing has changed.
 
     ``plan``: the run's plan, if the caller made one already (to read ``--base`` up front)."""
+    return check_outcome(ctx, progress, plan).findings
+
+
+def check_outcome(ctx: Context, progress: Progress | None = None, plan: Plan | None = None) -> Outcome:
+    """:func:`check_findings` with the number of files the result cache's scan found (the summary line of
+    ``govmedia check``: counting them again took half of a warm check at 10,000 accounts)."""
     looked = None
     if ctx.base is None and ctx.cache:
         looked = lookup(ctx, meanwhile=import_checks if (os.cpu_count() or 1) > 1 else None)
         if looked.findings is not None:
             trace("cached")
-            return looked.findings
+            return Outcome(looked.findings, len(looked.files))
     from govmedia.run import modes  # not needed above: see the module's docstring
 
-    return modes.findings(plan or modes.Plan(ctx), progress, looked)
+    found = modes.findings(plan or modes.Plan(ctx), progress, looked)
+    return Outcome(found, len(looked.files) if looked is not None else None)
 
 
 def import_checks() -> None:

@@ -95,7 +95,7 @@ def test_internal_error_is_exit_2_without_traceback(monkeypatch: pytest.MonkeyPa
     def boom(ctx: object, progress: object = None, plan: object = None) -> None:
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(check_cmd, "check_findings", boom)
+    monkeypatch.setattr(check_cmd, "check_outcome", boom)
     assert main(["check", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "内部错误" in err and "Traceback" not in err

@@ -166,6 +166,18 @@ def test_warning_context_stops_scam_words_not_brands_or_contacts() -> None:
     assert DETECTOR.scan("警惕诈骗！微：zxcvbnms2779 扣：1217771269")  # nor two contacts
 
 
+def test_enforcement_news_warns() -> None:
+    """A count of people arrested (拘21人) and what the police or a court did (捣破, 打掉, 判处) make a
+    sentence police news; a brand, or the same gambling words without them, still count."""
+    assert DETECTOR.scan("警旺角搗百家樂賭場拘21人 最老賭客78歲") == []
+    assert DETECTOR.scan("警方捣破一个百家乐赌场") == []
+    assert DETECTOR.scan("法院判处百家乐赌场负责人有期") == []
+    assert DETECTOR.scan("旺角百家樂賭場21人在線 最老賭客78歲") != []  # no arrest: a casino's own line
+    assert DETECTOR.scan("百家乐赌场欢迎您")
+    assert DETECTOR.scan("拘21人 澳门新葡京官网欢迎您")  # a brand is never softened
+    assert DETECTOR.scan("捕鱼3人场 百家乐赌场") != []  # 捕鱼 is a game, not an arrest
+
+
 # Real profile ids are random letters: some contain "qq", "wx" or "vx" (a 1,000-account demo register's
 # announcements, listing every account's link, were reported as spam before links were set apart).
 _ID = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", min_size=6, max_size=40)

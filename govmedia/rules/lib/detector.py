@@ -75,6 +75,8 @@ _QUOTE_CHARS = re.compile(r"[“「『\"‘]")
 _NAMED = frozenset({"term", "vice", "scam", "platform", "brand-shape", "cert", "promise"})  # what a quotation names
 _WEAK = frozenset({"vice", "platform", "scam", "promise"})  # words alone, without a name, a number, an address or a contact
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
+# A count of people arrested (拘21人, 捕7人, 抓获3名) is police news: its sentence warns, like 抓获 does.
+_ARREST = re.compile(r"(?:拘|捕|抓|逮)[获獲捕留]?\s?(?:\d{1,5}|[一二三四五六七八九十两兩]{1,3})\s?[人名]")
 
 
 @dataclass(frozen=True)
@@ -446,6 +448,7 @@ class Detector:
             return []  # even if every signal counted, no passage could reach THRESHOLD (most texts)
         breaks = [m.start() for m in _BREAK.finditer(text)]
         signals, warned = self._term_signals(text, hits, breaks, cache) if hits else ([], set())
+        warned |= {bisect_right(breaks, m.start()) for m in _ARREST.finditer(text)}
         signals.extend(Signal(p.family, p.start, p.end, p.weight, p.label, "", bisect_right(breaks, p.start))
                        for p in patterns)
         if allowed:

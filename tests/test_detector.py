@@ -178,6 +178,30 @@ def test_enforcement_news_warns() -> None:
     assert DETECTOR.scan("捕鱼3人场 百家乐赌场") != []  # 捕鱼 is a game, not an arrest
 
 
+def test_digits_split_by_odd_marks_are_a_contact() -> None:
+    """781乄372乄524: a messenger id written past filters; the same digits written plainly are not."""
+    assert ("contact", "") in families(DETECTOR.scan("找妹子上门▋╋薇:781乄372乄524▋"))
+    assert DETECTOR.scan("收费标准781乄372乄524")  # 10 on its own: no office writes a number so
+    assert DETECTOR.scan("编号781-372-524，共三批") == []
+    assert DETECTOR.scan("第781、372、524号决定") == []
+
+
+def test_a_mobile_offered_as_a_wechat_id() -> None:
+    """【132-0571-9740微信】 beside cash-out words; a mobile in an office's notice without them stays."""
+    assert DETECTOR.scan("杭州花呗取现【132-0571-9740微信】扫码秒到账")
+    assert DETECTOR.scan("联系人：王先生，13205719740微信同号，欢迎来电报名参加志愿服务") == []
+    assert DETECTOR.scan("杭州花呗取现，咨询窗口") == []  # one cash-out word alone
+
+
+def test_cash_out_and_escort_words() -> None:
+    assert DETECTOR.scan("花呗取现 白条套现 秒到账 132-0571-9740微信")
+    assert DETECTOR.scan("警惕“花呗套现”“白条取现”诈骗，切勿轻信") == []
+    assert DETECTOR.scan("学生妹 小姐兼职 包夜")
+    assert DETECTOR.scan("警方依法查处一批小姐兼职、莞式服务等卖淫嫖娼违法活动") == []
+    assert DETECTOR.scan("真人赌钱官方网站")
+    assert DETECTOR.scan("公安机关提醒：所谓“真人赌钱”平台均为诈骗") == []
+
+
 # Real profile ids are random letters: some contain "qq", "wx" or "vx" (a 1,000-account demo register's
 # announcements, listing every account's link, were reported as spam before links were set apart).
 _ID = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", min_size=6, max_size=40)

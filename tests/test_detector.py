@@ -166,6 +166,42 @@ def test_warning_context_stops_scam_words_not_brands_or_contacts() -> None:
     assert DETECTOR.scan("警惕诈骗！微：zxcvbnms2779 扣：1217771269")  # nor two contacts
 
 
+def test_enforcement_news_warns() -> None:
+    """A count of people arrested (拘21人) and what the police or a court did (捣破, 打掉, 判处) make a
+    sentence police news; a brand, or the same gambling words without them, still count."""
+    assert DETECTOR.scan("警旺角搗百家樂賭場拘21人 最老賭客78歲") == []
+    assert DETECTOR.scan("警方捣破一个百家乐赌场") == []
+    assert DETECTOR.scan("法院判处百家乐赌场负责人有期") == []
+    assert DETECTOR.scan("旺角百家樂賭場21人在線 最老賭客78歲") != []  # no arrest: a casino's own line
+    assert DETECTOR.scan("百家乐赌场欢迎您")
+    assert DETECTOR.scan("拘21人 澳门新葡京官网欢迎您")  # a brand is never softened
+    assert DETECTOR.scan("捕鱼3人场 百家乐赌场") != []  # 捕鱼 is a game, not an arrest
+
+
+def test_digits_split_by_odd_marks_are_a_contact() -> None:
+    """781乄372乄524: a messenger id written past filters; the same digits written plainly are not."""
+    assert ("contact", "") in families(DETECTOR.scan("找妹子上门▋╋薇:781乄372乄524▋"))
+    assert DETECTOR.scan("收费标准781乄372乄524")  # 10 on its own: no office writes a number so
+    assert DETECTOR.scan("编号781-372-524，共三批") == []
+    assert DETECTOR.scan("第781、372、524号决定") == []
+
+
+def test_a_mobile_offered_as_a_wechat_id() -> None:
+    """【132-0571-9740微信】 beside cash-out words; a mobile in an office's notice without them stays."""
+    assert DETECTOR.scan("杭州花呗取现【132-0571-9740微信】扫码秒到账")
+    assert DETECTOR.scan("联系人：王先生，13205719740微信同号，欢迎来电报名参加志愿服务") == []
+    assert DETECTOR.scan("杭州花呗取现，咨询窗口") == []  # one cash-out word alone
+
+
+def test_cash_out_and_escort_words() -> None:
+    assert DETECTOR.scan("花呗取现 白条套现 秒到账 132-0571-9740微信")
+    assert DETECTOR.scan("警惕“花呗套现”“白条取现”诈骗，切勿轻信") == []
+    assert DETECTOR.scan("学生妹 小姐兼职 包夜")
+    assert DETECTOR.scan("警方依法查处一批小姐兼职、莞式服务等卖淫嫖娼违法活动") == []
+    assert DETECTOR.scan("真人赌钱官方网站")
+    assert DETECTOR.scan("公安机关提醒：所谓“真人赌钱”平台均为诈骗") == []
+
+
 # Real profile ids are random letters: some contain "qq", "wx" or "vx" (a 1,000-account demo register's
 # announcements, listing every account's link, were reported as spam before links were set apart).
 _ID = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", min_size=6, max_size=40)

@@ -75,6 +75,8 @@ _QUOTE_CHARS = re.compile(r"[“「『\"‘]")
 _NAMED = frozenset({"term", "vice", "scam", "platform", "brand-shape", "cert", "promise"})  # what a quotation names
 _WEAK = frozenset({"vice", "platform", "scam", "promise"})  # words alone, without a name, a number, an address or a contact
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
+# A count of people arrested (拘21人, 捕7人, 抓获3名) is police news: its sentence warns, like 抓获 does.
+_ARREST = re.compile(r"(?:拘|捕|抓|逮)[获獲捕留]?\s?(?:\d{1,5}|[一二三四五六七八九十两兩]{1,3})\s?[人名]")
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,9 @@ _MARKED_PHONE = re.compile(
     r"(?<![0-9])1[3-9]\d(?:[\s\-.乄乀()（）【】\[\]]{0,2}(?:电|電|话|話|微|溦|薇|威|v|信)?[\s\-.乄乀()（）【】\[\]]{0,2}\d){8}"
     r"(?![0-9])")
 _PHONE_MARK = re.compile(r"[电電话話微溦薇威v信]")
+# Digits in groups joined by 乄 or 乀 (781乄372乄524): a messenger id written past filters, never a number
+# an office gives.
+_SPLIT_DIGITS = re.compile(r"(?<![0-9])\d{2,5}(?:\s?[乄乀]\s?\d{2,5}){2,4}(?![0-9])")
 _INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
 # Earnings promised with a figure (收益日结保底200+300=500元, 日赚500元): pyramid and task-scam lures.
 # Also a success rate claimed for a service (80%的解密出款成功, 成功率高达98%).
@@ -216,7 +221,8 @@ _SHAPE_ONE = re.compile(_SHAPE_SUFFIX)
 _PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
 _PHONE = re.compile(
     r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄乀]{0,2}\d){8})(?![0-9])"
-    r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總))?")
+    r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總)|\s{0,2}(?:微信|同微|v信))?")
+_PHONE_NAMED = ("经理", "經理", "先生", "小姐", "总", "總", "微信", "同微", "v信")  # a mobile offered as a WeChat id
 
 
 # A site announcing its next address (最新地址, 备用网址, 永久域名): blocked sites do, offices do not (an
@@ -335,8 +341,9 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     han_number = any(w in text for w in _HAN_WORDS)
     listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text or "-" in text
     promise = _PROMISE_HINT.search(text) is not None
-    if not (letters or im or phone or han_number or listed or promise or "代开" in text or "代開" in text
-            or "办" in text):
+    split = "乄" in text or "乀" in text
+    if not (letters or im or phone or han_number or listed or promise or split or "代开" in text
+            or "代開" in text or "办" in text):
         return
     flat = ascii_lookalike(text)
     if listed:
@@ -358,9 +365,9 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     if "办" in text or "出售" in text or "制作" in text:
         for m in _CERT.finditer(flat):
             yield Signal("cert", m.start(), m.end(), 6, m.group())
-    if phone or (letters and "tel" in flat):
+    if phone or im or (letters and "tel" in flat):
         for m in _PHONE.finditer(flat):
-            named = m.group().endswith(("经理", "經理", "先生", "小姐", "总", "總"))
+            named = m.group().endswith(_PHONE_NAMED)
             if named or m.start() < m.start(1):
                 yield Signal("contact", m.start(), m.end(), 7 if named else 5, m.group())
     links = [u.span() for u in _URL.finditer(flat)] if letters else []
@@ -373,6 +380,9 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
         for m in _MARKED_PHONE.finditer(flat):
             if _PHONE_MARK.search(m.group()) and not _in_spans(m.start(), links):
                 yield Signal("contact", m.start(), m.end(), 10, m.group())
+    if split:
+        for m in _SPLIT_DIGITS.finditer(flat):
+            yield Signal("contact", m.start(), m.end(), 10, m.group())
 
 
 def _in_spans(at: int, spans: list[tuple[int, int]]) -> bool:
@@ -446,6 +456,7 @@ class Detector:
             return []  # even if every signal counted, no passage could reach THRESHOLD (most texts)
         breaks = [m.start() for m in _BREAK.finditer(text)]
         signals, warned = self._term_signals(text, hits, breaks, cache) if hits else ([], set())
+        warned |= {bisect_right(breaks, m.start()) for m in _ARREST.finditer(text)}
         signals.extend(Signal(p.family, p.start, p.end, p.weight, p.label, "", bisect_right(breaks, p.start))
                        for p in patterns)
         if allowed:

@@ -303,7 +303,7 @@ def test_corpus_holdout_split() -> None:
 
 
 # The fresh split: collected by someone who never saw the detector's work, from sources in no other split,
-# measured twice (before and after one round of tuning on the tune split), never looked at. Its figures are
+# measured three times (before and after two rounds of tuning on the tune split), never looked at. Its figures are
 # held where they stand (docs/security.md): recall far below the target, false positives above it.
 FRESH_RECALL, FRESH_FP = 0.62, 0.035
 

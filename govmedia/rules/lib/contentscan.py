@@ -281,7 +281,8 @@ def _check_url(url: str, allowed: tuple[str, ...]) -> LinkProblem | None:
     return None
 
 
-_BARE_URL = re.compile(
+# A link written out in text (GM502 reads it; GM501 leaves its letters to GM502: see rules/lib/detector.py).
+BARE_URL = re.compile(
     r"(?i)(?<![A-Za-z0-9+.\-])(?:(?:https?|ftp)://|www\.)[^\s<>\"'`()\[\]{}，。；！？、“”‘’（）《》【】]{1,2000}")
 _SCRIPT_SCHEME = re.compile(
     r"(?i)(?<![A-Za-z])(?:java|vb|live)\s{0,3}script\s{0,3}:|data\s{0,3}:\s{0,3}[a-z]{1,20}/")
@@ -336,7 +337,7 @@ def markdown_links(text: str) -> list[Link]:
         for m in _AUTOLINK.finditer(text):
             if "@" not in m.group() or ":" in m.group():
                 links.append(Link(m.start() + 1, html.unescape(m.group()[1:-1]), "autolink"))
-    for m in _BARE_URL.finditer(text):
+    for m in BARE_URL.finditer(text):
         url = m.group().rstrip(".,;:!?")
         if url.lower().startswith("www."):
             url = "https://" + url

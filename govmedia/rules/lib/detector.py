@@ -55,7 +55,7 @@ from pypinyin import Style, lazy_pinyin
 
 from govmedia.dialect.identifiers import host_in
 from govmedia.dialect.textfold import ascii_lookalike, fold, fold_map, skeleton_chars
-from govmedia.rules.lib.contentscan import ALLOW_MARKER, MARKDOWN_MARKER, Term
+from govmedia.rules.lib.contentscan import ALLOW_MARKER, BARE_URL, MARKDOWN_MARKER, Term
 
 THRESHOLD = 10
 MAX_VERDICTS = 20  # per text: enough to show the problem, bounded for hostile input
@@ -186,9 +186,6 @@ _CONTACT = re.compile(
     rf"|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
     r"|(?<![a-z0-9_=&%\-])(?:v信|vx|wx|qq|微信)号?|(?:微|薇|溦|嶶)(?=\d{5})|(?<![a-z])q\s?[:：])"
     r"\s{0,2}(@?)([a-z0-9_][a-z0-9_\-]{3,29})")
-# A link's address: a contact's letters inside it (a profile id such as …/user/MS4wLjABAAAAQqM9…) are part
-# of the address, not a handle offered to readers (links are GM502's).
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'()（）【】「」，。]+")
 # A mobile number with a messenger's or a phone's word written between its digits (178(电)7383(溦)9004):
 # never an office's way of giving a number, always a way past filters.
 _MARKED_PHONE = re.compile(
@@ -370,7 +367,9 @@ def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
             named = m.group().endswith(_PHONE_NAMED)
             if named or m.start() < m.start(1):
                 yield Signal("contact", m.start(), m.end(), 7 if named else 5, m.group())
-    links = [u.span() for u in _URL.finditer(flat)] if letters else []
+    # A link's letters (a profile id such as …/user/MS4wLjABAAAAQqM9…) belong to the address, not to a
+    # handle offered to readers: links are GM502's.
+    links = [u.span() for u in BARE_URL.finditer(flat)] if letters else []
     if im or letters:
         for m in _CONTACT.finditer(flat):
             offered = m.group(1) or sum(c.isdigit() for c in m.group(2)) >= 2  # @handle, or an id with digits

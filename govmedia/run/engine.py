@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from govmedia.findings.finding import Finding
+from govmedia.register.cache import REGISTER_DIRS
 from govmedia.register.context import Context
 from govmedia.run.cached import lookup
 from govmedia.run.progress import trace
@@ -55,11 +56,16 @@ def check_outcome(ctx: Context, progress: Progress | None = None, plan: Plan | N
         looked = lookup(ctx, meanwhile=import_checks if (os.cpu_count() or 1) > 1 else None)
         if looked.findings is not None:
             trace("cached")
-            return Outcome(looked.findings, len(looked.files))
+            return Outcome(looked.findings, _register_files(looked.files))
     from govmedia.run import modes  # not needed above: see the module's docstring
 
     found = modes.findings(plan or modes.Plan(ctx), progress, looked)
-    return Outcome(found, len(looked.files) if looked is not None else None)
+    return Outcome(found, _register_files(looked.files) if looked is not None else None)
+
+
+def _register_files(files: FileMap) -> int:
+    """The register's own files among those the scan fingerprints (not .github/CODEOWNERS)."""
+    return sum(1 for rel in files if rel.split("/", 1)[0] in REGISTER_DIRS)
 
 
 def import_checks() -> None:

@@ -24,6 +24,10 @@ UNIT_CELLS = ("unit_name", "unit_id", "unit_uscc", "unit_kind", "parent", "leade
 PLATFORM_COLUMN = "@"  # prefix of the key of a column headed by a platform name: "@weibo"
 
 
+# Where a problem is, in each language: the sheet, the row, the column, the separators.
+_WHERE = {"zh": ("工作表“{}”", "第 {} 行", "“{}”列", "，", "："), "en": ("sheet “{}”", "row {}", "column “{}”", ", ", ": ")}
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem of a ledger, in both languages (like a finding): ``text(lang)`` renders it."""
@@ -36,24 +40,11 @@ class Problem:
     error: bool = True
 
     def text(self, lang: str = "zh") -> str:
-        where = []
-        if lang == "zh":
-            if self.sheet:
-                where.append(f"工作表“{self.sheet}”")
-            if self.row is not None:
-                where.append(f"第 {self.row} 行")
-            if self.column:
-                where.append(f"“{self.column}”列")
-            prefix = "，".join(where)
-            return f"{prefix}：{self.zh}" if prefix else self.zh
-        if self.sheet:
-            where.append(f"sheet “{self.sheet}”")
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column “{self.column}”")
-        prefix = ", ".join(where)
-        return f"{prefix}: {self.en}" if prefix else self.en
+        sheet, row, column, comma, colon = _WHERE["zh" if lang == "zh" else "en"]
+        where = [shape.format(value) for shape, value in ((sheet, self.sheet), (row, self.row), (column, self.column))
+                 if value is not None and value != ""]
+        body = self.zh if lang == "zh" else self.en
+        return f"{comma.join(where)}{colon}{body}" if where else body
 
 
 @dataclass

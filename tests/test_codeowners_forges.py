@@ -75,6 +75,8 @@ def test_a_stage_line_the_forges_do_not_read_is_caught(register: Path, hidden: s
     "/accounts/wangyi-he*/**/city_office.yaml @evil",
     "**/city_offic?.yaml @evil",
     "*.yaml @evil",
+    "/accounts/*/*/requests/*-register/district_office.yaml @evil",  # the approvals of registrations
+    "/accounts/**/requests/2031-*-reg*/*.yaml @evil",
 ])
 def test_partial_wildcards_are_checked(register: Path, line: str) -> None:
     _append(register, TARGET, line + "\n")

@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from govmedia.history.codeowners import Glob, Matcher, Rule, source_lines, tokens
+from govmedia.schemas.common import ACTIONS
 
 _HEADER = re.compile(r"^(\^)?\[([^\]]*)\](?:\[(\d+)\])?(.*)$")
 _OWNER = re.compile(r"^(@@(?:developer|maintainer|owner)s?|@[A-Za-z0-9][A-Za-z0-9_.-]*(?:/[A-Za-z0-9][A-Za-z0-9_.-]*)*"
@@ -195,8 +196,7 @@ def _align(parts: list[str], anchored: bool, folder: bool, stage_file: str,
 
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_FOLDER = re.compile(r"^\d{4}-\d{2}-\d{2}-(open|change|exit|close)$")
-_ACTIONS = ("open", "change", "exit", "close")
+_FOLDER = re.compile(rf"^\d{{4}}-\d{{2}}-\d{{2}}-({'|'.join(ACTIONS)})$")  # every action an account's request has
 
 
 def _names(part: str, pos: int, cache: dict[str, Glob]) -> list[str]:
@@ -206,7 +206,7 @@ def _names(part: str, pos: int, cache: dict[str, Glob]) -> list[str]:
         years = {*re.findall(r"(?<!\d)(\d{4})(?!\d)", part), "2000"}
         months = {*re.findall(r"-(\d{2})(?!\d)", part), "01"}
         pool = [_fill(part)] + [f"{y}-{m}-{d}-{a}" for y in sorted(years) for m in sorted(months)
-                                for d in sorted(months | {"01"}) for a in _ACTIONS]
+                                for d in sorted(months | {"01"}) for a in ACTIONS]
         grammar = _FOLDER
     else:
         pool = [_fill(part), _fill(part).lower(), "x", "zz-future-unit"]

@@ -25,6 +25,7 @@ from govmedia.register.cache import EXTRA_FILES, ParseCache, markdown_from, pars
 from govmedia.register.registry import AccountRec, AnnouncementRec, Record, Registry, RequestRec, TextFile, UnitRec
 from govmedia.register.schema_errors import findings_from
 from govmedia.schemas import Account, Announcement, Approval, Governance, Request, Unit
+from govmedia.schemas.common import ACTIONS
 
 M = TypeVar("M", bound=BaseModel)
 D = TypeVar("D")
@@ -32,7 +33,6 @@ D = TypeVar("D")
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 REQUEST_DIR_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z]+)$")
 ANNOUNCEMENT_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)\.md$")
-ACTIONS = ("register", "open", "change", "exit", "close")
 GOVERNANCE = "policies/governance.yaml"
 CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024  # GitHub ignores a larger CODEOWNERS file
 

@@ -56,7 +56,7 @@ def gm208_separation(reg: Registry, ctx: Context) -> Iterator[Finding]:
     for acc in reg.accounts.values():
         for req in acc.requests:
             seen: dict[str, str] = {}  # person -> first stage (in chain order, then the others)
-            chain = gov.chain(req.action) if req.action in ("open", "change", "exit", "close") else []
+            chain = gov.chain(req.action)
             order = [s for s in chain if s in req.approvals] + sorted(s for s in req.approvals if s not in chain)
             for stage in order:
                 approval = req.approvals[stage]

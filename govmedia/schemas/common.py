@@ -72,7 +72,9 @@ Login = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length
 HttpsUrl = Annotated[str, Field(pattern="^https://[^\\s<>\"'`]+$", max_length=500)]
 Uscc = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_single_line)]
 
-ACTIONS = ("open", "change", "exit", "close", "register")
+# The actions of an account's requests (a request folder is ``<date>-<action>``), in the order requests of the
+# same day are read: a registration records what an account was before anything else happens to it.
+ACTIONS = ("register", "open", "change", "exit", "close")
 
 
 def public(**extra: Any) -> dict[str, Any]:

@@ -23,7 +23,8 @@ sys.path.insert(0, str(REPO))
 from govmedia.rules.content import BUILTIN_TERMS, DEFAULT_DOMAINS  # noqa: E402
 from govmedia.rules.lib.contentscan import parse_terms, personal_data  # noqa: E402
 from govmedia.rules.lib.detector import Detector  # noqa: E402
-from tests.content_corpus import Passage, load  # noqa: E402
+from govmedia.rules.lib.learned import model as learned_model  # noqa: E402
+from tests.content_corpus import HELD_OUT, Passage, load  # noqa: E402
 
 ALLOWED = (*DEFAULT_DOMAINS, "weixin.qq.com", "weibo.com", "douyin.com")
 
@@ -70,14 +71,18 @@ def main() -> int:
     parser.add_argument("--quiet", action="store_true", help="no list of the tune split's mistakes")
     args = parser.parse_args()
     started = time.perf_counter()
-    detector = Detector(parse_terms(BUILTIN_TERMS.read_text(encoding="utf-8"), "builtin"), ALLOWED)
+    terms = parse_terms(BUILTIN_TERMS.read_text(encoding="utf-8"), "builtin")
+    detector = Detector(terms, ALLOWED, learned_model())
     built = time.perf_counter() - started
+    patterns = Detector(terms, ALLOWED)
     passages = load()
     print(f"detector built in {built * 1000:.0f} ms; {len(passages)} passages")
-    for split in ("tune", "holdout", "fresh") if args.holdout else ("tune",):
+    for split in ("tune", *HELD_OUT) if args.holdout else ("tune",):
         r = measure(detector, passages, split, show=split == "tune" and not args.quiet)
+        alone = measure(patterns, passages, split, show=False)
         print(f"{split:8} spam {r['spam']:3d}  recall {r['recall']:6.1%}   clean {r['clean']:3d}  "
-              f"GM501 false positives {r['fp']:5.1%}  GM504 false positives {r['fp504']:5.1%}")
+              f"GM501 false positives {r['fp']:5.1%}  GM504 false positives {r['fp504']:5.1%}   "
+              f"(patterns alone: {alone['recall']:6.1%}, {alone['fp']:5.1%})")
     whole, small, large = speed(detector, passages)
     print(f"speed    corpus {whole * 1000:.1f} ms ({len(passages)} passages); "
           f"{small:.0f} µs/KB at 1 KB, {large:.0f} µs/KB at 100 KB")

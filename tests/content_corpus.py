@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent / "corpus" / "content"
-SPLITS = ("tune", "holdout", "fresh")
+SPLITS = ("tune", "holdout", "blind")
+HELD_OUT = SPLITS[1:]  # never tuned to: measured by counts only
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Passage:
     path: Path
     source: str
     label: str  # "spam" or "clean"
-    split: str  # "tune", "holdout" or "fresh" (a second holdout, collected apart from all tuning)
+    split: str  # "tune", "holdout" or "blind" (a third holdout, collected apart from all tuning)
     text: str
 
     @property

@@ -13,13 +13,16 @@ from hypothesis import strategies as st
 from govmedia.rules.content import BUILTIN_TERMS
 from govmedia.rules.lib.contentscan import Term, markdown_markup, parse_terms, personal_data
 from govmedia.rules.lib.detector import THRESHOLD, Detector, Verdict, allow_markers, han_lookalikes
+from govmedia.rules.lib.learned import model as learned_model
 
 from .conftest import run_check
 from .content_corpus import SPLITS, load
 
 TERMS = parse_terms(BUILTIN_TERMS.read_text(encoding="utf-8"), "builtin")
 ALLOWED = ("gov.cn", "weixin.qq.com", "weibo.com", "douyin.com")
-DETECTOR = Detector(TERMS, ALLOWED)
+DETECTOR_MODEL = learned_model()
+DETECTOR = Detector(TERMS, ALLOWED, DETECTOR_MODEL)  # as GM501 runs it: pattern families and learned model
+PATTERNS = Detector(TERMS, ALLOWED)  # the pattern families alone
 
 
 def families(verdicts: list[Verdict]) -> set[tuple[str, str]]:
@@ -55,9 +58,9 @@ SEED = "铜川市365bet人民政府办公室关于征求《铜川市365bet政务
     ("出黑咨询微：zxcvbnms2779 扣：1217771269", "contact", ""),
 ])
 def test_the_named_spam_is_caught(text: str, family: str, via: str) -> None:
-    verdicts = DETECTOR.scan(text)
-    assert verdicts, text
-    assert (family, via) in families(verdicts), verdicts
+    """Caught by the detector as GM501 runs it, and seen by the pattern family that names it."""
+    assert DETECTOR.scan(text), text
+    assert (family, via) in families(PATTERNS.scan(text)), PATTERNS.scan(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -97,9 +100,8 @@ def test_government_and_police_prose_is_clean(text: str) -> None:
     ("代孕包成功【１３６乀７０２７乀０００５電話/微信】吉林代孕,厦门供卵试管婴儿,三代试管婴儿选性别", "vice"),
 ])
 def test_generalising_families_catch(text: str, family: str) -> None:
-    verdicts = DETECTOR.scan(text)
-    assert verdicts, text
-    assert family in {f for f, _ in families(verdicts)}, verdicts
+    assert DETECTOR.scan(text), text
+    assert family in {f for f, _ in families(PATTERNS.scan(text))}, PATTERNS.scan(text)
 
 
 @pytest.mark.parametrize("text", [
@@ -148,58 +150,58 @@ def test_a_warning_passage_still_reports_contacts() -> None:
 
 def test_sentence_end_is_a_boundary() -> None:
     """兼职。刷单 is not 兼职刷单; 澳门。葡京 split by a sentence end is still the brand."""
-    verdicts = DETECTOR.scan("周末招聘兼职。刷单")
+    verdicts = PATTERNS.scan("周末招聘兼职。刷单")
     assert ("term", "") not in families(verdicts)
-    assert DETECTOR.scan("欢迎来到澳门。葡京")
+    assert PATTERNS.scan("欢迎来到澳门。葡京")
 
 
 @pytest.mark.parametrize("entry", [t for t in TERMS if t.weight < THRESHOLD and t.family != "allow"],
                          ids=lambda t: t.text)
 def test_one_weak_word_never_fires(entry: Term) -> None:
-    assert DETECTOR.scan(f"今天{entry.text}。") == []
+    assert PATTERNS.scan(f"今天{entry.text}。") == []
 
 
 def test_warning_context_stops_scam_words_not_brands_or_contacts() -> None:
-    assert DETECTOR.scan("警惕网赌被黑出款诈骗") == []
-    assert DETECTOR.scan("网赌被黑不给出款怎么办？专业出款") != []
-    assert DETECTOR.scan("严禁赌博，澳门新葡京官网欢迎您")  # a brand is never softened
-    assert DETECTOR.scan("警惕诈骗！微：zxcvbnms2779 扣：1217771269")  # nor two contacts
+    assert PATTERNS.scan("警惕网赌被黑出款诈骗") == []
+    assert PATTERNS.scan("网赌被黑不给出款怎么办？专业出款") != []
+    assert PATTERNS.scan("严禁赌博，澳门新葡京官网欢迎您")  # a brand is never softened
+    assert PATTERNS.scan("警惕诈骗！微：zxcvbnms2779 扣：1217771269")  # nor two contacts
 
 
 def test_enforcement_news_warns() -> None:
     """A count of people arrested (拘21人) and what the police or a court did (捣破, 打掉, 判处) make a
     sentence police news; a brand, or the same gambling words without them, still count."""
-    assert DETECTOR.scan("警旺角搗百家樂賭場拘21人 最老賭客78歲") == []
-    assert DETECTOR.scan("警方捣破一个百家乐赌场") == []
-    assert DETECTOR.scan("法院判处百家乐赌场负责人有期") == []
-    assert DETECTOR.scan("旺角百家樂賭場21人在線 最老賭客78歲") != []  # no arrest: a casino's own line
-    assert DETECTOR.scan("百家乐赌场欢迎您")
-    assert DETECTOR.scan("拘21人 澳门新葡京官网欢迎您")  # a brand is never softened
-    assert DETECTOR.scan("捕鱼3人场 百家乐赌场") != []  # 捕鱼 is a game, not an arrest
+    assert PATTERNS.scan("警旺角搗百家樂賭場拘21人 最老賭客78歲") == []
+    assert PATTERNS.scan("警方捣破一个百家乐赌场") == []
+    assert PATTERNS.scan("法院判处百家乐赌场负责人有期") == []
+    assert PATTERNS.scan("旺角百家樂賭場21人在線 最老賭客78歲") != []  # no arrest: a casino's own line
+    assert PATTERNS.scan("百家乐赌场欢迎您")
+    assert PATTERNS.scan("拘21人 澳门新葡京官网欢迎您")  # a brand is never softened
+    assert PATTERNS.scan("捕鱼3人场 百家乐赌场") != []  # 捕鱼 is a game, not an arrest
 
 
 def test_digits_split_by_odd_marks_are_a_contact() -> None:
     """781乄372乄524: a messenger id written past filters; the same digits written plainly are not."""
-    assert ("contact", "") in families(DETECTOR.scan("找妹子上门▋╋薇:781乄372乄524▋"))
-    assert DETECTOR.scan("收费标准781乄372乄524")  # 10 on its own: no office writes a number so
-    assert DETECTOR.scan("编号781-372-524，共三批") == []
-    assert DETECTOR.scan("第781、372、524号决定") == []
+    assert ("contact", "") in families(PATTERNS.scan("找妹子上门▋╋薇:781乄372乄524▋"))
+    assert PATTERNS.scan("收费标准781乄372乄524")  # 10 on its own: no office writes a number so
+    assert PATTERNS.scan("编号781-372-524，共三批") == []
+    assert PATTERNS.scan("第781、372、524号决定") == []
 
 
 def test_a_mobile_offered_as_a_wechat_id() -> None:
     """【132-0571-9740微信】 beside cash-out words; a mobile in an office's notice without them stays."""
-    assert DETECTOR.scan("杭州花呗取现【132-0571-9740微信】扫码秒到账")
-    assert DETECTOR.scan("联系人：王先生，13205719740微信同号，欢迎来电报名参加志愿服务") == []
-    assert DETECTOR.scan("杭州花呗取现，咨询窗口") == []  # one cash-out word alone
+    assert PATTERNS.scan("杭州花呗取现【132-0571-9740微信】扫码秒到账")
+    assert PATTERNS.scan("联系人：王先生，13205719740微信同号，欢迎来电报名参加志愿服务") == []
+    assert PATTERNS.scan("杭州花呗取现，咨询窗口") == []  # one cash-out word alone
 
 
 def test_cash_out_and_escort_words() -> None:
-    assert DETECTOR.scan("花呗取现 白条套现 秒到账 132-0571-9740微信")
-    assert DETECTOR.scan("警惕“花呗套现”“白条取现”诈骗，切勿轻信") == []
-    assert DETECTOR.scan("学生妹 小姐兼职 包夜")
-    assert DETECTOR.scan("警方依法查处一批小姐兼职、莞式服务等卖淫嫖娼违法活动") == []
-    assert DETECTOR.scan("真人赌钱官方网站")
-    assert DETECTOR.scan("公安机关提醒：所谓“真人赌钱”平台均为诈骗") == []
+    assert PATTERNS.scan("花呗取现 白条套现 秒到账 132-0571-9740微信")
+    assert PATTERNS.scan("警惕“花呗套现”“白条取现”诈骗，切勿轻信") == []
+    assert PATTERNS.scan("学生妹 小姐兼职 包夜")
+    assert PATTERNS.scan("警方依法查处一批小姐兼职、莞式服务等卖淫嫖娼违法活动") == []
+    assert PATTERNS.scan("真人赌钱官方网站")
+    assert PATTERNS.scan("公安机关提醒：所谓“真人赌钱”平台均为诈骗") == []
 
 
 # Real profile ids are random letters: some contain "qq", "wx" or "vx" (a 1,000-account demo register's
@@ -212,22 +214,22 @@ _ID = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123
 def test_letters_of_a_link_are_not_a_contact(before: str, after: str, handle: str) -> None:
     line = (f"- 铜川市王益区示例单位一二号 快手「示例一二号发布」：<https://www.kuaishou.com/profile/{before}{handle}{after}>"
             f"；微信视频号「示例发布」：<https://www.douyin.com/user/MS4wLjABAAAA{handle}{after}>")
-    assert DETECTOR.scan(line) == []
+    assert PATTERNS.scan(line) == []
 
 
 def test_a_contact_beside_a_link_still_counts() -> None:
-    assert ("contact", "加vx:abc12345") in {(s.family, s.label) for v in DETECTOR.scan(
+    assert ("contact", "加vx:abc12345") in {(s.family, s.label) for v in PATTERNS.scan(
         "详见 https://www.example.com/a 加vx：abc12345 真人百家乐") for s in v.signals}
 
 
 def test_platform_words_need_vice_in_the_sentence() -> None:
-    assert DETECTOR.scan("请登录官网注册，下载app，网址见通知。") == []
-    assert DETECTOR.scan("百家乐老虎机官网注册下载") != []
+    assert PATTERNS.scan("请登录官网注册，下载app，网址见通知。") == []
+    assert PATTERNS.scan("百家乐老虎机官网注册下载") != []
 
 
 def test_a_finding_says_family_span_and_score() -> None:
     text = "第一段正常。\n\n欢迎 澳 門 新 葡 亰 光临，官网入口"
-    (verdict,) = DETECTOR.scan(text)
+    (verdict,) = PATTERNS.scan(text)
     assert verdict.score >= THRESHOLD and text[verdict.start : verdict.end].startswith("欢迎")
     brand = next(s for s in verdict.signals if s.family == "brand")
     assert text[brand.start : brand.end] == "新 葡 亰" and brand.via == "lookalike" and brand.weight == 10
@@ -401,5 +403,6 @@ def test_scan_is_total(pieces: list[str], name: bool) -> None:
     """Any text: no exception, passages and signals inside the text, every verdict at THRESHOLD or more."""
     text = "".join(pieces)
     for verdict in DETECTOR.scan(text, name=name):
-        assert 0 <= verdict.start <= verdict.end <= len(text) and verdict.score >= THRESHOLD
+        assert 0 <= verdict.start <= verdict.end <= len(text)
+        assert verdict.score >= THRESHOLD or (verdict.probability or 0) >= DETECTOR_MODEL.threshold
         assert all(verdict.start <= s.start < s.end <= len(text) for s in verdict.signals)

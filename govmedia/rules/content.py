@@ -39,6 +39,8 @@ from govmedia.rules.lib.detector import (
     allow_markers,
     detector_for,
 )
+from govmedia.rules.lib.learned import fingerprint
+from govmedia.rules.lib.learned import model as learned_model
 
 TERMS_FILE = "policies/banned-terms.txt"
 BUILTIN_TERMS = Path(__file__).resolve().parent.parent / "templates" / TERMS_FILE
@@ -189,7 +191,7 @@ def banned_terms(reg: Registry, ctx: Context) -> Iterator[Finding]:
     terms, problems = load_terms(reg)
     domains = tuple(allowed_domains(reg))
     yield from problems
-    memo = _Memo(ctx, "GM501", sorted((t.text, t.family, t.weight) for t in terms), domains)
+    memo = _Memo(ctx, "GM501", sorted((t.text, t.family, t.weight) for t in terms), domains, fingerprint())
     markers: dict[str, list[tuple[str, str]]] = {}
     found: Detector | None = None  # built on the first text the memo does not know
     for src, key in memo.texts(reg):
@@ -222,22 +224,39 @@ def _verdict_finding(src: Source, verdict: Verdict) -> Finding:
         shown = show(src.text[s.start : s.end], 40)
         via_zh = f"，{VIA_ZH[s.via]}写法" if s.via else ""
         via_en = f", written as {s.via}" if s.via else ""
-        parts_zh.append(f"{FAMILY_ZH[s.family]} “{shown}”（{s.label}{via_zh}）+{s.weight}")
-        parts_en.append(f"{s.family} '{shown}' ({s.label}{via_en}) +{s.weight}")
+        weight = f"{s.weight / 10:+.1f}" if s.family == "model" else f"+{s.weight}"  # tenths of log-odds
+        parts_zh.append(f"{FAMILY_ZH[s.family]} “{shown}”（{s.label}{via_zh}）{weight}")
+        parts_en.append(f"{s.family} '{shown}' ({s.label}{via_en}) {weight}")
     passage = show(src.text[verdict.start : verdict.end].strip(), 60)
+    score_zh, score_en = _score_words(verdict)
     return make(
         "GM501", src.path, line, col,
-        f"{src.what_zh}中的一段文字疑似赌博、色情或广告内容（得分 {verdict.score}，阈值 {THRESHOLD}）："
+        f"{src.what_zh}中的一段文字疑似赌博、色情或广告内容（{score_zh}）："
         f"{'；'.join(parts_zh)}。段落：“{passage}”。{_ART_11}，博彩、色情、广告和垃圾信息不得出现在公开内容中。"
         f"请删除这段文字；若审核确认属正常政务用语，在该文件中加允许标记（YAML 注释 "
         f"# govmedia: allow GM501 \"原文\" 理由，Markdown 中 <!-- govmedia: allow GM501 \"原文\" 理由 -->），"
         f"见 docs/security.md。",
-        f"{src.what_en}: a passage looks like gambling, porn or advertising spam (score {verdict.score}, "
-        f"threshold {THRESHOLD}): {'; '.join(parts_en)}. Passage: '{passage}'. Article 11(2) forbids commercial "
+        f"{src.what_en}: a passage looks like gambling, porn or advertising spam ({score_en}): "
+        f"{'; '.join(parts_en)}. Passage: '{passage}'. Article 11(2) forbids commercial "
         f"advertising, and gambling, porn or spam text must not be published. Delete the text; if review finds "
         f"it legitimate government prose, add an allow marker to the file (a YAML comment "
         f"# govmedia: allow GM501 \"text\" reason, in Markdown <!-- govmedia: allow GM501 \"text\" reason -->), "
         f"see docs/security.md.")
+
+
+def _score_words(verdict: Verdict) -> tuple[str, str]:
+    """What made the passage spam: the patterns' score, the learned model's probability, or both."""
+    model = learned_model()
+    zh, en = [], []
+    if verdict.score:
+        zh.append(f"得分 {verdict.score}，阈值 {THRESHOLD}")
+        en.append(f"score {verdict.score}, threshold {THRESHOLD}")
+    if verdict.probability is not None:
+        p = f"{verdict.probability:.0%}"
+        zh.append(f"统计模型判为垃圾内容的概率 {p}" + ("" if verdict.score else f"，阈值 {model.threshold:.0%}"))
+        en.append(f"learned model's spam probability {p}" + ("" if verdict.score else
+                                                             f", threshold {model.threshold:.0%}"))
+    return "；".join(zh), "; ".join(en)
 
 
 def links(reg: Registry, ctx: Context) -> Iterator[Finding]:

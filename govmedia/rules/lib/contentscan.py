@@ -463,6 +463,11 @@ def _narrow(text: str) -> str:
     return text if text.isascii() else text.translate(_NARROW)
 
 
+def email_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where e-mail addresses are in ``text`` (full-width forms included)."""
+    return _emails(_narrow(text))
+
+
 def _emails(text: str) -> Iterator[tuple[int, int]]:
     at = text.find("@")
     while at != -1:

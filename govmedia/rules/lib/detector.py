@@ -56,13 +56,15 @@ from pypinyin import Style, lazy_pinyin
 from govmedia.dialect.identifiers import host_in
 from govmedia.dialect.textfold import ascii_lookalike, fold, fold_map, skeleton_chars
 from govmedia.rules.lib.contentscan import ALLOW_MARKER, BARE_URL, MARKDOWN_MARKER, Term
+from govmedia.rules.lib.learned import MIN_CHARS, Model
+from govmedia.rules.lib.learned import model as learned_model
 
 THRESHOLD = 10
 MAX_VERDICTS = 20  # per text: enough to show the problem, bounded for hostile input
 FAMILY_ZH = {"brand": "博彩色情品牌", "term": "招揽短语", "vice": "赌博色情词", "platform": "平台词",
              "scam": "招揽词", "bet-number": "数字博彩名", "domain": "网址", "contact": "联系方式",
              "keyword-list": "关键词堆砌", "brand-shape": "品牌式名称", "cert": "办证",
-             "promise": "收益承诺"}
+             "promise": "收益承诺", "model": "统计模型特征"}
 VIA_ZH = {"": "", "pinyin": "拼音", "initials": "拼音首字母", "lookalike": "形近字"}
 _ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})  # count even in a warning sentence
 _LISTED = frozenset({"brand", "term", "vice", "platform", "scam", "cert"})  # one entry inside another counts once
@@ -98,6 +100,7 @@ class Verdict:
     end: int
     score: int
     signals: tuple[Signal, ...]
+    probability: float | None = None  # the learned model's, when it read the passage (learned.py)
 
     @property
     def first(self) -> Signal:
@@ -396,8 +399,10 @@ class Detector:
     """The term list as one automaton (with look-alike, pinyin and initials variants), and the pattern
     families; built once per run (:func:`detector_for`)."""
 
-    def __init__(self, terms: Sequence[Term], allowed_domains: Sequence[str] = ("gov.cn",)) -> None:
+    def __init__(self, terms: Sequence[Term], allowed_domains: Sequence[str] = ("gov.cn",),
+                 learned: Model | None = None) -> None:
         self.allowed = tuple(allowed_domains)
+        self.learned = learned
         self.automaton: Any = ahocorasick.Automaton()
         by_key: dict[str, list[tuple[Term, str]]] = {}
         for term in terms:
@@ -440,19 +445,68 @@ class Detector:
         return found, warned
 
     def scan(self, text: str, allowed: Sequence[str] = (), name: bool = False) -> list[Verdict]:
-        """The passages of ``text`` that reach THRESHOLD, in order. A signal lying inside an occurrence of
-        an ``allowed`` text (a reviewed false positive, see :func:`allow_markers`) does not count."""
+        """The passages of ``text`` that are spam, in order. Without a learned model: those the pattern
+        families score at THRESHOLD or more. With one (learned.py), a passage of MIN_CHARS or more is
+        judged by the model, which reads the patterns' evidence with the text (:func:`evidence_tokens`):
+        spam at its threshold; a passage the patterns report is kept unless the model clears it (below
+        its veto), and never cleared when it names a brand or gives a bet-number, a disguised domain or a
+        contact. In a name (a plain-text field) the model only clears. Text inside an occurrence of an
+        ``allowed`` text (a reviewed false positive, see :func:`allow_markers`) is no evidence."""
         if "govmedia:" in text:  # an allow marker's own words are not published text
             text = MARKDOWN_MARKER.sub(lambda m: " " * len(m.group()), text)
+        judge = self.learned is not None and not (name and len(text) < MIN_CHARS)
+        readings = self.read(text, allowed, name, judge)
+        out: list[Verdict] = []
+        for reading in readings:
+            judged = self._judged(text, allowed, name, reading) if judge else reading.verdict
+            if judged is not None:
+                out.append(judged)
+                if len(out) >= MAX_VERDICTS:
+                    break
+        return out
+
+    def _judged(self, text: str, allowed: Sequence[str], name: bool, reading: Reading) -> Verdict | None:
+        """One passage's verdict, the patterns' weighed with the learned model's estimate."""
+        assert self.learned is not None
+        verdict = reading.verdict
+        if verdict is None and name:
+            return None
+        passage = text[reading.start : reading.end]
+        for a in allowed:
+            passage = passage.replace(a, " " * len(a)) if a else passage
+        probability = self.learned.estimate(passage, reading.tokens)
+        if probability is None:
+            return verdict
+        if verdict is not None:
+            always = any(s.family in _ALWAYS for s in verdict.signals)
+            keep = always or probability >= self.learned.veto
+            return replace(verdict, probability=probability) if keep else None
+        if probability < self.learned.threshold:
+            return None
+        start = reading.start
+        found = tuple(Signal("model", start + e.start, start + e.end, round(e.contribution * 10), e.gram,
+                             sentence=-1) for e in self.learned.evidence(passage, reading.tokens))
+        if not found and not reading.signals:
+            return None  # nothing to show a reviewer
+        return Verdict(start, reading.end, 0, tuple(sorted((*reading.signals, *found), key=lambda s: s.start)),
+                       probability)
+
+    def tokens(self, text: str) -> list[str]:
+        """The patterns' evidence in ``text`` as the learned model reads it (training reads it here)."""
+        return list(dict.fromkeys(t for r in self.read(text, (), False, True) for t in r.tokens))
+
+    def read(self, text: str, allowed: Sequence[str], name: bool, full: bool) -> list[Reading]:
+        """Each passage with its pattern signals and verdict. Without ``full`` a text that cannot reach
+        THRESHOLD is not read further (most texts); ``full`` reads it for the learned model."""
         keyed = skeleton_chars(fold(text)) if text and not self.empty else ""
         found = keyed and next(self.automaton.iter(keyed), None) is not None
         hits: list[tuple[int, Any]] = list(self.automaton.iter(keyed)) if found else []
         if not hits and not _LATIN.search(text):
-            return []  # no list entry, and nothing for the patterns to see (most names and titles)
+            return [Reading(a, b) for a, b in _passages(text)] if full else []  # nothing for the patterns
         cache: list[list[int]] = []
         patterns = [*_pattern_signals(text, self.allowed), *_shape_signals(text, keyed, cache)]
-        if _bound(hits, name) + sum(p.weight for p in patterns) < THRESHOLD:
-            return []  # even if every signal counted, no passage could reach THRESHOLD (most texts)
+        if not full and _bound(hits, name) + sum(p.weight for p in patterns) < THRESHOLD:
+            return []  # even if every signal counted, no passage could reach THRESHOLD
         breaks = [m.start() for m in _BREAK.finditer(text)]
         signals, warned = self._term_signals(text, hits, breaks, cache) if hits else ([], set())
         warned |= {bisect_right(breaks, m.start()) for m in _ARREST.finditer(text)}
@@ -465,18 +519,40 @@ class Detector:
             signals = _unquoted(text, signals)
         signals.sort(key=lambda s: s.start)
         starts = [s.start for s in signals]
-        verdicts: list[Verdict] = []
+        readings: list[Reading] = []
         warned_at = sorted(warned)
         for start, end in _passages(text):
             inside = signals[bisect_left(starts, start) : bisect_left(starts, end)]
             first = bisect_left(warned_at, bisect_right(breaks, start))
             warns = first < len(warned_at) and warned_at[first] <= bisect_right(breaks, end - 1)
             verdict = _score(start, end, inside, warned, name, warns) if inside else None
-            if verdict is not None:
-                verdicts.append(verdict)
-                if len(verdicts) >= MAX_VERDICTS:
-                    break
-        return verdicts
+            if verdict is not None or full:
+                readings.append(Reading(start, end, verdict, tuple(inside), _tokens(inside, warned, warns, verdict)))
+        return readings
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A passage as the patterns read it: its verdict (None below THRESHOLD), every signal in it (counted
+    or not) and the evidence tokens the learned model reads."""
+
+    start: int
+    end: int
+    verdict: Verdict | None = None
+    signals: tuple[Signal, ...] = ()
+    tokens: tuple[str, ...] = ()
+
+
+def _tokens(inside: Sequence[Signal], warned: set[int], warns: bool, verdict: Verdict | None) -> tuple[str, ...]:
+    """What the patterns saw in a passage, as words the learned model reads beside its n-grams (``§`` never
+    occurs in folded text): each family present outside warning sentences, a warning, a verdict."""
+    out = [f"§{s.family}" for s in inside if s.family in _ALWAYS or s.sentence not in warned]
+    out.extend(f"§{s.family}-{s.via}" for s in inside if s.via)
+    if warns:
+        out.append("§warning")
+    if verdict is not None:
+        out.append("§verdict")
+    return tuple(dict.fromkeys(out))
 
 
 def _unquoted(text: str, signals: list[Signal]) -> list[Signal]:
@@ -584,4 +660,4 @@ def allow_markers(file_text: str) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8)
 def detector_for(terms: tuple[Term, ...], allowed_domains: tuple[str, ...]) -> Detector:
-    return Detector(terms, allowed_domains)
+    return Detector(terms, allowed_domains, learned_model())

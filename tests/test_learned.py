@@ -42,7 +42,7 @@ def test_normalised_text_maps_back_to_the_original() -> None:
 def test_shipped_model_reads_only_what_normalised_text_can_hold() -> None:
     """Every key of the model file is an n-gram of normalised text or a pattern family's token."""
     for key in SHIPPED.weights:
-        if key.startswith("§"):
+        if key.startswith("@"):
             assert key[1:] and " " not in key
         else:
             assert 1 <= len(key) <= MAX_N and normalised(key)[0] == key, key

@@ -37,7 +37,11 @@ quotation (“老虎机”) are named, not offered.
 
 Everything is linear in the length of the text: one Aho-Corasick pass over the folded text (govmedia/
 dialect/textfold.py, shared with GM105) and bounded regular expressions without nested unbounded
-repetition over a length-preserving ASCII form of it (tests/test_detector.py measures the time per KB).
+repetition over a length-preserving ASCII form of it (patterns.py; tests/test_detector.py measures the
+time per KB).
+
+With a learned model (learned.py), each passage is also judged by it, and :meth:`Detector.scan` combines the
+two (docs/architecture.md, "GM501: patterns and a learned model").
 """
 
 from __future__ import annotations
@@ -53,11 +57,11 @@ from typing import Any
 import ahocorasick
 from pypinyin import Style, lazy_pinyin
 
-from govmedia.dialect.identifiers import host_in
-from govmedia.dialect.textfold import ascii_lookalike, fold, fold_map, skeleton_chars
-from govmedia.rules.lib.contentscan import ALLOW_MARKER, BARE_URL, MARKDOWN_MARKER, Term
+from govmedia.dialect.textfold import fold, skeleton_chars
+from govmedia.rules.lib.contentscan import ALLOW_MARKER, MARKDOWN_MARKER, Term
 from govmedia.rules.lib.learned import MIN_CHARS, Model
 from govmedia.rules.lib.learned import model as learned_model
+from govmedia.rules.lib.patterns import SENTENCE_BREAK, Signal, origin_of, pattern_signals, shape_signals
 
 THRESHOLD = 10
 MAX_VERDICTS = 20  # per text: enough to show the problem, bounded for hostile input
@@ -70,7 +74,6 @@ _ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})  # count even 
 _LISTED = frozenset({"brand", "term", "vice", "platform", "scam", "cert"})  # one entry inside another counts once
 _HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number", "brand-shape"})  # what makes platform words count
 _PLATFORM_CAP = 4  # platform words say where to sign up; together they weigh at most this much
-_BREAK = re.compile(r"[。！？；!?;\n]")
 # A short quotation names what it holds (警方提醒：“老虎机”“捕鱼机”都是赌博): its list words do not count.
 _QUOTE = re.compile(r"“[^”\n]{1,10}”|「[^」\n]{1,10}」|『[^』\n]{1,10}』|\"[^\"\n]{1,10}\"|‘[^’\n]{1,10}’")
 _QUOTE_CHARS = re.compile(r"[“「『\"‘]")
@@ -79,17 +82,6 @@ _WEAK = frozenset({"vice", "platform", "scam", "promise"})  # words alone, witho
 _PARAGRAPH = re.compile(r"\n[ \t\u3000]*\n")
 # A count of people arrested (拘21人, 捕7人, 抓获3名) is police news: its sentence warns, like 抓获 does.
 _ARREST = re.compile(r"(?:拘|捕|抓|逮)[获獲捕留]?\s?(?:\d{1,5}|[一二三四五六七八九十两兩]{1,3})\s?[人名]")
-
-
-@dataclass(frozen=True)
-class Signal:
-    family: str
-    start: int  # index in the text
-    end: int  # exclusive
-    weight: int
-    label: str  # the list entry or what the pattern saw
-    via: str = ""  # "", "pinyin", "initials", "lookalike"
-    sentence: int = 0  # which sentence of the text it lies in
 
 
 @dataclass(frozen=True)
@@ -165,236 +157,6 @@ def _keys(term: Term) -> Iterator[tuple[str, str]]:
             yield term_key("".join(lazy_pinyin(folded, style=Style.FIRST_LETTER))), "initials"
 
 
-_TLD = r"(?:com|net|org|cc|vip|top|xyz|one|win|me|co|cn|info|app|io|tv|club|bz|bet|live|pro|fun|site|asia|cyou|shop|online|la|ws)"
-_SEP = r"(?:[,，。·・•、]|点|點|dot)"
-_SEP_RE = re.compile(r"\s?(?:[,，。·・•、]|点|點|dot)\s?")
-_ODD_SEP = re.compile(r"[。·・•、]|点|點|dot")
-_LABEL = r"[a-z0-9][a-z0-9\-]{0,30}"
-# Patterns read the lower-case ASCII form (ascii_lookalike): no IGNORECASE, which would cost Python's
-# regular-expression engine its literal-prefix search. Each runs only where a cheap test finds its anchor.
-_TLD_END = re.compile(rf"{_TLD}(?![a-z0-9])")
-_DISGUISED = re.compile(rf"(?<![a-z0-9])(?:{_LABEL}\s?{_SEP}\s?){{1,3}}{_TLD}\Z")
-_DOMAIN = re.compile(rf"(?<![a-z0-9@.\-])(?:{_LABEL}\.){{1,4}}{_TLD}\Z")
-_DOMAIN_REACH = 4 * 36  # characters before a top-level domain that a domain may take
-_BET_NUMBER = re.compile(r"(?<![a-z0-9])(?:\d{2,6}\s?(?:bet|bat)(?![a-z])|(?:bet|bat)\s?\d{2,6}(?![0-9]))")
-_HAN_WORDS = ("体育", "棋牌", "娱乐", "彩票", "电竞", "真人", "视讯", "捕鱼", "體育", "娛樂", "電競")
-_HAN_NUMBER = re.compile(rf"(?<![0-9第])\d{{2,6}}\s?(?:{'|'.join(_HAN_WORDS)})|"
-                         rf"(?:{'|'.join(_HAN_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
-_IM = r"(?:微信|威信|薇信|溦信|v信|vx|wx|微|薇|威|溦|嶶|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
-_IM_HINT = re.compile(r"微|薇|威|溦|嶶|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
-# A messenger word written without a separator (wx…, qq…, vx…) is not read inside a Latin word or a URL's
-# token (…/MS4wLjAB…wxl2PT…: random ids hold "wx", "qq", "vx"); with a colon it is (abc123QQ：123456).
-_CONTACT = re.compile(
-    rf"(?:{_IM}(?:客服|号|账号)?\s{{0,2}}[:：(（【\[「『]{{1,3}}"
-    rf"|(?:加|\+)\s{{0,2}}(?:{_IM}|v|q)号?\s{{0,2}}[:：(（【\[]{{0,3}}"
-    r"|(?<![a-z0-9_=&%\-])(?:v信|vx|wx|qq|微信)号?|(?:微|薇|溦|嶶)(?=\d{5})|(?<![a-z])q\s?[:：])"
-    r"\s{0,2}(@?)([a-z0-9_][a-z0-9_\-]{3,29})")
-# A mobile number with a messenger's or a phone's word written between its digits (178(电)7383(溦)9004):
-# never an office's way of giving a number, always a way past filters.
-_MARKED_PHONE = re.compile(
-    r"(?<![0-9])1[3-9]\d(?:[\s\-.乄乀()（）【】\[\]]{0,2}(?:电|電|话|話|微|溦|薇|威|v|信)?[\s\-.乄乀()（）【】\[\]]{0,2}\d){8}"
-    r"(?![0-9])")
-_PHONE_MARK = re.compile(r"[电電话話微溦薇威v信]")
-# Digits in groups joined by 乄 or 乀 (781乄372乄524): a messenger id written past filters, never a number
-# an office gives.
-_SPLIT_DIGITS = re.compile(r"(?<![0-9])\d{2,5}(?:\s?[乄乀]\s?\d{2,5}){2,4}(?![0-9])")
-_INVOICE = re.compile(r"代开.{0,8}?发票|代開.{0,8}?發票")  # 代开常州医药发票: the words apart
-# Earnings promised with a figure (收益日结保底200+300=500元, 日赚500元): pyramid and task-scam lures.
-# Also a success rate claimed for a service (80%的解密出款成功, 成功率高达98%).
-_PROMISE = re.compile(r"(?:日结|保底|日赚|日入|月入|躺赚|日返|稳赚)[^\d\n。，,]{0,3}\d{2,6}(?:元|块|\+|%)"
-                      r"|成功率(?:高达|达到?|超过)?\d{2,3}%|\d{2,3}%的?[^\d\s。，,；;]{0,4}成功")
-_PROMISE_HINT = re.compile(r"日结|保底|日赚|日入|月入|躺赚|日返|稳赚|%")
-# A certificate offered for sale (代办驾驶证, 武安办毕业证, 出售假文凭): 办 straight before the document;
-# 办理 and 补办 are the words of a service hall, not of a forger.
-_CERT = re.compile(r"(?:代办|代做|制作|出售|办)(?:各类|各种|假)?"
-                   r"(?:驾驶证|驾照|身份证|毕业证|学位证|学历证|文凭|结婚证|离婚证|房产证|护照|资格证|职称证)")
-# A name shaped like a gambling brand: a short name, a gambling category, then where-to-sign-up words
-# (智博体育app官网入口, a8体育app官网入口, 盛世国际娱乐开户). Read on the folded text, so spaced-out or
-# traditional-script writing (a 8 体 育 a p p 官 网) meets it. Two or more sign-up words after the category
-# are an SEO title, never a government sentence; one (腾讯体育app) needs other evidence beside it.
-_SHAPE_WORDS = ("体育", "娱乐", "棋牌", "电竞", "国际", "真人")
-_SHAPE_SUFFIX = r"(?:app|官方网站|官方|官网|入口|下载|注册|登录|网页版|手机版|网址|开户|平台|首页|直营|全站)"
-_SHAPE = re.compile(rf"(?:[\u4e00-\u9fff]{{2,4}}|(?<![a-z0-9])[a-z0-9]{{1,8}})(?:{'|'.join(_SHAPE_WORDS)}){{1,2}}"
-                    rf"({_SHAPE_SUFFIX}{{1,4}})")
-_SHAPE_ONE = re.compile(_SHAPE_SUFFIX)
-# A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
-_PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
-_PHONE = re.compile(
-    r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄乀]{0,2}\d){8})(?![0-9])"
-    r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總)|\s{0,2}(?:微信|同微|v信))?")
-_PHONE_NAMED = ("经理", "經理", "先生", "小姐", "总", "總", "微信", "同微", "v信")  # a mobile offered as a WeChat id
-
-
-# A site announcing its next address (最新地址, 备用网址, 永久域名): blocked sites do, offices do not (an
-# office that moves says 新网址 or 最新网址, which stay plain).
-_MIRROR = re.compile(r"(?:(?:备用|永久|防封|防屏蔽)(?:地址|网址|網址|域名|网站|入口)|最新(?:地址|域名))"
-                     r"\d?\s{0,2}[:：]?\s{0,2}(?:https?://)?\s{0,2}\Z")
-_MIRROR_REACH = 24
-
-
-def _domains(text: str, flat: str, allowed: Sequence[str]) -> Iterator[Signal]:
-    """Domains ending at each top-level domain of the text: disguised (www,x,com; 079点one) or plain."""
-    for tld in _TLD_END.finditer(flat):
-        at = tld.start()
-        if at == 0 or (flat[at - 1].isascii() and flat[at - 1].isalnum()):
-            continue
-        first = max(0, at - _DOMAIN_REACH)
-        window = flat[first : tld.end()]
-        m = _DISGUISED.search(window)
-        if m is not None and not host_in(_SEP_RE.sub(".", m.group()).replace(" ", ""), allowed):
-            # www,376838,com or 079点one is never a government's way of giving an address: strong alone.
-            # Only "abc, co" (a comma in an English list?) needs a second signal.
-            found = m.group()
-            strong = found.startswith("www") or any(c.isdigit() for c in found) or _ODD_SEP.search(found)
-            yield Signal("domain", first + m.start(), tld.end(), 10 if strong else 8, found)
-            continue
-        m = _DOMAIN.search(window)
-        if m is not None and not host_in(m.group(), allowed):
-            written = text[first + m.start() : tld.end()]
-            if "." not in written:  # full-width or look-alike dots (０７９．ｏｎｅ): written to dodge filters
-                yield Signal("domain", first + m.start(), tld.end(), 10, written)
-                continue
-            if _MIRROR.search(flat[max(0, first + m.start() - _MIRROR_REACH) : first + m.start()]):
-                # 备用地址1：http://6kke.com: a site that keeps changing its address, never an office's
-                yield Signal("domain", first + m.start(), tld.end(), 10, m.group())
-                continue
-            label = m.group().rsplit(".", 2)[-2]  # the name before the top-level domain: 376838, 03j2
-            numeric = sum(c.isdigit() for c in label) * 2 >= len(label) >= 2
-            yield Signal("domain", first + m.start(), tld.end(), 6 if numeric else 3, m.group())
-
-
-def _origin(text: str, cache: list[list[int]]) -> list[int]:
-    """For each character of the folded text, its index in ``text`` (worked out once per scan: a Python loop)."""
-    if not cache:
-        cache.append(fold_map(text)[1])
-    return cache[0]
-
-
-def _shape_signals(text: str, keyed: str, cache: list[list[int]]) -> list[Signal]:
-    """Brand-shaped names (_SHAPE) on the folded text ``keyed``, placed back on ``text``."""
-    if not any(w in keyed for w in _SHAPE_WORDS):
-        return []
-    found: list[Signal] = []
-    for m in _SHAPE.finditer(keyed):
-        origin = _origin(text, cache)
-        first, last = origin[m.start()], origin[m.end() - 1] + 1
-        weight = 10 if len(_SHAPE_ONE.findall(m.group(1))) >= 2 else 6
-        found.append(Signal("brand-shape", first, last, weight, text[first:last]))
-    return found
-
-
-# A keyword-stuffed title: four or more short segments joined by _ | or " I " (injected porn and gambling
-# titles: 国产精品_久久_一区二区_…), also a hyphen between Han characters or between spaces (色综合天天-色综合天-…).
-# Commas are not separators here: government prose is full of them.
-_LIST_SEP = re.compile(r"_|\||\s[iI]\s|｜|(?<=[\u4e00-\u9fff])-(?=[\u4e00-\u9fff])|\s-\s")
-_LIST_SEGMENT = 24  # characters a segment may have
-
-
-def _keyword_list(text: str) -> Iterator[Signal]:
-    for line_start, line in _lines(text):
-        cuts = [m for m in _LIST_SEP.finditer(line)]
-        if len(cuts) < 3:
-            repeated = _repeated_title(line_start, line) if cuts else None
-            if repeated is not None:
-                yield repeated
-            continue
-        bounds = [0, *(m.end() for m in cuts)]
-        ends = [*(m.start() for m in cuts), len(line)]
-        short = sum(1 for a, b in zip(bounds, ends, strict=True) if 0 < len(line[a:b].strip()) <= _LIST_SEGMENT)
-        if short >= 4 and not _BREAK.search(line):
-            yield Signal("keyword-list", line_start, line_start + len(line), 4, f"{short} 段关键词")
-
-
-_TITLE_PUNCT = re.compile(r"[，。、；：,;:！？!?（）()“”]")
-_REPEAT = 6  # characters of a phrase that an SEO title repeats
-
-
-def _repeated_title(line_start: int, line: str) -> Signal | None:
-    """A title (one short line without sentence punctuation) that repeats a phrase of its own
-    (国产美女视频免费观看的网站_国产美女视频免费观看的网站高清在线): search-engine bait, never a heading."""
-    if not 2 * _REPEAT <= len(line) <= 80 or _TITLE_PUNCT.search(line):
-        return None
-    seen: set[str] = set()
-    for i in range(len(line) - _REPEAT + 1):
-        phrase = line[i : i + _REPEAT]
-        if phrase in seen and not phrase.isascii():
-            return Signal("keyword-list", line_start, line_start + len(line), 4, f"重复“{phrase}”")
-        if i + _REPEAT <= len(line):
-            seen.add(phrase)
-    return None
-
-
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    at = 0
-    for line in text.split("\n"):
-        yield at, line
-        at += len(line) + 1
-
-
-def _pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
-    """The regular-expression families over a length-preserving lower-case ASCII form of ``text``; each
-    family runs only when a cheap test finds what it needs (letters for domains and bet-numbers, a
-    messenger's or a phone's word for contacts)."""
-    letters = _LETTER.search(text) is not None
-    im = _IM_HINT.search(text) is not None
-    phone = _PHONE_HINT.search(text) is not None
-    han_number = any(w in text for w in _HAN_WORDS)
-    listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text or "-" in text
-    promise = _PROMISE_HINT.search(text) is not None
-    split = "乄" in text or "乀" in text
-    if not (letters or im or phone or han_number or listed or promise or split or "代开" in text
-            or "代開" in text or "办" in text):
-        return
-    flat = ascii_lookalike(text)
-    if listed:
-        yield from _keyword_list(text)
-    if letters and ("bet" in flat or "bat" in flat):
-        for m in _BET_NUMBER.finditer(flat):
-            yield Signal("bet-number", m.start(), m.end(), 10, m.group())
-    if han_number:
-        for m in _HAN_NUMBER.finditer(flat):
-            yield Signal("bet-number", m.start(), m.end(), 6, m.group())
-    if letters:
-        yield from _domains(text, flat, allowed)
-    if "代开" in flat or "代開" in flat:
-        for m in _INVOICE.finditer(flat):
-            yield Signal("scam", m.start(), m.end(), 4, m.group())
-    if promise:
-        for m in _PROMISE.finditer(flat):
-            yield Signal("promise", m.start(), m.end(), 4, m.group())
-    if "办" in text or "出售" in text or "制作" in text:
-        for m in _CERT.finditer(flat):
-            yield Signal("cert", m.start(), m.end(), 6, m.group())
-    if phone or im or (letters and "tel" in flat):
-        for m in _PHONE.finditer(flat):
-            named = m.group().endswith(_PHONE_NAMED)
-            if named or m.start() < m.start(1):
-                yield Signal("contact", m.start(), m.end(), 7 if named else 5, m.group())
-    # A link's letters (a profile id such as …/user/MS4wLjABAAAAQqM9…) belong to the address, not to a
-    # handle offered to readers: links are GM502's.
-    links = [u.span() for u in BARE_URL.finditer(flat)] if letters else []
-    if im or letters:
-        for m in _CONTACT.finditer(flat):
-            offered = m.group(1) or sum(c.isdigit() for c in m.group(2)) >= 2  # @handle, or an id with digits
-            if offered and not _in_spans(m.start(2), links):
-                yield Signal("contact", m.start(), m.end(), 5, m.group())
-    if phone or im or letters:
-        for m in _MARKED_PHONE.finditer(flat):
-            if _PHONE_MARK.search(m.group()) and not _in_spans(m.start(), links):
-                yield Signal("contact", m.start(), m.end(), 10, m.group())
-    if split:
-        for m in _SPLIT_DIGITS.finditer(flat):
-            yield Signal("contact", m.start(), m.end(), 10, m.group())
-
-
-def _in_spans(at: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= at < b for a, b in spans)
-
-
-# Latin letters as written: ASCII, full-width, and the Greek and Cyrillic blocks whose letters pass for Latin.
-_LETTER = re.compile(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a\u0370-\u04ff]")
-
-
 class Detector:
     """The term list as one automaton (with look-alike, pinyin and initials variants), and the pattern
     families; built once per run (:func:`detector_for`)."""
@@ -420,7 +182,7 @@ class Detector:
                       ) -> tuple[list[Signal], set[int]]:
         """Signals of the term list (from the automaton's ``hits`` on the folded text), and the sentences
         that hold a warning word."""
-        origin = _origin(text, cache)
+        origin = origin_of(text, cache)
         found: list[Signal] = []
         allows: list[tuple[int, int]] = []
         warned: set[int] = set()
@@ -447,10 +209,10 @@ class Detector:
     def scan(self, text: str, allowed: Sequence[str] = (), name: bool = False) -> list[Verdict]:
         """The passages of ``text`` that are spam, in order. Without a learned model: those the pattern
         families score at THRESHOLD or more. With one (learned.py), a passage of MIN_CHARS or more is
-        judged by the model, which reads the patterns' evidence with the text (:func:`evidence_tokens`):
-        spam at its threshold; a passage the patterns report is kept unless the model clears it (below
-        its veto), and never cleared when it names a brand or gives a bet-number, a disguised domain or a
-        contact. In a name (a plain-text field) the model only clears. Text inside an occurrence of an
+        judged by the model, which reads the patterns' evidence with the text (:func:`_tokens`): spam at
+        its threshold; a passage the patterns report is kept unless the model clears it (below its veto),
+        and never cleared when it names a brand, gives a bet-number, a disguised domain or a contact, or
+        holds a strong entry of the term list (weight THRESHOLD or more). In a name (a plain-text field) the model only clears. Text inside an occurrence of an
         ``allowed`` text (a reviewed false positive, see :func:`allow_markers`) is no evidence."""
         if "govmedia:" in text:  # an allow marker's own words are not published text
             text = MARKDOWN_MARKER.sub(lambda m: " " * len(m.group()), text)
@@ -478,8 +240,9 @@ class Detector:
         if probability is None:
             return verdict
         if verdict is not None:
-            always = any(s.family in _ALWAYS for s in verdict.signals)
-            keep = always or probability >= self.learned.veto
+            # a brand, bet-number, disguised domain or contact, or a strong entry of the district's list, stands
+            stands = any(s.family in _ALWAYS or s.weight >= THRESHOLD for s in verdict.signals)
+            keep = stands or probability >= self.learned.veto
             return replace(verdict, probability=probability) if keep else None
         if probability < self.learned.threshold:
             return None
@@ -504,10 +267,10 @@ class Detector:
         if not hits and not _LATIN.search(text):
             return [Reading(a, b) for a, b in _passages(text)] if full else []  # nothing for the patterns
         cache: list[list[int]] = []
-        patterns = [*_pattern_signals(text, self.allowed), *_shape_signals(text, keyed, cache)]
+        patterns = [*pattern_signals(text, self.allowed), *shape_signals(text, keyed, cache)]
         if not full and _bound(hits, name) + sum(p.weight for p in patterns) < THRESHOLD:
             return []  # even if every signal counted, no passage could reach THRESHOLD
-        breaks = [m.start() for m in _BREAK.finditer(text)]
+        breaks = [m.start() for m in SENTENCE_BREAK.finditer(text)]
         signals, warned = self._term_signals(text, hits, breaks, cache) if hits else ([], set())
         warned |= {bisect_right(breaks, m.start()) for m in _ARREST.finditer(text)}
         signals.extend(Signal(p.family, p.start, p.end, p.weight, p.label, "", bisect_right(breaks, p.start))
@@ -544,14 +307,14 @@ class Reading:
 
 
 def _tokens(inside: Sequence[Signal], warned: set[int], warns: bool, verdict: Verdict | None) -> tuple[str, ...]:
-    """What the patterns saw in a passage, as words the learned model reads beside its n-grams (``§`` never
+    """What the patterns saw in a passage, as words the learned model reads beside its n-grams (``@`` never
     occurs in folded text): each family present outside warning sentences, a warning, a verdict."""
-    out = [f"§{s.family}" for s in inside if s.family in _ALWAYS or s.sentence not in warned]
-    out.extend(f"§{s.family}-{s.via}" for s in inside if s.via)
+    out = [f"@{s.family}" for s in inside if s.family in _ALWAYS or s.sentence not in warned]
+    out.extend(f"@{s.family}-{s.via}" for s in inside if s.via)
     if warns:
-        out.append("§warning")
+        out.append("@warning")
     if verdict is not None:
-        out.append("§verdict")
+        out.append("@verdict")
     return tuple(dict.fromkeys(out))
 
 

@@ -32,9 +32,17 @@ MIN_CHARS = 8  # characters the model reads: a shorter text (most names) is too 
 _RUN = re.compile(r"[a-z]+|[0-9]+")
 
 
+# A Markdown link's or image's destination, an autolink, a URI of another scheme (data:, mailto:): what GM502
+# reads. No expression needs a closing mark, so each match ends where its class does: linear in the text.
+_TARGET = re.compile(r"\]\([^)\s]*|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*|"
+                     r"(?i:(?<![a-z])(?:data|javascript|vbscript|mailto|tel|file):[^\s)）]+)")
+
+
 def _unlinked(text: str) -> str:
     """``text`` with its links and e-mail addresses blanked out, offsets kept."""
-    spans = [*((m.start(), m.end()) for m in BARE_URL.finditer(text)), *email_spans(text)]
+    spans = [*((m.start(), m.end()) for m in BARE_URL.finditer(text)),
+             *((m.start() + (1 if m.group().startswith("]") else 0), m.end()) for m in _TARGET.finditer(text)),
+             *email_spans(text)]
     if not spans:
         return text
     kept = list(text)
@@ -139,7 +147,7 @@ class Model:
         for gram, part in sorted(self._parts(norm, tokens).items(), key=lambda kv: (-kv[1], kv[0])):
             if part <= 0 or len(found) >= top:
                 break
-            if gram.startswith("§"):
+            if gram.startswith("@"):
                 continue  # a pattern family: the patterns' own signals show where
             at = norm.find(gram)
             if any(a < at + len(gram) and at < b for a, b in taken):

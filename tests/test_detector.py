@@ -145,8 +145,7 @@ GOV_SENTENCES = [
     "市妇幼保健院辅助生殖中心临床妊娠成功率达50%，为不孕家庭助孕。",
     "严厉打击代孕、非法采供精卵和非医学需要的胎儿性别鉴定。",
 ]
-MODEL_REPORTED = {"他下载了名为“智博体育app官网”的软件并充值。", "打造文化娱乐平台，丰富群众生活。",
-                  "铜川市第一中学网站已迁移，最新网址：www.tcyz.com。"}
+MODEL_REPORTED = {"在腾讯体育App观看比赛直播。", "打造文化娱乐平台，丰富群众生活。"}
 
 
 @pytest.mark.parametrize("text", GOV_SENTENCES)
@@ -312,11 +311,12 @@ def test_corpus_tune_split() -> None:
 
 
 # The held-out splits' figures as last measured (docs/security.md), held so that they cannot silently fall.
-# Neither is read by training (scripts/train_gm501.py reads the tune split only), and no change was made
-# for one of their mistakes. The blind split is the honest figure: collected apart from all tuning, and
-# measured once, with the model as shipped. Its recall is far below the target of 95 %.
-HOLDOUT_RECALL = 0.89
+# None is read by training (scripts/train_gm501.py reads the tune split only), and no change was made for
+# one of their mistakes. blind2 is the honest figure: collected apart from all tuning and measured once,
+# with the model as shipped. Recall on every held-out split is below the target of 95 %.
+HOLDOUT_RECALL = 0.93
 BLIND_RECALL = 0.58
+BLIND2_RECALL = 0.69
 
 
 def test_corpus_holdout_split() -> None:
@@ -327,6 +327,11 @@ def test_corpus_holdout_split() -> None:
 def test_corpus_blind_split() -> None:
     recall, fp = rates("blind")
     assert recall >= BLIND_RECALL and fp <= 0.01, (recall, fp)
+
+
+def test_corpus_blind2_split() -> None:
+    recall, fp = rates("blind2")
+    assert recall >= BLIND2_RECALL and fp <= 0.01, (recall, fp)
 
 
 # -- allow markers, through the whole check -------------------------------------------------------

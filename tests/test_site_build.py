@@ -375,3 +375,23 @@ def test_every_page_has_exactly_one_heading(built: Built) -> None:
     counts = {p.relative_to(built.out).as_posix(): p.read_text(encoding="utf-8").count("<h1") for p in pages}
     assert any(rel.startswith("units/") for rel in counts)
     assert {rel: n for rel, n in counts.items() if n != 1 and rel != "404.html"} == {}
+
+
+def test_rules_page_lists_every_request_chain(built: Built) -> None:
+    """The public rules page shows the approval chain of every request action, registration included, with
+    each chain's stages in governance.yaml's order."""
+    from govmedia.register.lifecycle import ACTION_LABELS
+    from govmedia.register.loader import load
+    from govmedia.schemas.common import ACTIONS
+
+    page = built.read("policies/index.html")
+    record = load(built.root).governance
+    assert record is not None
+    gov = record.model
+    for action in ACTIONS:
+        heading = f"<h3>{ACTION_LABELS[action][0]}</h3>"
+        assert heading in page, action
+        chain = page.split(heading, 1)[1].split("</ol>", 1)[0]
+        titles = [gov.stages[s].title for s in gov.chain(action)]
+        assert [chain.find(t) for t in titles] == sorted(chain.find(t) for t in titles) and -1 not in [
+            chain.find(t) for t in titles], (action, titles)

@@ -20,6 +20,7 @@ from govmedia.register.lifecycle import STATUS_LABELS
 from govmedia.register.registry import Registry
 from govmedia.schemas import Account, Announcement, Unit
 from govmedia.schemas.account import OPEN_STATUSES, PUBLISHED_STATUSES, STATUSES
+from govmedia.schemas.common import ACTIONS
 
 # Published accounts that still speak for their unit; closed and exited ones stay findable, marked.
 OFFICIAL_STATUSES = OPEN_STATUSES
@@ -199,7 +200,8 @@ def build_public(registry: Registry, today: date, parts: list[Part] | None = Non
         site_info=gov.site.model_dump(),
         platforms=platforms,
         stages={sid: (s.title, s.requires_document) for sid, s in gov.stages.items()},
-        chains={action: list(gov.chain(action)) for action in ("open", "change", "exit", "close")},
+        # every request action, existing accounts' registration last (after the lifecycle's own four)
+        chains={action: list(gov.chain(action)) for action in sorted(ACTIONS, key=lambda a: a == "register")},
         announcement_min_days=gov.announcement_min_days,
     )
     parts = [public_part(registry)] if parts is None else parts

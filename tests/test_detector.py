@@ -316,7 +316,7 @@ def test_corpus_tune_split() -> None:
 # with the model as shipped. Recall on every held-out split is below the target of 95 %.
 HOLDOUT_RECALL = 0.93
 BLIND_RECALL = 0.58
-BLIND2_RECALL = 0.69
+BLIND2_RECALL = 0.72
 
 
 def test_corpus_holdout_split() -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent / "corpus" / "content"
-SPLITS = ("tune", "holdout", "blind", "blind2")
+SPLITS = ("tune", "holdout", "blind", "blind2", "blind3")
 HELD_OUT = SPLITS[1:]  # never tuned to: measured by counts only
 
 
@@ -19,7 +19,7 @@ class Passage:
     path: Path
     source: str
     label: str  # "spam" or "clean"
-    split: str  # "tune", or a held-out split: "holdout", "blind", "blind2" (README.md says how each was made)
+    split: str  # "tune", or a held-out split: "holdout", "blind", "blind2", "blind3" (README.md says how each was made)
     text: str
 
     @property

@@ -312,11 +312,12 @@ def test_corpus_tune_split() -> None:
 
 # The held-out splits' figures as last measured (docs/security.md), held so that they cannot silently fall.
 # None is read by training (scripts/train_gm501.py reads the tune split only), and no change was made for
-# one of their mistakes. blind2 is the honest figure: collected apart from all tuning and measured once,
-# with the model as shipped. Recall on every held-out split is below the target of 95 %.
+# one of their mistakes. blind3 is the honest figure: collected apart from all tuning and measured once,
+# with the model as shipped. Recall on every unseen split is below the target of 95 %.
 HOLDOUT_RECALL = 0.93
 BLIND_RECALL = 0.58
 BLIND2_RECALL = 0.72
+BLIND3_RECALL = 0.74
 
 
 def test_corpus_holdout_split() -> None:
@@ -332,6 +333,11 @@ def test_corpus_blind_split() -> None:
 def test_corpus_blind2_split() -> None:
     recall, fp = rates("blind2")
     assert recall >= BLIND2_RECALL and fp <= 0.01, (recall, fp)
+
+
+def test_corpus_blind3_split() -> None:
+    recall, fp = rates("blind3")
+    assert recall >= BLIND3_RECALL and fp <= 0.01, (recall, fp)
 
 
 # -- allow markers, through the whole check -------------------------------------------------------

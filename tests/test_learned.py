@@ -35,6 +35,7 @@ def test_normalised_text_maps_back_to_the_original() -> None:
     text = "澳門 娛樂城 ｗｗｗ 8888 見 https://evil.example.com/x 或 a@b.com 聯繫"
     norm, first, last = normalised(text)
     assert norm == "澳门娱乐城a0见或联系"  # folded, one character per run, no link, no e-mail address
+    assert normalised_text("见[官网](https://a.b/c)和![图](data:image/png;base64,AAAA)") == "见官网和图"  # link text stays
     assert len(first) == len(last) == len(norm)
     assert text[first[5] : last[5] + 1] == "ｗｗｗ" and text[first[6] : last[6] + 1] == "8888"
 
@@ -93,6 +94,8 @@ def test_an_allowed_text_is_no_evidence() -> None:
 def test_model_file_errors_are_named() -> None:
     with pytest.raises(ValueError, match="unreadable line"):
         parse("bias\t0\nthreshold\t0.5\nveto\t0.2\na\tb\tc\td\n")
+    with pytest.raises(ValueError, match="no threshold, veto line"):
+        parse("bias\t0\n")
     assert parse("# c\nbias\t1\nthreshold\t0.5\nveto\t0.2\n体育\t1.5\t2\n").weights == {"体育": (1.5, 2.0)}
 
 
@@ -115,7 +118,7 @@ def test_the_fast_reading_is_the_mapped_one(text: str) -> None:
 
 
 def test_grams_are_every_substring_up_to_max_n() -> None:
-    assert [g for _, g in grams("abcd")] == ["a", "ab", "abc", "b", "bc", "bcd", "c", "cd", "d"]
+    assert grams("abcd") == {"a", "ab", "abc", "b", "bc", "bcd", "c", "cd", "d"}
 
 
 def test_a_model_verdict_through_the_check_says_probability_and_evidence(

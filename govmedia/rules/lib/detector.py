@@ -59,7 +59,7 @@ from pypinyin import Style, lazy_pinyin
 
 from govmedia.dialect.textfold import fold, skeleton_chars
 from govmedia.rules.lib.contentscan import ALLOW_MARKER, MARKDOWN_MARKER, Term
-from govmedia.rules.lib.learned import MIN_CHARS, Model
+from govmedia.rules.lib.learned import Model
 from govmedia.rules.lib.learned import model as learned_model
 from govmedia.rules.lib.patterns import SENTENCE_BREAK, Signal, origin_of, pattern_signals, shape_signals
 
@@ -216,8 +216,9 @@ class Detector:
         ``allowed`` text (a reviewed false positive, see :func:`allow_markers`) is no evidence."""
         if "govmedia:" in text:  # an allow marker's own words are not published text
             text = MARKDOWN_MARKER.sub(lambda m: " " * len(m.group()), text)
-        judge = self.learned is not None and not (name and len(text) < MIN_CHARS)
-        readings = self.read(text, allowed, name, judge)
+        judge = self.learned is not None
+        # a name is judged only where the patterns report it (the model only clears there): no full reading
+        readings = self.read(text, allowed, name, full=judge and not name)
         out: list[Verdict] = []
         for reading in readings:
             judged = self._judged(text, allowed, name, reading) if judge else reading.verdict

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -34,14 +34,14 @@ _RUN = re.compile(r"[a-z]+|[0-9]+")
 
 # A Markdown link's or image's destination, an autolink, a URI of another scheme (data:, mailto:): what GM502
 # reads. No expression needs a closing mark, so each match ends where its class does: linear in the text.
-_TARGET = re.compile(r"\]\([^)\s]*|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*|"
+_TARGET = re.compile(r"(?<=\])\([^)\s]*|<[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*|"
                      r"(?i:(?<![a-z])(?:data|javascript|vbscript|mailto|tel|file):[^\s)）]+)")
 
 
 def _unlinked(text: str) -> str:
     """``text`` with its links and e-mail addresses blanked out, offsets kept."""
     spans = [*((m.start(), m.end()) for m in BARE_URL.finditer(text)),
-             *((m.start() + (1 if m.group().startswith("]") else 0), m.end()) for m in _TARGET.finditer(text)),
+             *((m.start(), m.end()) for m in _TARGET.finditer(text)),
              *email_spans(text)]
     if not spans:
         return text
@@ -85,17 +85,17 @@ def normalised(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(chars), first, last
 
 
-def grams(norm: str) -> Iterator[tuple[int, str]]:
-    """(start, n-gram) for every 1- to MAX_N-gram of a normalised text."""
-    for i in range(len(norm)):
-        for n in range(1, MAX_N + 1):
-            if i + n <= len(norm):
-                yield i, norm[i : i + n]
+def grams(norm: str) -> set[str]:
+    """Every 1- to MAX_N-gram of a normalised text."""
+    found: set[str] = set()
+    for n in range(1, MAX_N + 1):
+        found.update(norm[i : i + n] for i in range(len(norm) - n + 1))
+    return found
 
 
 def features(text: str) -> list[str]:
-    """The distinct n-grams of ``text`` (the analyzer scikit-learn is given when training)."""
-    return list(dict.fromkeys(gram for _, gram in grams(normalised_text(text))))
+    """The distinct n-grams of ``text``, sorted (the analyzer scikit-learn is given when training)."""
+    return sorted(grams(normalised_text(text)))
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,7 @@ class Model:
 
     def _parts(self, norm: str, tokens: Sequence[str]) -> dict[str, float]:
         """Each n-gram and token of the model present in a normalised text, with its share of the log-odds."""
-        present = {token for token in tokens if token in self.weights}
-        for n in range(1, MAX_N + 1):
-            present.update(norm[i : i + n] for i in range(len(norm) - n + 1))
-        seen = present & self.weights.keys()
+        seen = (grams(norm) | set(tokens)) & self.weights.keys()
         if not seen:
             return {}
         scaled, squared = self._tables
@@ -176,10 +173,15 @@ def parse(text: str) -> Model:
             weights[parts[0]] = (float(parts[1]), float(parts[2]))
         else:
             raise ValueError(f"{MODEL_FILE}: unreadable line {line[:40]!r}")
+    missing = [name for name in ("bias", "threshold", "veto") if name not in head]
+    if missing:
+        raise ValueError(f"{MODEL_FILE}: no {', '.join(missing)} line")
     return Model(head["bias"], head["threshold"], head["veto"], weights)
 
 
+@lru_cache(maxsize=1)
 def _file() -> bytes:
+    """The model file, read once: :func:`model` parses it, :func:`fingerprint` digests it."""
     return resources.files("govmedia.rules.lib").joinpath(MODEL_FILE).read_bytes()
 
 

@@ -48,7 +48,7 @@ def test_term_list_shipped_twice_identically() -> None:
 
 def test_term_list_parses() -> None:
     assert {t.kind for t in TERMS} == {"ban", "topic", "allow", "context", "weak"}
-    assert {t.family for t in TERMS} == {"brand", "term", "scam", "vice", "platform", "warning", "allow"}
+    assert {t.family for t in TERMS} == {"brand", "term", "scam", "vice", "platform", "warning", "report", "allow"}
     assert len({t.text for t in TERMS}) == len(TERMS), "a term is listed twice"
     old = parse_terms("澳门葡京\n~网赌\n!互联网赌博\n+打击\n", "old")  # the prefix format still reads
     assert [(t.kind, t.family, t.weight) for t in old] == [

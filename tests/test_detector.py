@@ -183,6 +183,25 @@ def test_warning_context_stops_scam_words_not_brands_or_contacts() -> None:
     assert PATTERNS.scan("警惕诈骗！微：zxcvbnms2779 扣：1217771269")  # nor two contacts
 
 
+def test_a_warning_names_a_quoted_brand() -> None:
+    """被植入链接后跳转至“开云体育”赌博网站: a warning sentence that quotes a brand names it. Unquoted, or
+    quoted outside a warning, the brand counts; a brand-shaped name counts in a warning like a brand."""
+    assert PATTERNS.scan("某公司小程序被植入链接后自动跳转至“开云体育”赌博网站主页，被依法警告并罚款。") == []
+    assert PATTERNS.scan("某公司小程序被植入链接后自动跳转至开云体育赌博网站主页，被依法警告并罚款。") != []
+    assert PATTERNS.scan("欢迎光临“开云体育”，天天有惊喜。") != []
+    assert PATTERNS.scan("我市打击跨境赌博成效显著 维基体育官方入口") != []
+    assert PATTERNS.scan("我市打击跨境赌博成效显著，群众满意") == []
+
+
+def test_a_licensed_industry_report_names_its_operators() -> None:
+    """Macau's regulator and the financial press name licensed operators (澳门赌场的毛收入, 威尼斯人的博彩收益):
+    a sentence with a ``[report]`` word names its brands. The same brand offered, or beside a disguised address, counts."""
+    assert PATTERNS.scan("根据澳门博彩监察协调局公布的首三个月博彩统计，澳门赌场的毛收入共有五百六十一亿澳门元。") == []
+    assert PATTERNS.scan("澳博、威尼斯人及银河三家博彩公司的营业帐目显示，威尼斯人的博彩收益升逾一倍。") == []
+    assert PATTERNS.scan("澳门赌场的毛收入共有五百六十一亿澳门元。威尼斯人官网，注册送彩金。") != []
+    assert PATTERNS.scan("威尼斯人的博彩收益第一，网址 www,vns888,com") != []
+
+
 def test_enforcement_news_warns() -> None:
     """A count of people arrested (拘21人) and what the police or a court did (捣破, 打掉, 判处) make a
     sentence police news; a brand, or the same gambling words without them, still count."""
@@ -208,6 +227,11 @@ def test_a_mobile_offered_as_a_wechat_id() -> None:
     assert PATTERNS.scan("杭州花呗取现【132-0571-9740微信】扫码秒到账")
     assert PATTERNS.scan("联系人：王先生，13205719740微信同号，欢迎来电报名参加志愿服务") == []
     assert PATTERNS.scan("杭州花呗取现，咨询窗口") == []  # one cash-out word alone
+    # a mobile between the phone's and the messenger's words, written with dashes: a solicitation's mark
+    assert ("contact", "") in families(PATTERNS.scan("芜湖私家侦探找人寻址【電—131-6628-2258—微】"))
+    assert PATTERNS.scan("芜湖私家侦探找人寻址") == []
+    assert DETECTOR.scan("芜湖私家侦探找人寻址取证调查【電—131-6628-2258—微】")  # 调查 warns: the model reads it
+    assert PATTERNS.scan("咨询电话：131-6628-2258（工作日）") == []
 
 
 def test_cash_out_and_escort_words() -> None:

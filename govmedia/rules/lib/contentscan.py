@@ -43,7 +43,7 @@ _PREFIX: dict[str, TermKind] = {"~": "topic", "!": "allow", "+": "context"}
 # detector.py); each family has a default weight and the kind the plain term matcher gives it.
 SECTIONS: dict[str, tuple[TermKind, int]] = {
     "brand": ("ban", 10), "term": ("ban", 10), "scam": ("topic", 4), "vice": ("weak", 3),
-    "platform": ("weak", 2), "warning": ("context", 0), "allow": ("allow", 0)}
+    "platform": ("weak", 2), "warning": ("context", 0), "report": ("context", 0), "allow": ("allow", 0)}
 _FAMILY_OF_KIND: dict[TermKind, str] = {"ban": "term", "topic": "scam", "allow": "allow", "context": "warning"}
 _WEIGHT = re.compile(r"\s+(\d{1,2})$")
 
@@ -65,7 +65,7 @@ def parse_terms(text: str, source: str) -> list[Term]:
                (anti-gambling and anti-fraud news name what they fight);
     ``!phrase`` allowed phrase: a hit lying inside it is not reported (``互联网赌博`` holds ``网赌``);
     ``+word``  context word for ``~`` terms (打击, 整治, 查处, ...).
-    ``[family]`` (brand, term, scam, vice, platform, warning, allow): the entries below belong to that
+    ``[family]`` (brand, term, scam, vice, platform, warning, report, allow): the entries below belong to that
     family of the detector; ``entry 5`` gives one entry its own weight. A prefix wins over the section.
     """
     terms: list[Term] = []

@@ -30,10 +30,13 @@ promise       earnings or a success rate promised with a figure (日结保底200
 Context: sentence ends (。！？；!?; and line breaks) are boundaries, no term matches across one
 (兼职。刷单 is not 兼职刷单). A sentence holding a warning word (诈骗, 谨防, 警惕, 提醒, 不要, 严厉打击,
 举报, 警方, 公安 …: the term list's ``[warning]`` section) explains what it names: its term, vice, scam and
-platform signals do not count. Brands, bet-numbers, disguised domains and contacts always count: a
-spammer cannot hide 澳门葡京 or a WeChat id behind 严禁. A passage with a warning sentence is not reported on
-gambling words alone (police prose describes the game after its warning), and list words inside a short
-quotation (“老虎机”) are named, not offered.
+platform signals do not count. Brands, brand-shaped names, bet-numbers, disguised domains and contacts
+always count: a spammer cannot hide 澳门葡京 or a WeChat id behind 严禁, and an injection lands inside a
+warning title as easily as anywhere (我市打击跨境赌博成效显著 维基体育官方入口). A brand the warning sentence
+quotes (跳转至“开云体育”赌博网站) is named, not offered, and does not count there; nor does a brand in a
+sentence that reports on a licensed industry (the ``[report]`` section: 博彩监察协调局, 毛收入, 承批公司), which
+is a warning sentence too. A passage with a warning sentence is not reported on gambling words alone (police prose describes the game after its warning), and
+list words inside a short quotation (“老虎机”) are named, not offered.
 
 Everything is linear in the length of the text: one Aho-Corasick pass over the folded text (govmedia/
 dialect/textfold.py, shared with GM105) and bounded regular expressions without nested unbounded
@@ -70,7 +73,7 @@ FAMILY_ZH = {"brand": "博彩色情品牌", "term": "招揽短语", "vice": "赌
              "keyword-list": "关键词堆砌", "brand-shape": "品牌式名称", "cert": "办证",
              "promise": "收益承诺", "model": "统计模型特征"}
 VIA_ZH = {"": "", "pinyin": "拼音", "initials": "拼音首字母", "lookalike": "形近字"}
-_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact"})  # count even in a warning sentence
+_ALWAYS = frozenset({"brand", "bet-number", "domain", "contact", "brand-shape"})  # count in a warning sentence
 _LISTED = frozenset({"brand", "term", "vice", "platform", "scam", "cert"})  # one entry inside another counts once
 _HAS_VICE = frozenset({"brand", "term", "vice", "scam", "bet-number", "brand-shape"})  # what makes platform words count
 _PLATFORM_CAP = 4  # platform words say where to sign up; together they weigh at most this much
@@ -186,6 +189,7 @@ class Detector:
         found: list[Signal] = []
         allows: list[tuple[int, int]] = []
         warned: set[int] = set()
+        reported: set[int] = set()
         for end, (key, group) in hits:
             start = end - len(key) + 1
             first, last = origin[start], origin[end] + 1
@@ -198,12 +202,16 @@ class Detector:
                     allows.append((first, last))
                 elif spans and term.family != "brand":
                     continue  # sentence ends are boundaries (a brand split by 。 is still a brand)
-                elif term.family == "warning":
+                elif term.family in ("warning", "report"):
                     warned.add(sentence)
+                    if term.family == "report":
+                        reported.add(sentence)
                 else:
                     found.append(Signal(term.family, first, last, term.weight, term.text, via, sentence))
         if allows:
             found = [s for s in found if not any(a <= s.start and s.end <= b for a, b in allows)]
+        if reported:  # 澳门博彩监察协调局公布…澳门赌场的毛收入: a licensed industry's news names its operators
+            found = [replace(s, named=True) if s.family == "brand" and s.sentence in reported else s for s in found]
         return found, warned
 
     def scan(self, text: str, allowed: Sequence[str] = (), name: bool = False) -> list[Verdict]:
@@ -310,7 +318,7 @@ class Reading:
 def _tokens(inside: Sequence[Signal], warned: set[int], warns: bool, verdict: Verdict | None) -> tuple[str, ...]:
     """What the patterns saw in a passage, as words the learned model reads beside its n-grams (``@`` never
     occurs in folded text): each family present outside warning sentences, a warning, a verdict."""
-    out = [f"@{s.family}" for s in inside if s.family in _ALWAYS or s.sentence not in warned]
+    out = [f"@{s.family}" for s in inside if _counts(s, warned)]
     out.extend(f"@{s.family}-{s.via}" for s in inside if s.via)
     if warns:
         out.append("@warning")
@@ -319,9 +327,16 @@ def _tokens(inside: Sequence[Signal], warned: set[int], warns: bool, verdict: Ve
     return tuple(dict.fromkeys(out))
 
 
+def _counts(s: Signal, warned: set[int]) -> bool:
+    """Whether a signal counts where it stands: outside a warning sentence always; inside one only a
+    brand, brand shape, bet-number, disguised domain or contact, and not a brand the sentence names (a
+    warning's quotation, 跳转至“开云体育”赌博网站, or a report on a licensed industry, see ``[report]``)."""
+    return s.sentence not in warned or (s.family in _ALWAYS and not s.named)
+
+
 def _unquoted(text: str, signals: list[Signal]) -> list[Signal]:
-    """``signals`` without the list words that lie inside a short quotation (quotations do not nest: the
-    one that could hold a signal is the last to open before it)."""
+    """``signals`` without the list words that lie inside a short quotation, and its brands marked as quoted
+    (quotations do not nest: the one that could hold a signal is the last to open before it)."""
     quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
     if not quoted:
         return signals
@@ -332,9 +347,10 @@ def _unquoted(text: str, signals: list[Signal]) -> list[Signal]:
         # no marks); what it offers, its category and sign-up words, is what the quotation must hold
         at = s.end - 2 if s.family == "brand-shape" else s.start
         i = bisect_right(opens, at - 1) - 1
-        if s.family in _NAMED and i >= 0 and s.end < quoted[i][1]:
+        inside = i >= 0 and s.end < quoted[i][1]
+        if inside and s.family in _NAMED:
             continue
-        kept.append(s)
+        kept.append(replace(s, named=True) if inside and s.family == "brand" else s)
     return kept
 
 
@@ -380,7 +396,7 @@ def _score(start: int, end: int, signals: Iterable[Signal], warned: set[int], na
     reach = -1  # a list entry inside a longer one (精品 in 国产精品, 官方 in 官方网站) is part of it
     for s in sorted(signals, key=lambda s: (s.start, -s.end)):
         listed = s.family in _LISTED
-        if (listed and s.end <= reach) or (s.family not in _ALWAYS and s.sentence in warned):
+        if (listed and s.end <= reach) or not _counts(s, warned):
             continue
         kept.append(replace(s, weight=max(s.weight, THRESHOLD)) if name and s.family == "scam" else s)
         if listed:

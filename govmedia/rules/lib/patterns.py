@@ -26,6 +26,7 @@ class Signal:
     label: str  # the list entry or what the pattern saw
     via: str = ""  # "", "pinyin", "initials", "lookalike"
     sentence: int = 0  # which sentence of the text it lies in
+    named: bool = False  # a brand named, not offered (quoted in a warning, or in an industry report)
 
 
 _TLD = r"(?:com|net|org|cc|vip|top|xyz|one|win|me|co|cn|info|app|io|tv|club|bz|bet|live|pro|fun|site|asia|cyou|shop|online|la|ws)"
@@ -83,9 +84,9 @@ _SHAPE_ONE = re.compile(_SHAPE_SUFFIX)
 # A mobile number offered for business: after 电/电话/咨询 (any separators), or followed by a contact name.
 _PHONE_HINT = re.compile(r"电|電|咨询|諮詢|经理|經理")  # "tel" has letters: _PHONE runs only with a hint
 _PHONE = re.compile(
-    r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄乀]{0,2}\d){8})(?![0-9])"
-    r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總)|\s{0,2}(?:微信|同微|v信))?")
-_PHONE_NAMED = ("经理", "經理", "先生", "小姐", "总", "總", "微信", "同微", "v信")  # a mobile offered as a WeChat id
+    r"(?:(?:电话?|電話?|咨询|諮詢|tel)\s{0,2}[:：\-—)）】\]]{0,3}\s{0,2})?(1[3-9]\d(?:[\s\-.乄乀]{0,2}\d){8})(?![0-9])"
+    r"(?:\s{0,2}[\u4e00-\u9fff]{1,2}(?:经理|經理|先生|小姐|总|總)|[\s\-—]{0,2}(?:微信|同微|v信|微】|微\]))?")
+_PHONE_NAMED = ("经理", "經理", "先生", "小姐", "总", "總", "微信", "同微", "v信", "微】", "微]")  # a mobile offered as a WeChat id
 
 
 # A site announcing its next address (最新地址, 备用网址, 永久域名): blocked sites do, offices do not (an

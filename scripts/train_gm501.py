@@ -42,8 +42,10 @@ from tests.content_corpus import ALLOWED, Passage, load  # noqa: E402
 
 OUT = REPO / "govmedia" / "rules" / "lib" / learned.MODEL_FILE
 C = 30.0  # inverse regularisation strength, chosen by the cross-validation below
-THRESHOLD = 0.7  # the grid's rule chose 0.6 last; at 0.6 the holdout guard fails (docs/security.md)
-VETO = 0.3  # the grid: the best recall with false positives at most half the target
+# The grid's rule (docs/security.md): the best recall whose cross-validated false positives stay at or
+# below half the target (0.5 %); between equal rows the veto stays.
+THRESHOLD = 0.8
+VETO = 0.3
 SENTENCE_END = re.compile(r"(?<=[。！？；!?])")
 
 
@@ -103,7 +105,7 @@ def cross_validate(passages: list[Passage]) -> None:
     without its source, for a grid of thresholds and vetoes."""
     texts = [p.text for p in passages]
     labels = np.array([p.label == "spam" for p in passages])
-    grid = [(t, v) for t in (0.4, 0.5, 0.6, 0.7) for v in (0.2, 0.3)]
+    grid = [(t, v) for t in (0.4, 0.5, 0.6, 0.7, 0.8) for v in (0.2, 0.3)]
     reported = {key: np.zeros(len(texts), dtype=bool) for key in grid}
     for train, test in GroupKFold(5).split(texts, labels, [p.source for p in passages]):
         fold_model = learned.parse(written(*fitted([texts[i] for i in train], labels[train]), len(train)))

@@ -1,12 +1,12 @@
 """GM501's detector against the labelled real-world corpus: recall, false positives and scan speed.
 
     .venv/bin/python benchmarks/content.py              # tune split only, with its mistakes
-    .venv/bin/python benchmarks/content.py --holdout    # also the holdout and fresh splits (numbers only)
+    .venv/bin/python benchmarks/content.py --holdout    # also the held-out split (numbers only)
 
 Recall: the share of spam passages reported. False-positive rate: the share of clean passages reported
 (GM501), and the same for GM504 (personal data). The corpus is tests/corpus/content/ (real defaced and
 spam text, real government and police prose, each file with its source URL and its split). Tuning looks
-at the tune split only: the holdout's mistakes are never printed, only its counts. Speed: the time to
+at the tune split only: the held-out split's mistakes are never printed, only its counts. Speed: the time to
 scan the whole corpus, and per KB on 1 KB and 100 KB texts made of corpus passages.
 """
 
@@ -65,7 +65,7 @@ def speed(detector: Detector, passages: list[Passage]) -> tuple[float, float, fl
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--holdout", action="store_true", help="also measure the holdout split (counts only)")
+    parser.add_argument("--holdout", action="store_true", help="also measure the held-out split (counts only)")
     parser.add_argument("--quiet", action="store_true", help="no list of the tune split's mistakes")
     args = parser.parse_args()
     started = time.perf_counter()

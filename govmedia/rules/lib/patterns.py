@@ -40,10 +40,15 @@ _TLD_END = re.compile(rf"{_TLD}(?![a-z0-9])")
 _DISGUISED = re.compile(rf"(?<![a-z0-9])(?:{_LABEL}\s?{_SEP}\s?){{1,3}}{_TLD}\Z")
 _DOMAIN = re.compile(rf"(?<![a-z0-9@.\-])(?:{_LABEL}\.){{1,4}}{_TLD}\Z")
 _DOMAIN_REACH = 4 * 36  # characters before a top-level domain that a domain may take
-_BET_NUMBER = re.compile(r"(?<![a-z0-9])(?:\d{2,6}\s?(?:bet|bat)(?![a-z])|(?:bet|bat)\s?\d{2,6}(?![0-9]))")
+_BET_NUMBER = re.compile(r"(?<![a-z0-9])(?:\d{2,6}\s?(?:bet|bat|beat)(?![a-z])|(?:bet|bat|beat)\s?\d{2,6}(?![0-9]))")
 _HAN_WORDS = ("体育", "棋牌", "娱乐", "彩票", "电竞", "真人", "视讯", "捕鱼", "體育", "娛樂", "電競")
 _HAN_NUMBER = re.compile(rf"(?<![0-9第])\d{{2,6}}\s?(?:{'|'.join(_HAN_WORDS)})|"
                          rf"(?:{'|'.join(_HAN_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
+# A casino's name with its site code, written where an institution's name stood (9001cc金沙, 金沙990,
+# 9728太阳集团): a copied school site whose name a defacer replaced. A year (2023金沙江…) is not a code.
+_CASINO_WORDS = ("金沙", "太阳集团", "太阳城", "伟德", "葡京", "威尼斯人", "永利", "太陽集團", "太陽城", "偉德")
+_CASINO_NUMBER = re.compile(rf"(?<![0-9a-z])(?!(?:19|20)\d\d(?![0-9]))\d{{2,6}}[a-z]{{0,3}}\s?(?:{'|'.join(_CASINO_WORDS)})|"
+                            rf"(?:{'|'.join(_CASINO_WORDS)})\s?\d{{2,6}}(?![0-9年月日号万亿元个家名人届期%])")
 _IM = r"(?:微信|威信|薇信|溦信|v信|vx|wx|微|薇|威|溦|嶶|扣扣|扣|qq|飞机|飛機|tg|telegram|电报|電報)"
 _IM_HINT = re.compile(r"微|薇|威|溦|嶶|扣|飞机|飛機|电报|電報")  # with letters (qq, wx, tg, v信) _CONTACT runs anyway
 # A messenger word written without a separator (wx…, qq…, vx…) is not read inside a Latin word or a URL's
@@ -203,21 +208,25 @@ def pattern_signals(text: str, allowed: Sequence[str]) -> Iterator[Signal]:
     im = _IM_HINT.search(text) is not None
     phone = _PHONE_HINT.search(text) is not None
     han_number = any(w in text for w in _HAN_WORDS)
+    casino_number = any(w in text for w in _CASINO_WORDS)
     listed = "_" in text or "|" in text or "｜" in text or " I " in text or " i " in text or "-" in text
     promise = _PROMISE_HINT.search(text) is not None
     split = "乄" in text or "乀" in text
-    if not (letters or im or phone or han_number or listed or promise or split or "代开" in text
+    if not (letters or im or phone or han_number or casino_number or listed or promise or split or "代开" in text
             or "代開" in text or "办" in text):
         return
     flat = ascii_lookalike(text)
     if listed:
         yield from _keyword_list(text)
-    if letters and ("bet" in flat or "bat" in flat):
+    if letters and ("bet" in flat or "bat" in flat or "beat" in flat):
         for m in _BET_NUMBER.finditer(flat):
             yield Signal("bet-number", m.start(), m.end(), 10, m.group())
     if han_number:
         for m in _HAN_NUMBER.finditer(flat):
             yield Signal("bet-number", m.start(), m.end(), 6, m.group())
+    if casino_number:
+        for m in _CASINO_NUMBER.finditer(flat):
+            yield Signal("bet-number", m.start(), m.end(), 10, m.group())
     if letters:
         yield from _domains(text, flat, allowed)
     if "代开" in flat or "代開" in flat:

@@ -34,9 +34,10 @@ platform signals do not count. Brands, brand-shaped names, bet-numbers, disguise
 always count: a spammer cannot hide 澳门葡京 or a WeChat id behind 严禁, and an injection lands inside a
 warning title as easily as anywhere (我市打击跨境赌博成效显著 维基体育官方入口). A brand the warning sentence
 quotes (跳转至“开云体育”赌博网站) is named, not offered, and does not count there; nor does a brand in a
-sentence that reports on a licensed industry (the ``[report]`` section: 博彩监察协调局, 毛收入, 承批公司), which
-is a warning sentence too. A passage with a warning sentence is not reported on gambling words alone (police prose describes the game after its warning), and
-list words inside a short quotation (“老虎机”) are named, not offered.
+sentence that reports on a licensed industry (the ``[report]`` section: 博彩监察协调局, 毛收入, 承批公司),
+which is a warning sentence too. A passage with a warning sentence is not reported on gambling words alone
+(police prose describes the game after its warning), and list words inside a short quotation (“老虎机”)
+are named, not offered.
 
 Everything is linear in the length of the text: one Aho-Corasick pass over the folded text (govmedia/
 dialect/textfold.py, shared with GM105) and bounded regular expressions without nested unbounded
@@ -335,8 +336,8 @@ def _counts(s: Signal, warned: set[int]) -> bool:
 
 
 def _unquoted(text: str, signals: list[Signal]) -> list[Signal]:
-    """``signals`` without the list words that lie inside a short quotation, and its brands marked as quoted
-    (quotations do not nest: the one that could hold a signal is the last to open before it)."""
+    """``signals`` without the list words that lie inside a short quotation, and with its brands marked as
+    named (quotations do not nest: the one that could hold a signal is the last to open before it)."""
     quoted = [(m.start(), m.end()) for m in _QUOTE.finditer(text)]
     if not quoted:
         return signals

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govmedia.rules.content import BUILTIN_TERMS
-from govmedia.rules.lib.contentscan import Term, markdown_markup, parse_terms, personal_data
+from govmedia.rules.lib.contentscan import Term, markdown_markup, parse_terms, personal_data, unknown_sections
 from govmedia.rules.lib.detector import THRESHOLD, Detector, Verdict, allow_markers, han_lookalikes
 from govmedia.rules.lib.learned import model as learned_model
 
@@ -294,6 +294,20 @@ def test_register_brand_list_is_configurable() -> None:
     detector = Detector(terms)
     assert families(detector.scan("wangyi kuaiqian")) == {("brand", "pinyin")}
     assert detector.scan("快钱") == []
+
+
+def test_a_misspelt_section_of_the_register_list_is_a_finding(make_register: Callable[..., Path]) -> None:
+    """[reprot] names no family: a GM010 finding on its line names the sections; its entries stay in the
+    section above, and the header itself is no term."""
+    root = make_register()
+    (root / "policies" / "banned-terms.txt").write_text(
+        "[brand]\n王益快钱\n\n[reprot]  # 报道用语\n毛收入\n", encoding="utf-8")
+    found = [f for f in run_check(root) if f.path == "policies/banned-terms.txt"]
+    assert [(f.code, f.line) for f in found] == [("GM010", 4)], found
+    assert "[reprot]" in found[0].zh and "[report]" in found[0].zh and "[report]" in found[0].en
+    assert [(t.text, t.family) for t in parse_terms("[brand]\n王益快钱\n[reprot]\n毛收入\n", "x")] == [
+        ("王益快钱", "brand"), ("毛收入", "brand")]
+    assert unknown_sections("[brand]\n[report]\n[ warning ]\n# [nothing]\n") == []
 
 
 # -- personal data: institutions are not persons ----------------------------------------------------

@@ -58,6 +58,22 @@ def test_shipped_model_is_what_training_on_the_tune_split_gives() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.skipif(importlib.util.find_spec("sklearn") is None, reason="scikit-learn (the dev extra) trains")
+def test_the_threshold_rule_is_code() -> None:
+    """The grid's rule picks the best recall within half the false-positive target, else the fewest false
+    positives; the shipped THRESHOLD and VETO are what it picked (the script stops when they differ)."""
+    spec = importlib.util.spec_from_file_location("train_gm501", REPO / "scripts" / "train_gm501.py")
+    assert spec is not None and spec.loader is not None
+    train = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(train)
+    rates = {(0.6, 0.3): (0.91, 0.008), (0.7, 0.3): (0.89, 0.005), (0.8, 0.3): (0.84, 0.004),
+             (0.7, 0.2): (0.89, 0.005)}
+    assert train.chosen(rates) == (0.7, train.VETO)  # best recall within 0.5 %; the veto in use breaks the tie
+    over = {key: (recall, fp + 0.003) for key, (recall, fp) in rates.items()}
+    assert train.chosen(over) == (0.8, 0.3)  # nothing within: the fewest false positives
+    assert (SHIPPED.threshold, SHIPPED.veto) == (train.THRESHOLD, train.VETO)
+
+
 def test_the_model_never_clears_a_brand_or_a_contact() -> None:
     clears = Detector(TERMS, ("gov.cn",), with_bias(-50))
     assert clears.scan("欢迎光临澳门新葡京官方网站，注册即送彩金")  # a brand

@@ -20,6 +20,7 @@ from govmedia.findings.finding import Finding, make
 from govmedia.register.context import Context
 from govmedia.register.registry import Record, Registry
 from govmedia.rules.lib.contentscan import (
+    SECTIONS,
     Term,
     check_url,
     markdown_links,
@@ -29,6 +30,7 @@ from govmedia.rules.lib.contentscan import (
     personal_data,
     plain_markup,
     show,
+    unknown_sections,
 )
 from govmedia.rules.lib.detector import (
     FAMILY_ZH,
@@ -139,6 +141,12 @@ def load_terms(reg: Registry) -> tuple[list[Term], list[Finding]]:
     problems: list[Finding] = []  # reading problems are load findings (GM001, GM006) already
     if reg.banned_terms is not None:
         text, source = reg.banned_terms.text, TERMS_FILE
+        sections = " ".join(f"[{name}]" for name in SECTIONS)
+        problems.extend(make(
+            "GM010", TERMS_FILE, number, 1,
+            f"未知的节名 {line}：可用的节名为 {sections}；请改正拼写（节名写错时，下面的词条会留在上一节）",
+            f"unknown section {line}: the sections are {sections}; fix the spelling (below a misspelt "
+            "section, entries stay in the section above)") for number, line in unknown_sections(text))
     else:
         text, source = BUILTIN_TERMS.read_text(encoding="utf-8"), "govmedia:" + TERMS_FILE
     terms = parse_terms(text, source)

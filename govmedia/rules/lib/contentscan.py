@@ -46,6 +46,7 @@ SECTIONS: dict[str, tuple[TermKind, int]] = {
     "platform": ("weak", 2), "warning": ("context", 0), "report": ("context", 0), "allow": ("allow", 0)}
 _FAMILY_OF_KIND: dict[TermKind, str] = {"ban": "term", "topic": "scam", "allow": "allow", "context": "warning"}
 _WEIGHT = re.compile(r"\s+(\d{1,2})$")
+_HEADER = re.compile(r"\[[^\[\]]{1,40}\]")  # a [section] line
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,9 @@ def parse_terms(text: str, source: str) -> list[Term]:
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        if line.startswith("[") and line.endswith("]") and line[1:-1].strip() in SECTIONS:
-            section = line[1:-1].strip()
+        if _HEADER.fullmatch(line):
+            name = line[1:-1].strip()
+            section = name if name in SECTIONS else section  # an unknown one: unknown_sections names it
             continue
         kind: TermKind | None = _PREFIX.get(line[0])
         if kind is not None:
@@ -91,6 +93,17 @@ def parse_terms(text: str, source: str) -> list[Term]:
         if line:
             terms.append(Term(line, kind, f"{source}:{number}", family, weight))
     return terms
+
+
+def unknown_sections(text: str) -> list[tuple[int, str]]:
+    """(line number, line) of each ``[section]`` line of a term list that names no family: a typo, whose
+    entries would silently stay in the section above it."""
+    out = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.split("#", 1)[0].strip()
+        if _HEADER.fullmatch(line) and line[1:-1].strip() not in SECTIONS:
+            out.append((number, line))
+    return out
 
 
 def term_key(text: str) -> str:

@@ -220,9 +220,11 @@ class Detector:
         families score at THRESHOLD or more. With one (learned.py), a passage of MIN_CHARS or more is
         judged by the model, which reads the patterns' evidence with the text (:func:`_tokens`): spam at
         its threshold; a passage the patterns report is kept unless the model clears it (below its veto),
-        and never cleared when it names a brand, gives a bet-number, a disguised domain or a contact, or
-        holds a strong entry of the term list (weight THRESHOLD or more). In a name (a plain-text field) the model only clears. Text inside an occurrence of an
-        ``allowed`` text (a reviewed false positive, see :func:`allow_markers`) is no evidence."""
+        and never cleared when one of its counted signals is of a family that counts even in a warning
+        (_ALWAYS: brand, brand shape, bet-number, disguised domain, contact) or is a strong entry of the term
+        list (weight THRESHOLD or more). In a name (a plain-text field) the model only clears. Text inside
+        an occurrence of an ``allowed`` text (a reviewed false positive, see :func:`allow_markers`) is no
+        evidence."""
         if "govmedia:" in text:  # an allow marker's own words are not published text
             text = MARKDOWN_MARKER.sub(lambda m: " " * len(m.group()), text)
         judge = self.learned is not None
@@ -250,7 +252,7 @@ class Detector:
         if probability is None:
             return verdict
         if verdict is not None:
-            # a brand, bet-number, disguised domain or contact, or a strong entry of the district's list, stands
+            # what counts even in a warning (_ALWAYS), or a strong entry of the district's list, stands
             stands = any(s.family in _ALWAYS or s.weight >= THRESHOLD for s in verdict.signals)
             keep = stands or probability >= self.learned.veto
             return replace(verdict, probability=probability) if keep else None
